@@ -1,0 +1,120 @@
+import Foundation
+
+/// A workshop, open event, side event or conference, with its own time zone and venue.
+public struct Event: Codable, Hashable, Sendable, Identifiable {
+    public typealias ID = Identifier<Event>
+
+    public var id: ID
+    public var slug: String
+    public var kind: Kind
+    public var status: Status
+    public var title: TranslatedText
+    public var description: TranslatedText?
+    /// IANA zone of the venue; every time of this event is shown in it.
+    public var timezone: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var venue: Venue
+    /// Seats for the whole event; `nil` means no limit.
+    public var capacity: Int?
+    public var registration: RegistrationWindow
+    /// The umbrella event of a side event (e.g. a summit).
+    public var parentID: ID?
+    /// The parent's slug, as shown to clients; filled in by the store.
+    public var parentSlug: String?
+    /// The `seq` of the last change recorded for this event.
+    public var scheduleVersion: Int64
+    public var seats: SeatCount
+
+    public init(
+        id: ID, slug: String, kind: Kind, status: Status, title: TranslatedText,
+        description: TranslatedText? = nil, timezone: String, startsAt: Date, endsAt: Date,
+        venue: Venue, capacity: Int? = nil, registration: RegistrationWindow = .init(),
+        parentID: ID? = nil, parentSlug: String? = nil, scheduleVersion: Int64 = 0, seats: SeatCount = .init()
+    ) {
+        self.id = id
+        self.slug = slug
+        self.kind = kind
+        self.status = status
+        self.title = title
+        self.description = description
+        self.timezone = timezone
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.venue = venue
+        self.capacity = capacity
+        self.registration = registration
+        self.parentID = parentID
+        self.parentSlug = parentSlug
+        self.scheduleVersion = scheduleVersion
+        self.seats = seats
+    }
+
+    public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+        case workshop
+        case openEvent = "open-event"
+        case sideEvent = "side-event"
+        case conference
+    }
+
+    public enum Status: String, Codable, Hashable, Sendable, CaseIterable {
+        case draft
+        case published
+        case cancelled
+    }
+
+    /// The IANA time zone of the event; valid by construction after validation.
+    public var zone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)! }
+
+    /// Whether `interval` lies within the event's start and end.
+    public func contains(_ interval: TimeSpan) -> Bool {
+        interval.start >= startsAt && interval.end <= endsAt
+    }
+}
+
+/// Where an event takes place.
+public struct Venue: Codable, Hashable, Sendable {
+    public var name: String
+    public var address: String?
+    public var city: String
+    /// ISO 3166-1 alpha-2, upper case.
+    public var country: String
+
+    public init(name: String, address: String? = nil, city: String, country: String) {
+        self.name = name
+        self.address = address
+        self.city = city
+        self.country = country
+    }
+}
+
+/// When online registration opens and closes; either end may be open.
+public struct RegistrationWindow: Codable, Hashable, Sendable {
+    public var opensAt: Date?
+    public var closesAt: Date?
+
+    public init(opensAt: Date? = nil, closesAt: Date? = nil) {
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+    }
+
+    /// Whether registration is open at `instant`.
+    public func isOpen(at instant: Date) -> Bool {
+        if let opensAt, instant < opensAt { return false }
+        if let closesAt, instant >= closesAt { return false }
+        return true
+    }
+}
+
+/// Seats taken and waited for, against a capacity (`nil`: unlimited).
+public struct SeatCount: Codable, Hashable, Sendable {
+    public var capacity: Int?
+    public var confirmed: Int
+    public var waitlisted: Int
+
+    public init(capacity: Int? = nil, confirmed: Int = 0, waitlisted: Int = 0) {
+        self.capacity = capacity
+        self.confirmed = confirmed
+        self.waitlisted = waitlisted
+    }
+}

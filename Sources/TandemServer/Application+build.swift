@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import Logging
+import TandemCore
+import TandemStore
+
+/// What the server runs on besides its configuration; tests pass their own clock and randomness.
+public struct AppEnvironment: Sendable {
+    public var clock: any WallClock
+    public var randomness: Randomness
+    public var logger: Logger
+
+    public init(clock: any WallClock = SystemClock(), randomness: Randomness = .system, logger: Logger = Logger(label: "tandem")) {
+        self.clock = clock
+        self.randomness = randomness
+        self.logger = logger
+    }
+}
+
+/// Builds the Tandem application: opens and migrates the database, ensures an admin, loads demo
+/// data into an empty database, and wires the routes. Used by `tandem serve` and by every test.
+public func buildApplication(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws -> some ApplicationProtocol {
+    let logger = environment.logger
+    let cache = SnapshotCache()
+    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache]))
+    try store.migrate()
+    try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
+    if config.loadDemo, try await store.isEmpty() {
+        try await DemoProgramme.load(into: store, makeUUID: environment.randomness.uuid)
+        logger.info("loaded the demo programme into an empty database")
+    }
+    let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
+    let router = buildRouter(config, store: store, cache: cache, environment: environment, decoyHash: decoyHash)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
+        logger: logger)
+}
+
+/// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
+func buildRouter(_ config: AppConfig, store: SQLiteStore, cache: SnapshotCache, environment: AppEnvironment, decoyHash: String) -> Router<TandemRequestContext> {
+    let router = Router(context: TandemRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger))
+    router.add(middleware: BearerAuthenticator(accounts: store, clock: environment.clock))
+
+    MetaController(store: store, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
+
+    let api = router.group("/api/v1")
+    PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
+    AuthController(accounts: store, clock: environment.clock, randomness: environment.randomness,
+                   tokenLifetime: config.tokenLifetime, decoyHash: decoyHash).addRoutes(to: api)
+
+    let organiser = api.group().add(middleware: RequirePermission(permission: .editSchedule))
+    EventsController(store: store).addRoutes(to: organiser)
+    RoomsController(store: store).addRoutes(to: organiser)
+    SessionsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
+    LiveOpsController(store: store).addRoutes(to: organiser)
+    SpeakersController(store: store).addRoutes(to: organiser)
+
+    let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
+    AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)
+    return router
+}
+
+/// Start-up chores that need the database.
+enum Bootstrap {
+    static func ensureAdmin(_ config: AppConfig, accounts: any AccountStore, randomness: Randomness, logger: Logger) async throws {
+        if let email = config.adminEmail, let password = config.adminPassword {
+            try ValidationError.check(PasswordPolicy.validate(password, field: "TANDEM_ADMIN_PASSWORD"))
+            _ = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost))
+            logger.info("admin account ensured", metadata: ["email": "\(email)"])
+        } else if try await accounts.accountCount() == 0 {
+            let email = "admin@tandem.local"
+            let password = AccessToken.base64URL(randomness.bytes(12))
+            _ = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost))
+            // Printed once, on the terminal only: it is not stored anywhere in clear text.
+            let notice = """
+                ┌ Tandem created an organiser admin account (shown only this once):
+                │   e-mail:   \(email)
+                │   password: \(password)
+                └ Set TANDEM_ADMIN_EMAIL and TANDEM_ADMIN_PASSWORD to choose your own.
+
+                """
+            FileHandle.standardOutput.write(Data(notice.utf8))
+        }
+    }
+}

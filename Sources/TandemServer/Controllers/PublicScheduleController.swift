@@ -1,0 +1,141 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TandemCore
+import TandemStore
+
+/// The public reads: events, one event, its schedule, sessions, speakers, rooms, announcements.
+/// Event and schedule come from a versioned snapshot with ETag / If-None-Match.
+struct PublicScheduleController {
+    let store: any ScheduleStore
+    let cache: SnapshotCache
+    let clock: any WallClock
+
+    func addRoutes(to group: RouterGroup<TandemRequestContext>) {
+        group.get("/events", use: listEvents)
+        group.get("/events/{slug}", use: event)
+        group.get("/events/{slug}/schedule", use: schedule)
+        group.get("/events/{slug}/sessions/{id}", use: session)
+        group.get("/events/{slug}/speakers", use: speakers)
+        group.get("/events/{slug}/rooms", use: rooms)
+        group.get("/events/{slug}/announcements", use: announcements)
+        group.get("/speakers/{id}", use: speaker)
+    }
+
+    @Sendable func listEvents(_ request: Request, context: TandemRequestContext) async throws -> Page<EventResponse> {
+        let includeDrafts = context.identity?.may(.editSchedule) ?? false
+        return Page(items: try await store.events(includeDrafts: includeDrafts).map(EventResponse.init), next: nil)
+    }
+
+    @Sendable func event(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        try await snapshot(.event, request: request, context: context)
+    }
+
+    @Sendable func schedule(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        try await snapshot(.schedule, request: request, context: context)
+    }
+
+    @Sendable func session(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SessionResponse> {
+        let slug = try context.parameters.require("slug")
+        let id = try context.parameters.require("id", as: Int64.self)
+        let event = try await visibleEvent(slug: slug, context: context)
+        let detail = try await store.session(eventSlug: slug, id: Session.ID(id))
+        return EditedResponse(headers: [.eTag: SessionResponse.etag(version: detail.session.version), .cacheControl: "no-cache"],
+                              response: SessionResponse(detail, zone: event.zone))
+    }
+
+    @Sendable func speakers(_ request: Request, context: TandemRequestContext) async throws -> Page<SpeakerResponse> {
+        let slug = try context.parameters.require("slug")
+        _ = try await visibleEvent(slug: slug, context: context)
+        return Page(items: try await store.speakers(eventSlug: slug).map(SpeakerResponse.init), next: nil)
+    }
+
+    @Sendable func rooms(_ request: Request, context: TandemRequestContext) async throws -> Page<RoomResponse> {
+        let schedule = try await visibleSchedule(context: context)
+        return Page(items: schedule.rooms.map(RoomResponse.init), next: nil)
+    }
+
+    @Sendable func announcements(_ request: Request, context: TandemRequestContext) async throws -> Page<AnnouncementResponse> {
+        let schedule = try await visibleSchedule(context: context)
+        return Page(items: schedule.announcements.map { AnnouncementResponse($0, zone: schedule.event.zone) }, next: nil)
+    }
+
+    @Sendable func speaker(_ request: Request, context: TandemRequestContext) async throws -> SpeakerResponse {
+        let id = try context.parameters.require("id", as: Int64.self)
+        return SpeakerResponse(try await store.speaker(id: Speaker.ID(id)))
+    }
+
+    /// Drafts are visible to organisers only; to everyone else they do not exist.
+    private func visibleEvent(slug: String, context: TandemRequestContext) async throws -> Event {
+        let event = try await store.event(slug: slug)
+        if event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+            throw StoreError.notFound(entity: "event", key: slug)
+        }
+        return event
+    }
+
+    private func visibleSchedule(context: TandemRequestContext) async throws -> EventSchedule {
+        let slug = try context.parameters.require("slug")
+        let schedule = try await store.schedule(slug: slug, announcementsActiveAt: clock.now())
+        if schedule.event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+            throw StoreError.notFound(entity: "event", key: slug)
+        }
+        return schedule
+    }
+
+    private func snapshot(_ representation: SnapshotCache.Representation, request: Request, context: TandemRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        let now = clock.now()
+        let entry: SnapshotCache.Entry
+        if let cached = cache.entry(slug: slug, representation, at: now) {
+            entry = cached
+        } else {
+            let schedule = try await visibleSchedule(context: context)
+            entry = try Self.makeEntry(representation, schedule: schedule, at: now)
+            // Drafts change often and are for organisers only: never cached.
+            if schedule.event.status != .draft { cache.store(entry, slug: slug, representation) }
+        }
+        var headers: HTTPFields = [.eTag: entry.etag, .cacheControl: "no-cache"]
+        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, entry.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentLength] = String(entry.body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: request.method == .head ? ByteBuffer() : entry.body))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    static func makeEntry(_ representation: SnapshotCache.Representation, schedule: EventSchedule, at now: Date) throws -> SnapshotCache.Entry {
+        let data: Data
+        switch representation {
+        case .event: data = try encoder.encode(EventDetailResponse(schedule))
+        case .schedule: data = try encoder.encode(ScheduleResponse(schedule))
+        }
+        let version = schedule.event.scheduleVersion
+        // Announcements expire by the clock, not by a change: the ETag names which ones are shown.
+        let shown = schedule.announcements.map(\.id.description).joined(separator: ".")
+        let prefix = representation == .event ? "e" : "s"
+        let etag = "\"\(prefix)\(version)" + (shown.isEmpty ? "" : "-a\(shown)") + "\""
+        let validUntil = schedule.announcements.compactMap(\.expiresAt).filter { $0 > now }.min()
+        return SnapshotCache.Entry(eventID: schedule.event.id, version: version, etag: etag,
+                                   body: ByteBuffer(bytes: data), validUntil: validUntil)
+    }
+}
+
+/// Entity-tag comparison for If-Match / If-None-Match (RFC 9110 §13.1).
+enum ETag {
+    /// Whether a header value (`*`, or a list of tags, weak or strong) names `etag`.
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        let target = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag
+        return header.split(separator: ",").contains { (part: Substring) -> Bool in
+            let tag = String(part).trimmingWhitespace
+            return tag == "*" || tag == target || tag == "W/" + target
+        }
+    }
+}

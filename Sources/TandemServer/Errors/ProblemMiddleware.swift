@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TandemCore
+import TandemStore
+
+/// Turns every error thrown below it into an RFC 9457 problem+json response.
+/// Unknown errors become a generic 500; the full error goes to the log with the request id.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = ProblemMapping.problem(for: error)
+            if problem.status.kind == .serverError {
+                context.logger.error("request failed", metadata: [
+                    "error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)",
+                ])
+            }
+            return problem.response(isHead: request.method == .head)
+        }
+    }
+}
+
+extension Problem {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    func response(isHead: Bool = false) -> Response {
+        let data = (try? Self.encoder.encode(self)) ?? Data(#"{"title":"Internal error","status":500}"#.utf8)
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        fields[.contentLength] = String(data.count)
+        fields[.cacheControl] = "no-store"
+        return Response(status: status, headers: fields, body: isHead ? .init() : .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The one mapping from domain, store and framework errors to problems.
+enum ProblemMapping {
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as ValidationError:
+            return .invalid(error.errors)
+        case let error as ScheduleConflictError:
+            return conflict(error)
+        case let error as StoreError:
+            return store(error)
+        case let error as HTTPError:
+            return http(error)
+        case is NIOTooManyBytesError:
+            return tooLarge()
+        default:
+            return Problem(.internalServerError, code: "internal-error", title: "Internal server error",
+                           detail: "Something went wrong on our side; it has been logged.")
+        }
+    }
+
+    static func tooLarge() -> Problem {
+        Problem(.contentTooLarge, code: "body-too-large", title: "Request body too large",
+                detail: "The request body exceeds the limit of this server.")
+    }
+
+    private static func store(_ error: StoreError) -> Problem {
+        switch error {
+        case .notFound(let entity, let key):
+            return .notFound("No \(entity) \"\(key)\".")
+        case .conflict(let field, let message):
+            return Problem(.conflict, code: "conflict", title: "Conflict", detail: message,
+                           errors: field.map { [FieldError(field: $0, message: message)] })
+        case .stale(let entity, let version):
+            var problem = Problem(.preconditionFailed, code: "stale", title: "Edited by someone else",
+                                  detail: "This \(entity) has changed since you loaded it (now version \(version)). Reload it, check the change, and apply your edit again.")
+            problem.currentVersion = version
+            return problem
+        }
+    }
+
+    private static func conflict(_ error: ScheduleConflictError) -> Problem {
+        let zone = TimeZone(identifier: error.timezone) ?? TimeZone(secondsFromGMT: 0)!
+        let details = error.conflicts.map { conflict -> Problem.ConflictDetail in
+            let other = conflict.conflictingSession
+            var detail = Problem.ConflictDetail(
+                reason: "room", roomId: nil, speakerId: nil, sessionId: other.id.rawValue, title: other.title.en,
+                startsAt: RFC3339.string(from: other.startsAt, in: zone), endsAt: RFC3339.string(from: other.endsAt, in: zone))
+            switch conflict.reason {
+            case .roomOccupied(let room): detail.roomId = room.rawValue
+            case .speakerDoubleBooked(let speaker):
+                detail.reason = "speaker"
+                detail.speakerId = speaker.rawValue
+            }
+            return detail
+        }
+        let sentences = details.map { d in
+            d.reason == "room"
+                ? "the room is taken by session \(d.sessionId) \"\(d.title)\""
+                : "speaker \(d.speakerId ?? 0) is already in session \(d.sessionId) \"\(d.title)\""
+        }
+        var problem = Problem(.conflict, code: "schedule-conflict", title: "Schedule conflict",
+                              detail: "At that time " + sentences.joined(separator: "; ") + ".")
+        problem.conflicts = details
+        return problem
+    }
+
+    private static func http(_ error: HTTPError) -> Problem {
+        switch error.status {
+        case .notFound:
+            return .notFound("There is nothing at this address.")
+        case .contentTooLarge:
+            return tooLarge()
+        case .methodNotAllowed:
+            return Problem(.methodNotAllowed, code: "method-not-allowed", title: "Method not allowed", detail: error.body)
+        default:
+            var problem = Problem(error.status, code: error.status.kind == .serverError ? "internal-error" : "http-\(error.status.code)",
+                                  title: error.status.reasonPhrase, detail: error.status.kind == .serverError ? nil : error.body)
+            problem.headers = error.headers
+            problem.headers[.contentType] = nil
+            problem.headers[.contentLength] = nil
+            return problem
+        }
+    }
+}

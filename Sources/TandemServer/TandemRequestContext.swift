@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import TandemCore
+
+/// Per-request state: the authenticated organiser, if any, and the body size limit.
+public struct TandemRequestContext: AuthRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Account?
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+        self.maxUploadSize = AppConfig().maxBodyBytes
+    }
+
+    /// JSON responses: no escaped slashes (`Europe/Berlin`), keys in a stable order.
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    /// The caller's account; 401 when anonymous, 403 when it lacks `permission`.
+    public func require(_ permission: Account.Permission) throws -> Account {
+        guard let account = identity else { throw Problem.unauthorized() }
+        guard account.may(permission) else { throw Problem.forbidden() }
+        return account
+    }
+}

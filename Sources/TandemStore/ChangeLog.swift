@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import TandemCore
+
+/// Appends change records inside one write transaction and remembers them for publishing after commit.
+/// Lives only inside a single `write` closure, on the writer's thread.
+final class ChangeLog {
+    let db: Database
+    let actor: String
+    let at: Date
+    private(set) var changes: [Change] = []
+
+    init(db: Database, actor: String, at: Date) {
+        self.db = db
+        self.actor = actor
+        self.at = at
+    }
+
+    /// Takes the event's next `seq` (which becomes its `scheduleVersion`), builds the change for it and records it.
+    @discardableResult
+    func append(event eventID: Event.ID, _ build: (Int64) throws -> ChangeData) throws -> Int64 {
+        guard let seq = try Int64.fetchOne(db, sql: """
+            UPDATE event SET scheduleVersion = scheduleVersion + 1, updatedAt = ?
+            WHERE id = ? RETURNING scheduleVersion
+            """, arguments: [at, eventID.rawValue])
+        else { throw StoreError.notFound(entity: "event", key: eventID.description) }
+        try record(eventID: eventID, seq: seq, data: build(seq))
+        return seq
+    }
+
+    /// Records a programme-wide change that belongs to no event (e.g. a new speaker).
+    func appendGlobal(_ data: ChangeData) throws {
+        try record(eventID: nil, seq: nil, data: data)
+    }
+
+    private func record(eventID: Event.ID?, seq: Int64?, data: ChangeData) throws {
+        let payload = try data.encodedPayload(using: ChangePayloadCoding.encoder)
+        var row = ChangeRecord(id: nil, eventId: eventID?.rawValue, seq: seq, type: data.type,
+                               payload: String(decoding: payload, as: UTF8.self), actor: actor, at: at)
+        try row.insert(db)
+        changes.append(Change(eventID: eventID, seq: seq, data: data, actor: actor, at: at))
+    }
+}

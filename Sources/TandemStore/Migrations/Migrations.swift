@@ -1,0 +1,17 @@
+import GRDB
+
+/// Every migration, in order. Append only: a migration that has landed is never edited.
+enum Migrations {
+    static let all: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
+        ("001_schedule", Migration001Schedule.migrate),
+        ("002_accounts", Migration002Accounts.migrate),
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import TandemCore
+
+extension SQLiteStore {
+    public func createAnnouncement(eventSlug: String, _ announcement: Announcement, by actor: String) async throws -> Announcement {
+        try await write(actor: actor) { db, log in
+            let event = try db.event(slug: eventSlug)
+            var announcement = announcement
+            announcement.eventID = event.id
+            announcement.createdAt = log.at
+            try ValidationError.check(ProfileRules.validate(announcement, now: log.at))
+            var record = AnnouncementRecord(announcement)
+            try record.insert(db)
+            announcement.id = Announcement.ID(record.id!)
+            try log.append(event: event.id) { _ in .announcementCreated(announcement) }
+            return announcement
+        }
+    }
+
+    public func expireAnnouncement(eventSlug: String, id: Announcement.ID, by actor: String) async throws -> Announcement {
+        try await write(actor: actor) { db, log in
+            let event = try db.event(slug: eventSlug)
+            guard let record = try AnnouncementRecord
+                .filter(Column("id") == id.rawValue && Column("eventId") == event.id.rawValue).fetchOne(db)
+            else { throw StoreError.notFound(entity: "announcement", key: id.description) }
+            var announcement = try record.domain()
+            guard announcement.isActive(at: log.at) else { return announcement }
+            announcement.expiresAt = log.at
+            try AnnouncementRecord(announcement).update(db)
+            try log.append(event: event.id) { _ in .announcementExpired(announcement) }
+            return announcement
+        }
+    }
+}

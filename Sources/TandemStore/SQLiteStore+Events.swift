@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import TandemCore
+
+extension SQLiteStore {
+    public func createEvent(_ event: Event, by actor: String) async throws -> Event {
+        try await write(actor: actor) { db, log in
+            var event = event
+            event.parentID = try parentID(db, slug: event.parentSlug)
+            try ValidationError.check(EventRules.validate(event))
+            if try EventRecord.filter(Column("slug") == event.slug).fetchCount(db) > 0 {
+                throw StoreError.conflict(field: "slug", message: "an event with slug \"\(event.slug)\" already exists")
+            }
+            event.scheduleVersion = 0
+            event.seats = SeatCount(capacity: event.capacity)
+            var record = EventRecord(event, now: log.at)
+            try record.insert(db)
+            let id = Event.ID(record.id!)
+            try log.append(event: id) { seq in
+                event.id = id
+                event.scheduleVersion = seq
+                return .eventCreated(event)
+            }
+            return event
+        }
+    }
+
+    public func updateEvent(slug: String, patch: EventPatch, by actor: String) async throws -> Event {
+        try await write(actor: actor) { db, log in
+            let old = try db.event(slug: slug)
+            var event = patch.applied(to: old)
+            if case .set(let parentSlug) = patch.parentSlug {
+                event.parentSlug = parentSlug
+                event.parentID = try parentID(db, slug: parentSlug)
+                if event.parentID == old.id {
+                    throw ValidationError(field: "parentSlug", message: "an event cannot be its own parent")
+                }
+            }
+            var errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
+            if event.startsAt != old.startsAt || event.endsAt != old.endsAt {
+                for session in try db.sessions(eventID: event.id) where session.occupiesSlot && !event.contains(session.span) {
+                    let field = session.startsAt < event.startsAt ? "startsAt" : "endsAt"
+                    errors.append(FieldError(field: field, message: "session \(session.id) \"\(session.title.en)\" would lie outside the event; move it first"))
+                }
+            }
+            try ValidationError.check(errors)
+            guard event != old else { return old }
+            return try saveUpdated(event, db: db, log: log)
+        }
+    }
+
+    public func cancelEvent(slug: String, by actor: String) async throws -> Event {
+        try await write(actor: actor) { db, log in
+            var event = try db.event(slug: slug)
+            guard event.status != .cancelled else { return event }
+            event.status = .cancelled
+            return try saveUpdated(event, db: db, log: log)
+        }
+    }
+
+    private func saveUpdated(_ event: Event, db: Database, log: ChangeLog) throws -> Event {
+        var event = event
+        let seq = try log.append(event: event.id) { seq in
+            event.scheduleVersion = seq
+            event.seats.capacity = event.capacity
+            return .eventUpdated(event)
+        }
+        var record = EventRecord(event, now: log.at)
+        record.scheduleVersion = seq
+        try record.update(db, columns: EventRecord.editableColumns)
+        return event
+    }
+
+    private func parentID(_ db: Database, slug: String?) throws -> Event.ID? {
+        guard let slug else { return nil }
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM event WHERE slug = ?", arguments: [slug]) else {
+            throw ValidationError(field: "parentSlug", message: "no event with slug \"\(slug)\"")
+        }
+        return Event.ID(id)
+    }
+}
+
+extension EventRecord {
+    /// Columns an organiser's edit may change (never counters, version or creation time).
+    static let editableColumns = [
+        "kind", "status", "titleEn", "titleZh", "descriptionEn", "descriptionZh", "timezone", "startsAt", "endsAt",
+        "venueName", "venueAddress", "venueCity", "venueCountry", "capacity", "registrationOpensAt",
+        "registrationClosesAt", "parentId",
+    ]
+}

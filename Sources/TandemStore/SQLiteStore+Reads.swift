@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import TandemCore
+
+extension SQLiteStore {
+    public func events(includeDrafts: Bool) async throws -> [Event] {
+        try await read { db in
+            var request = EventRecord.order(Column("startsAt"), Column("id"))
+            if !includeDrafts { request = request.filter(Column("status") != Event.Status.draft.rawValue) }
+            return try request.fetchAll(db).map { try db.event($0) }
+        }
+    }
+
+    public func event(slug: String) async throws -> Event {
+        try await read { db in try db.event(slug: slug) }
+    }
+
+    public func scheduleVersion(slug: String) async throws -> Int64 {
+        try await read { db in
+            guard let version = try Int64.fetchOne(db, sql: "SELECT scheduleVersion FROM event WHERE slug = ?", arguments: [slug]) else {
+                throw StoreError.notFound(entity: "event", key: slug)
+            }
+            return version
+        }
+    }
+
+    public func schedule(slug: String, announcementsActiveAt instant: Date) async throws -> EventSchedule {
+        try await read { db in
+            let event = try db.event(slug: slug)
+            let announcements = try AnnouncementRecord
+                .filter(Column("eventId") == event.id.rawValue)
+                .filter(Column("expiresAt") == nil || Column("expiresAt") > instant)
+                .order(Column("createdAt"), Column("id")).fetchAll(db).map { try $0.domain() }
+            return EventSchedule(
+                event: event, rooms: try db.rooms(eventID: event.id),
+                sessions: try db.details(db.sessions(eventID: event.id)), announcements: announcements)
+        }
+    }
+
+    public func session(eventSlug: String, id: Session.ID) async throws -> SessionDetail {
+        try await read { db in
+            let event = try db.eventRecord(slug: eventSlug)
+            return try db.detail(db.session(id, in: Event.ID(event.id!)))
+        }
+    }
+
+    public func speakers(eventSlug: String) async throws -> [Speaker] {
+        try await read { db in
+            let event = try db.eventRecord(slug: eventSlug)
+            return try SpeakerRecord.fetchAll(db, sql: """
+                SELECT DISTINCT speaker.* FROM speaker
+                JOIN sessionSpeaker ON sessionSpeaker.speakerId = speaker.id
+                JOIN session ON session.id = sessionSpeaker.sessionId
+                WHERE session.eventId = ? ORDER BY speaker.name, speaker.id
+                """, arguments: [event.id]).map(\.domain)
+        }
+    }
+
+    public func speaker(id: Speaker.ID) async throws -> Speaker {
+        try await read { db in
+            guard let record = try SpeakerRecord.fetchOne(db, key: id.rawValue) else {
+                throw StoreError.notFound(entity: "speaker", key: id.description)
+            }
+            return record.domain
+        }
+    }
+
+    public func changes(eventSlug: String, after seq: Int64, limit: Int) async throws -> [Change] {
+        try await read { db in
+            let event = try db.eventRecord(slug: eventSlug)
+            return try ChangeRecord.filter(Column("eventId") == event.id && Column("seq") > seq)
+                .order(Column("seq")).limit(limit).fetchAll(db).map { try $0.domain() }
+        }
+    }
+
+    public func isEmpty() async throws -> Bool {
+        try await read { db in try EventRecord.fetchCount(db) == 0 }
+    }
+}

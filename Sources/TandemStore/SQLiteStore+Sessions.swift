@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import TandemCore
+
+extension SQLiteStore {
+    public func createSession(eventSlug: String, _ session: Session, by actor: String) async throws -> SessionDetail {
+        try await write(actor: actor) { db, log in
+            let event = try db.event(slug: eventSlug)
+            var session = session
+            session.eventID = event.id
+            session.status = .scheduled
+            session.seats = SeatCount(capacity: session.capacity)
+            try checkPlacement(db, session, in: event)
+            var record = SessionRecord(session)
+            try record.insert(db)
+            session.id = Session.ID(record.id!)
+            try db.setSpeakers(session.speakerIDs, of: session.id)
+            return try recordChange(db, log, session, event: event, as: ChangeData.sessionCreated)
+        }
+    }
+
+    public func updateSession(eventSlug: String, id: Session.ID, patch: SessionPatch, ifVersion: Int64?, by actor: String) async throws -> SessionDetail {
+        try await write(actor: actor) { db, log in
+            let event = try db.event(slug: eventSlug)
+            let old = try db.session(id, in: event.id)
+            try checkVersion(old, ifVersion)
+            var session = patch.applied(to: old)
+            session.seats.capacity = session.capacity
+            guard session != old else { return try db.detail(old) }
+            try checkPlacement(db, session, in: event)
+            if session.speakerIDs != old.speakerIDs { try db.setSpeakers(session.speakerIDs, of: id) }
+            let becameCancelled = old.status == .scheduled && session.status == .cancelled
+            return try recordChange(db, log, session, event: event, as: becameCancelled ? ChangeData.sessionCancelled : ChangeData.sessionUpdated)
+        }
+    }
+
+    public func cancelSession(eventSlug: String, id: Session.ID, ifVersion: Int64?, by actor: String) async throws -> SessionDetail {
+        var patch = SessionPatch()
+        patch.status = .set(.cancelled)
+        return try await updateSession(eventSlug: eventSlug, id: id, patch: patch, ifVersion: ifVersion, by: actor)
+    }
+
+    public func deleteSession(eventSlug: String, id: Session.ID, ifVersion: Int64?, by actor: String) async throws {
+        try await write(actor: actor) { db, log in
+            let event = try db.event(slug: eventSlug)
+            let session = try db.session(id, in: event.id)
+            try checkVersion(session, ifVersion)
+            let detail = try db.detail(session)
+            try SessionRecord.deleteOne(db, key: id.rawValue)
+            try log.append(event: event.id) { _ in .sessionDeleted(detail) }
+        }
+    }
+
+    /// Validates a session's fields, room, speakers and clashes against the rest of its event.
+    private func checkPlacement(_ db: Database, _ session: Session, in event: Event) throws {
+        var errors = ScheduleRules.validate(session, in: event)
+        if try db.room(session.roomID, in: event.id) == nil {
+            errors.append(FieldError(field: "roomId", message: "no room with id \(session.roomID) in this event"))
+        }
+        errors += try db.unknownSpeakers(session.speakerIDs)
+        try ValidationError.check(errors)
+        try ScheduleRules.check(session, in: event, others: db.sessions(eventID: event.id))
+    }
+
+    private func checkVersion(_ session: Session, _ expected: Int64?) throws {
+        if let expected, expected != session.version {
+            throw StoreError.stale(entity: "session", currentVersion: session.version)
+        }
+    }
+
+    /// Appends the change for `session` and saves it with that change's seq as its version.
+    private func recordChange(_ db: Database, _ log: ChangeLog, _ session: Session, event: Event,
+                        as kind: (SessionDetail) -> ChangeData) throws -> SessionDetail {
+        var detail = try db.detail(session)
+        try log.append(event: event.id) { seq in
+            detail.session.version = seq
+            return kind(detail)
+        }
+        try SessionRecord(detail.session).update(db)
+        return detail
+    }
+}

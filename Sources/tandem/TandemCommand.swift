@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TandemCore
+import TandemServer
+import TandemStore
+
+@main
+struct TandemCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tandem",
+        abstract: "Tandem: workshops and open events with live agendas.",
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options shared by every subcommand that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE).")
+    var database: String?
+
+    func path(_ environment: [String: String]) -> String {
+        database ?? environment["TANDEM_DATABASE"] ?? AppConfig().databasePath
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (default).")
+
+    @Option(help: "Address to listen on (env TANDEM_HOST).") var host: String?
+    @Option(help: "Port to listen on (env TANDEM_PORT).") var port: Int?
+    @OptionGroup var database: DatabaseOptions
+    @Flag(name: .customLong("no-demo"), help: "Do not load the demo programme into an empty database (env TANDEM_DEMO=0).")
+    var noDemo = false
+    @Option(name: .customLong("public"), help: "Folder of the web front end (env TANDEM_PUBLIC).") var publicDirectory: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env LOG_LEVEL).") var logLevel: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var config = AppConfig()
+        config.host = host ?? env["TANDEM_HOST"] ?? config.host
+        config.port = try port ?? env["TANDEM_PORT"].map { value in
+            guard let port = Int(value), (0...65535).contains(port) else { throw ValidationError("TANDEM_PORT must be a port number") }
+            return port
+        } ?? config.port
+        config.databasePath = database.path(env)
+        config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
+        config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
+        config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
+        config.adminPassword = env["TANDEM_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        if let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { config.bcryptCost = cost }
+        var logger = Logger(label: "tandem")
+        logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let app = try await buildApplication(config, environment: AppEnvironment(logger: logger))
+        logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let store = try SQLiteStore(path: database.path(ProcessInfo.processInfo.environment), clock: SystemClock())
+        try store.migrate()
+        print("migrated: " + (try await store.appliedMigrations()).joined(separator: ", "))
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "Create an admin account, or reset its password. The password is read from TANDEM_ADMIN_PASSWORD or standard input.")
+
+    @Option(help: "E-mail address to log in with.") var email: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var password = env["TANDEM_ADMIN_PASSWORD"] ?? ""
+        if password.isEmpty {
+            FileHandle.standardError.write(Data("Password (at least \(PasswordPolicy.minimumLength) characters): ".utf8))
+            password = readLine(strippingNewline: true) ?? ""
+        }
+        let problems = PasswordPolicy.validate(password) + (EmailAddress.isPlausible(email) ? [] : [FieldError(field: "email", message: "must be an e-mail address")])
+        guard problems.isEmpty else { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
+        let store = try SQLiteStore(path: database.path(env), clock: SystemClock())
+        try store.migrate()
+        let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init) ?? AppConfig().bcryptCost
+        let account = try await store.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
+        print("admin \(account.email) is ready")
+    }
+}
