@@ -57,14 +57,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TandemTestSupport",
+            dependencies: ["TandemCore"],
+            path: "Tests/TandemTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TandemCoreTests",
-            dependencies: ["TandemCore"],
+            dependencies: ["TandemCore", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TandemStoreTests",
-            dependencies: ["TandemStore", "TandemCore"],
+            dependencies: ["TandemStore", "TandemCore", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -73,6 +79,7 @@ let package = Package(
                 "TandemServer",
                 "TandemStore",
                 "TandemCore",
+                "TandemTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

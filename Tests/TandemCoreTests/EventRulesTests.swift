@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import TandemCore
+import TandemTestSupport
+
+@Suite("Event rules")
+struct EventRulesTests {
+    @Test("a well-formed event in either world is valid", arguments: ["Europe/Berlin", "Asia/Shanghai", "UTC"])
+    func valid(zone: String) {
+        #expect(EventRules.validate(makeEvent(zone: zone)).isEmpty)
+    }
+
+    @Test("bad slugs are refused", arguments: ["", "A", "Hamburg 2017", "-hamburg", "hamburg-", "ham--burg", "汉堡", String(repeating: "a", count: 81)])
+    func slugs(slug: String) {
+        #expect(EventRules.validateSlug(slug).map(\.field) == ["slug"])
+    }
+
+    @Test("time zones must be IANA region names", arguments: ["CET", "GMT+2", "Europe/Hamburg", "Mars/Olympus", "berlin"])
+    func zones(zone: String) {
+        var event = makeEvent()
+        event.timezone = zone
+        #expect(EventRules.validate(event).map(\.field) == ["timezone"])
+    }
+
+    @Test("dates, venue, capacity, registration window and parent are checked together")
+    func manyErrors() {
+        var event = makeEvent()
+        event.endsAt = event.startsAt
+        event.venue = Venue(name: "", city: "Hamburg", country: "Germany")
+        event.capacity = -1
+        event.registration = RegistrationWindow(opensAt: at("2017-05-01 00:00"), closesAt: at("2017-04-01 00:00"))
+        event.parentID = .init(9)
+        let fields = EventRules.validate(event).map(\.field)
+        #expect(fields == ["endsAt", "venue.name", "venue.country", "capacity", "registrationClosesAt", "parentSlug"])
+    }
+
+    @Test("a published event cannot go back to draft")
+    func transitions() {
+        #expect(EventRules.validateTransition(from: .published, to: .draft).map(\.field) == ["status"])
+        #expect(EventRules.validateTransition(from: .draft, to: .published).isEmpty)
+        #expect(EventRules.validateTransition(from: .published, to: .cancelled).isEmpty)
+    }
+
+    @Test("the registration window is half-open: open from opensAt, closed from closesAt")
+    func window() {
+        let window = RegistrationWindow(opensAt: at("2017-03-01 09:00"), closesAt: at("2017-05-31 23:59"))
+        #expect(!window.isOpen(at: at("2017-03-01 08:59")))
+        #expect(window.isOpen(at: at("2017-03-01 09:00")))
+        #expect(!window.isOpen(at: at("2017-05-31 23:59")))
+    }
+
+    @Test("passwords: at least 12 characters, at most 72 bytes")
+    func passwords() {
+        #expect(PasswordPolicy.validate("short").count == 1)
+        #expect(PasswordPolicy.validate("correct horse battery").isEmpty)
+        #expect(PasswordPolicy.validate(String(repeating: "密", count: 25)).count == 1) // 75 bytes
+    }
+
+    @Test("e-mail syntax", arguments: [("li.wei@example.org", true), ("a@b", false), ("no at", false), ("@x.org", false), ("x@-x.org", false)])
+    func email(address: String, ok: Bool) {
+        #expect(EmailAddress.isPlausible(address) == ok)
+    }
+
+    @Test("translated text: en required, zh optional, both bounded; normalising trims and drops empty zh")
+    func translated() {
+        #expect(TranslatedText(en: "", zh: "标题").validate(field: "title", maxLength: 10).map(\.field) == ["title.en"])
+        #expect(TranslatedText(en: "ok", zh: String(repeating: "长", count: 11)).validate(field: "title", maxLength: 10).map(\.field) == ["title.zh"])
+        #expect(TranslatedText(en: "  Hi ", zh: " ").normalised == TranslatedText(en: "Hi", zh: nil))
+        #expect(TranslatedText(en: "Hi", zh: "你好").text(in: .zh) == "你好")
+        #expect(TranslatedText(en: "Hi").text(in: .zh) == "Hi")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import TandemCore
+@testable import TandemServer
+import TandemTestSupport
+import Testing
+
+/// The admin every test app starts with.
+let adminEmail = "admin@example.org"
+let adminPassword = "correct horse battery staple"
+
+/// Configuration for a test server: its own temporary database, cheap bcrypt, the repo's Public/.
+func testConfig(demo: Bool = false) -> AppConfig {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    return AppConfig(
+        host: "127.0.0.1", port: 0, databasePath: temporaryDatabasePath(), loadDemo: demo,
+        publicDirectory: repository.appendingPathComponent("Public").path, adminEmail: adminEmail,
+        adminPassword: adminPassword, bcryptCost: 4)
+}
+
+/// Runs `body` against a fresh in-process Tandem (router test mode) with a test clock.
+func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), _ body: @escaping @Sendable (API) async throws -> T) async throws -> T {
+    var logger = Logger(label: "tandem-test")
+    logger.logLevel = .warning
+    let app = try await buildApplication(testConfig(demo: demo), environment: AppEnvironment(clock: clock, logger: logger))
+    return try await app.test(.router) { client in try await body(API(client: client)) }
+}
+
+/// One helper per kind of call, so tests read like the API's documentation.
+struct API: Sendable {
+    let client: any TestClientProtocol
+    var token: String?
+
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:], token: String? = nil) async throws -> Reply {
+        var fields = headers
+        if json != nil && fields[.contentType] == nil { fields[.contentType] = "application/json" }
+        if let bearer = token ?? self.token { fields[.authorization] = "Bearer \(bearer)" }
+        let response = try await client.execute(uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) })
+        return Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+    }
+
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> Reply { try await call(.get, uri, headers: headers) }
+    func post(_ uri: String, _ json: String, headers: HTTPFields = [:]) async throws -> Reply { try await call(.post, uri, json: json, headers: headers) }
+    func patch(_ uri: String, _ json: String, headers: HTTPFields = [:]) async throws -> Reply { try await call(.patch, uri, json: json, headers: headers) }
+    func delete(_ uri: String, headers: HTTPFields = [:]) async throws -> Reply { try await call(.delete, uri, headers: headers) }
+
+    /// Logs in and returns a client that sends the token.
+    func login(_ email: String = adminEmail, _ password: String = adminPassword) async throws -> API {
+        let reply = try await post("/api/v1/auth/login", #"{"email":"\#(email)","password":"\#(password)"}"#)
+        try #require(reply.status == .ok, "login failed: \(reply.text)")
+        var api = self
+        guard let token = reply.json["token"].string else { throw LoginFailed(reply: reply.text) }
+        api.token = token
+        return api
+    }
+
+    /// Creates an account with `role` (as admin) and returns a client logged in as it.
+    func account(_ role: Account.Role, email: String? = nil) async throws -> API {
+        let email = email ?? "\(role.rawValue)@example.org"
+        let admin = try await login()
+        let reply = try await admin.post("/api/v1/accounts", #"{"email":"\#(email)","name":"\#(role.rawValue)","password":"a long enough password","role":"\#(role.rawValue)"}"#)
+        try #require(reply.status == .created, "account creation failed: \(reply.text)")
+        return try await login(email, "a long enough password")
+    }
+}
+
+struct LoginFailed: Error { var reply: String }
+
+/// A response, with its body readable as JSON or text.
+struct Reply: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: JSON { (try? JSON(data: body)) ?? .null }
+
+    /// Expects an RFC 9457 problem with `status`; returns its JSON.
+    @discardableResult
+    func expectProblem(_ status: HTTPResponse.Status, code: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> JSON {
+        #expect(self.status == status, "body: \(text)", sourceLocation: sourceLocation)
+        #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let json = self.json
+        #expect(json["status"].int == Int(status.code), sourceLocation: sourceLocation)
+        #expect(json["title"].string?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect(json["type"].string?.hasPrefix("urn:tandem:problem:") == true, sourceLocation: sourceLocation)
+        if let code { #expect(json["code"].string == code, sourceLocation: sourceLocation) }
+        return json
+    }
+
+    /// The fields named in a validation problem.
+    var fieldErrors: [String] { json["errors"].array.compactMap { $0["field"].string } }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        var buffer = buffer
+        self = buffer.readData(length: buffer.readableBytes) ?? Data()
+    }
+}
