@@ -75,6 +75,8 @@ struct PublicReadTests {
             let session = try await anonymous.get("/api/v1/events/hamburg-2017/sessions/\(id)")
             #expect(session.status == .ok)
             #expect(session.headers[.eTag] == created.headers[.eTag])
+            let unchanged = try await anonymous.get("/api/v1/events/hamburg-2017/sessions/\(id)", headers: [.ifNoneMatch: try #require(session.headers[.eTag])])
+            #expect(unchanged.status == .notModified)
             #expect(session.json["startsAt"].string == "2017-06-15T10:00:00+02:00")
             #expect(session.json["speakers"][0]["nameZh"].string == "李伟")
             #expect(session.json["speakers"][0]["country"].string == "CN")

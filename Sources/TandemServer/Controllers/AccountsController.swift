@@ -30,7 +30,7 @@ struct AccountsController {
         let hash = try await PasswordHasher.hash(body.password, cost: bcryptCost)
         let account = try await accounts.createAccount(email: email, name: body.name.trimmingWhitespace, role: body.role,
                                                        passwordHash: hash, by: admin.email)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/accounts/\(account.id)"], response: AccountResponse(account))
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/accounts"], response: AccountResponse(account))
     }
 }
 

@@ -50,7 +50,7 @@ struct RoomsController {
         let room = try await store.createRoom(
             eventSlug: slug, Room(id: .init(0), eventID: .init(0), name: body.name, capacity: body.capacity, position: body.position ?? 0),
             by: account.email)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/rooms/\(room.id)"], response: RoomResponse(room))
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/rooms"], response: RoomResponse(room))
     }
 
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> RoomResponse {

@@ -36,7 +36,7 @@ struct LiveOpsController {
                          createdAt: Date(timeIntervalSince1970: 0), expiresAt: body.expiresAt),
             by: account.email)
         let event = try await store.event(slug: slug)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/announcements/\(announcement.id)"],
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/announcements"],
                               response: AnnouncementResponse(announcement, zone: event.zone))
     }
 

@@ -36,13 +36,17 @@ struct PublicScheduleController {
         try await snapshot(.schedule, request: request, context: context)
     }
 
-    @Sendable func session(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SessionResponse> {
+    @Sendable func session(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let id = try context.parameters.require("id", as: Int64.self)
         let event = try await visibleEvent(slug: slug, context: context)
         let detail = try await store.session(eventSlug: slug, id: Session.ID(id))
-        return EditedResponse(headers: [.eTag: SessionResponse.etag(version: detail.session.version), .cacheControl: "no-cache"],
-                              response: SessionResponse(detail, zone: event.zone))
+        let etag = SessionResponse.etag(version: detail.session.version)
+        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
+            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
+        }
+        return try EditedResponse(headers: [.eTag: etag, .cacheControl: "no-cache"], response: SessionResponse(detail, zone: event.zone))
+            .response(from: request, context: context)
     }
 
     @Sendable func speakers(_ request: Request, context: TandemRequestContext) async throws -> Page<SpeakerResponse> {
@@ -119,10 +123,10 @@ struct PublicScheduleController {
         }
         let version = schedule.event.scheduleVersion
         // Announcements expire by the clock, not by a change: the ETag names which ones are shown.
-        let shown = schedule.announcements.map(\.id.description).joined(separator: ".")
+        let shown = representation == .event ? schedule.announcements.map(\.id.description).joined(separator: ".") : ""
         let prefix = representation == .event ? "e" : "s"
         let etag = "\"\(prefix)\(version)" + (shown.isEmpty ? "" : "-a\(shown)") + "\""
-        let validUntil = schedule.announcements.compactMap(\.expiresAt).filter { $0 > now }.min()
+        let validUntil = representation == .event ? schedule.announcements.compactMap(\.expiresAt).filter { $0 > now }.min() : nil
         return SnapshotCache.Entry(eventID: schedule.event.id, version: version, etag: etag,
                                    body: ByteBuffer(bytes: data), validUntil: validUntil)
     }

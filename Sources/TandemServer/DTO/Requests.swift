@@ -52,6 +52,8 @@ struct UpdateEventRequest: Decodable {
         patch.registrationOpensAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationOpensAt)
         patch.registrationClosesAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationClosesAt)
         patch.parentSlug = try c.decodeNullableUpdate(String.self, forKey: .parentSlug)
+        if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
+        if case .set(let description?) = patch.description { patch.description = .set(description.normalised) }
         if case .set(var venue) = patch.venue {
             venue.country = venue.country.uppercased()
             patch.venue = .set(venue)
@@ -121,6 +123,7 @@ struct UpdateSessionRequest: Decodable {
         patch.capacity = try c.decodeNullableUpdate(Int.self, forKey: .capacity)
         patch.language = try c.decodeNullableUpdate(String.self, forKey: .language)
         if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
+        if case .set(let abstract?) = patch.abstract { patch.abstract = .set(abstract.normalised) }
     }
 }
 
@@ -171,6 +174,10 @@ struct UpdateSpeakerRequest: Decodable {
         patch.topics = try c.decodeUpdate([String].self, forKey: .topics)
         patch.fellowship = try c.decodeNullableUpdate(Fellowship.self, forKey: .fellowship)
         if case .set(let country?) = patch.country { patch.country = .set(country.uppercased()) }
+        if case .set(let name) = patch.name { patch.name = .set(name.trimmingWhitespace) }
+        if case .set(let nameZh?) = patch.nameZh { patch.nameZh = .set(nameZh.trimmingWhitespace) }
+        if case .set(let organisation?) = patch.organisation { patch.organisation = .set(organisation.trimmingWhitespace) }
+        if case .set(let bio?) = patch.bio { patch.bio = .set(bio.normalised) }
     }
 }
 
