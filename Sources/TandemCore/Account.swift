@@ -32,7 +32,7 @@ public struct Account: Codable, Hashable, Sendable, Identifiable {
         case (.admin, _): return true
         case (.organiser, .manageAccounts): return false
         case (.organiser, _): return true
-        case (.checkin, .checkIn): return true
+        case (.checkin, .checkIn), (.checkin, .viewRegistrations): return true
         case (.checkin, _): return false
         }
     }
@@ -40,6 +40,10 @@ public struct Account: Codable, Hashable, Sendable, Identifiable {
     public enum Permission: Hashable, Sendable {
         case manageAccounts
         case editSchedule
+        /// Export, promote, cancel, erase registrations.
+        case manageRegistrations
+        /// List and search registrations (the check-in desk needs this).
+        case viewRegistrations
         case checkIn
     }
 }

@@ -44,6 +44,27 @@ public struct DelayApplied: Codable, Hashable, Sendable {
     }
 }
 
+/// New seat counts of an event and of the sessions whose counts changed ("3 seats left").
+public struct SeatsChanged: Codable, Hashable, Sendable {
+    public var event: SeatCount
+    public var sessions: [SessionSeats]
+
+    public init(event: SeatCount, sessions: [SessionSeats]) {
+        self.event = event
+        self.sessions = sessions
+    }
+
+    public struct SessionSeats: Codable, Hashable, Sendable {
+        public var sessionID: Session.ID
+        public var seats: SeatCount
+
+        public init(sessionID: Session.ID, seats: SeatCount) {
+            self.sessionID = sessionID
+            self.seats = seats
+        }
+    }
+}
+
 /// What a change did, with enough data for a client to update without refetching.
 public enum ChangeData: Hashable, Sendable {
     case eventCreated(Event)
@@ -60,6 +81,7 @@ public enum ChangeData: Hashable, Sendable {
     case announcementExpired(Announcement)
     case speakerCreated(Speaker)
     case speakerUpdated(Speaker)
+    case seatsChanged(SeatsChanged)
 
     /// The wire name of the change, e.g. `session.updated`.
     public var type: String {
@@ -78,6 +100,7 @@ public enum ChangeData: Hashable, Sendable {
         case .announcementExpired: "announcement.expired"
         case .speakerCreated: "speaker.created"
         case .speakerUpdated: "speaker.updated"
+        case .seatsChanged: "seats.changed"
         }
     }
 
@@ -91,6 +114,7 @@ public enum ChangeData: Hashable, Sendable {
         case .scheduleDelayed(let v): try encoder.encode(v)
         case .announcementCreated(let v), .announcementExpired(let v): try encoder.encode(v)
         case .speakerCreated(let v), .speakerUpdated(let v): try encoder.encode(v)
+        case .seatsChanged(let v): try encoder.encode(v)
         }
     }
 
@@ -111,6 +135,7 @@ public enum ChangeData: Hashable, Sendable {
         case "announcement.expired": .announcementExpired(try decoder.decode(Announcement.self, from: payload))
         case "speaker.created": .speakerCreated(try decoder.decode(Speaker.self, from: payload))
         case "speaker.updated": .speakerUpdated(try decoder.decode(Speaker.self, from: payload))
+        case "seats.changed": .seatsChanged(try decoder.decode(SeatsChanged.self, from: payload))
         default: throw UnknownChangeType(type: type)
         }
     }

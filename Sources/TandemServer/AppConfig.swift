@@ -1,4 +1,5 @@
 import Foundation
+import TandemCore
 
 /// Everything the server is configured with; read once by the executable from flags and environment.
 public struct AppConfig: Sendable {
@@ -19,12 +20,18 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: TimeInterval
     /// Largest request body accepted (413 beyond).
     public var maxBodyBytes: Int
+    /// Public base URL of this server, used in links sent by e-mail (default `http://host:port`).
+    public var publicURL: String?
+    /// Secret for self-service tokens; when unset, a key file beside the database is used (created on first start).
+    public var secret: String?
+    /// How attendees' e-mails leave the server.
+    public var mail: MailSettings
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",
         loadDemo: Bool = true, publicDirectory: String = "./Public", adminEmail: String? = nil,
         adminPassword: String? = nil, bcryptCost: UInt8 = 12, tokenLifetime: TimeInterval = 12 * 3600,
-        maxBodyBytes: Int = 64 * 1024
+        maxBodyBytes: Int = 64 * 1024, publicURL: String? = nil, secret: String? = nil, mail: MailSettings = MailSettings()
     ) {
         self.host = host
         self.port = port
@@ -36,5 +43,56 @@ public struct AppConfig: Sendable {
         self.bcryptCost = bcryptCost
         self.tokenLifetime = tokenLifetime
         self.maxBodyBytes = maxBodyBytes
+        self.publicURL = publicURL
+        self.secret = secret
+        self.mail = mail
+    }
+
+    /// The base URL for links: the configured one, or this server's own address.
+    public var resolvedPublicURL: String {
+        let url = publicURL ?? "http://\(host):\(port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// Where the self-service key lives when no secret is configured.
+    public var secretKeyPath: String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("secret.key").path
     }
 }
+
+/// E-mail delivery: where messages go, who they are from, and how the outbox retries.
+public struct MailSettings: Sendable {
+    public enum Delivery: Sendable, Equatable {
+        /// Write each message as an .eml file into a folder (development).
+        case directory(String)
+        /// Pipe each message to a sendmail-compatible program (`sendmail -t -i`, msmtp, postfix, exim).
+        case sendmail(path: String)
+        /// Only log that a message would be sent.
+        case log
+    }
+
+    /// `nil`: a `mail` folder beside the database.
+    public var delivery: Delivery?
+    public var from: String
+    public var fromName: String
+    /// How often the outbox looks for due messages.
+    public var pollInterval: Duration
+    /// A burst of programme edits is mailed once it has been quiet this long…
+    public var noticeQuietPeriod: TimeInterval
+    /// …or at the latest this long after its first edit.
+    public var noticeMaxDelay: TimeInterval
+    public var retry: RetryPolicy
+
+    public init(delivery: Delivery? = nil, from: String = "tandem@localhost", fromName: String = "Tandem",
+                pollInterval: Duration = .seconds(1), noticeQuietPeriod: TimeInterval = 180, noticeMaxDelay: TimeInterval = 900,
+                retry: RetryPolicy = RetryPolicy()) {
+        self.delivery = delivery
+        self.from = from
+        self.fromName = fromName
+        self.pollInterval = pollInterval
+        self.noticeQuietPeriod = noticeQuietPeriod
+        self.noticeMaxDelay = noticeMaxDelay
+        self.retry = retry
+    }
+}
+

@@ -24,7 +24,9 @@ public struct AppEnvironment: Sendable {
 public func buildApplication(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws -> some ApplicationProtocol {
     let logger = environment.logger
     let cache = SnapshotCache()
-    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache]))
+    let key = try SelfServiceKeyring.loadKey(secret: config.secret, path: config.secretKeyPath, randomness: environment.randomness)
+    let tokens = SelfServiceKeyring(key: key, publicURL: config.resolvedPublicURL, randomness: environment.randomness)
+    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache]), tokens: tokens)
     try store.migrate()
     try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
     if config.loadDemo, try await store.isEmpty() {
@@ -32,15 +34,32 @@ public func buildApplication(_ config: AppConfig, environment: AppEnvironment = 
         logger.info("loaded the demo programme into an empty database")
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
-    let router = buildRouter(config, store: store, cache: cache, environment: environment, decoyHash: decoyHash)
+    let router = buildRouter(config, store: store, tokens: tokens, cache: cache, environment: environment, decoyHash: decoyHash)
+    let outbox = OutboxService(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
+                               clock: environment.clock, settings: config.mail, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
+        services: [outbox],
         logger: logger)
 }
 
+/// The configured e-mail transport; by default .eml files in a `mail` folder beside the database.
+func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) -> any MailTransport {
+    let domain = URL(string: config.resolvedPublicURL)?.host ?? "localhost"
+    switch config.mail.delivery ?? .directory(URL(fileURLWithPath: config.databasePath).deletingLastPathComponent().appendingPathComponent("mail").path) {
+    case .directory(let folder):
+        return DirectoryTransport(folder: folder, from: config.mail.from, fromName: config.mail.fromName, messageIDDomain: domain, clock: clock)
+    case .sendmail(let path):
+        return SendmailTransport(path: path, from: config.mail.from, fromName: config.mail.fromName, messageIDDomain: domain, clock: clock)
+    case .log:
+        return LogTransport(logger: logger)
+    }
+}
+
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
-func buildRouter(_ config: AppConfig, store: SQLiteStore, cache: SnapshotCache, environment: AppEnvironment, decoyHash: String) -> Router<TandemRequestContext> {
+func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, environment: AppEnvironment,
+                 decoyHash: String) -> Router<TandemRequestContext> {
     let router = Router(context: TandemRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
@@ -60,6 +79,10 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, cache: SnapshotCache, 
     SessionsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
+
+    RegistrationsController(store: store, tokens: tokens).addRoutes(to: api)
+    let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations))
+    RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
     AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)

@@ -7,6 +7,7 @@ extension SQLiteStore {
         try await write(actor: actor) { db, log in
             let event = try db.event(slug: eventSlug)
             var announcement = announcement
+            announcement.id = .init(0)
             announcement.eventID = event.id
             announcement.createdAt = log.at
             try ValidationError.check(ProfileRules.validate(announcement, now: log.at))

@@ -9,7 +9,10 @@ extension SQLiteStore {
             if let roomID = delay.roomID, try db.room(roomID, in: event.id) == nil {
                 throw ValidationError(field: "roomId", message: "no room with id \(roomID) in this event")
             }
-            let moved = try delay.plan(for: event, sessions: db.sessions(eventID: event.id))
+            let sessions = try db.sessions(eventID: event.id)
+            let moved = try delay.plan(for: event, sessions: sessions)
+            let before = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) })
+            for session in moved { try db.noteScheduleChange(before: before[session.id]!, after: session, at: log.at) }
             var applied = DelayApplied(delay: delay, sessions: try db.details(moved))
             guard !moved.isEmpty else { return applied }
             try log.append(event: event.id) { seq in

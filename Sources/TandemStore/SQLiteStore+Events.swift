@@ -6,6 +6,7 @@ extension SQLiteStore {
     public func createEvent(_ event: Event, by actor: String) async throws -> Event {
         try await write(actor: actor) { db, log in
             var event = event
+            event.id = .init(0) // the store assigns ids
             event.parentID = try parentID(db, slug: event.parentSlug)
             try ValidationError.check(EventRules.validate(event))
             if try EventRecord.filter(Column("slug") == event.slug).fetchCount(db) > 0 {
@@ -45,7 +46,14 @@ extension SQLiteStore {
             }
             try ValidationError.check(errors)
             guard event != old else { return old }
-            return try saveUpdated(event, db: db, log: log)
+            let saved = try saveUpdated(event, db: db, log: log)
+            if saved.capacity != old.capacity {
+                // Raising the capacity seats the waitlist in order; lowering it never un-confirms anyone.
+                let seating = Seating(db: db, log: log, event: saved, mailer: mailer(at: log.at))
+                try seating.promoteEvent()
+                try seating.finish()
+            }
+            return saved
         }
     }
 
@@ -69,6 +77,10 @@ extension SQLiteStore {
         record.scheduleVersion = seq
         try record.update(db, columns: EventRecord.editableColumns)
         return event
+    }
+
+    func mailer(at instant: Date) -> RegistrationMailer? {
+        tokens.map { RegistrationMailer(tokens: $0, now: instant) }
     }
 
     private func parentID(_ db: Database, slug: String?) throws -> Event.ID? {

@@ -7,6 +7,7 @@ extension SQLiteStore {
         try await write(actor: actor) { db, log in
             let event = try db.event(slug: eventSlug)
             var room = room
+            room.id = .init(0)
             room.eventID = event.id
             room.name = room.name.trimmingWhitespace
             try ValidationError.check(ProfileRules.validate(room))

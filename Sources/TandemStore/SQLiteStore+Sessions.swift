@@ -7,6 +7,7 @@ extension SQLiteStore {
         try await write(actor: actor) { db, log in
             let event = try db.event(slug: eventSlug)
             var session = session
+            session.id = .init(0)
             session.eventID = event.id
             session.status = .scheduled
             session.seats = SeatCount(capacity: session.capacity)
@@ -29,8 +30,16 @@ extension SQLiteStore {
             guard session != old else { return try db.detail(old) }
             try checkPlacement(db, session, in: event)
             if session.speakerIDs != old.speakerIDs { try db.setSpeakers(session.speakerIDs, of: id) }
+            try db.noteScheduleChange(before: old, after: session, at: log.at)
             let becameCancelled = old.status == .scheduled && session.status == .cancelled
-            return try recordChange(db, log, session, event: event, as: becameCancelled ? ChangeData.sessionCancelled : ChangeData.sessionUpdated)
+            let detail = try recordChange(db, log, session, event: event, as: becameCancelled ? ChangeData.sessionCancelled : ChangeData.sessionUpdated)
+            if session.capacity != old.capacity {
+                let seating = Seating(db: db, log: log, event: event, mailer: mailer(at: log.at))
+                seating.touch(id.rawValue)
+                try seating.promoteSession(id.rawValue)
+                try seating.finish()
+            }
+            return detail
         }
     }
 
@@ -46,6 +55,7 @@ extension SQLiteStore {
             let session = try db.session(id, in: event.id)
             try checkVersion(session, ifVersion)
             let detail = try db.detail(session)
+            try db.noteScheduleChange(before: session, after: nil, at: log.at)
             try SessionRecord.deleteOne(db, key: id.rawValue)
             try log.append(event: event.id) { _ in .sessionDeleted(detail) }
         }

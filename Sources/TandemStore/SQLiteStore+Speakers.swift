@@ -6,6 +6,7 @@ extension SQLiteStore {
     public func createSpeaker(_ speaker: Speaker, by actor: String) async throws -> Speaker {
         try await write(actor: actor) { db, log in
             var speaker = speaker
+            speaker.id = .init(0)
             try ValidationError.check(ProfileRules.validate(speaker))
             var record = SpeakerRecord(speaker, createdAt: log.at, updatedAt: log.at)
             try record.insert(db)

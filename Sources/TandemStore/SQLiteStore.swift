@@ -9,9 +9,12 @@ public struct SQLiteStore: Sendable {
     let writer: any DatabaseWriter
     let clock: any WallClock
     let sink: any ChangeSink
+    /// Self-service tokens for registrations; without them registration writes are refused.
+    let tokens: (any SelfServiceTokens)?
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
-    public init(path: String, clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink()) throws {
+    public init(path: String, clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink(),
+                tokens: (any SelfServiceTokens)? = nil) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -25,6 +28,7 @@ public struct SQLiteStore: Sendable {
         self.writer = try DatabasePool(path: path, configuration: configuration)
         self.clock = clock
         self.sink = sink
+        self.tokens = tokens
     }
 
     /// Applies every pending migration.

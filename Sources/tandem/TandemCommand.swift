@@ -35,6 +35,10 @@ struct Serve: AsyncParsableCommand {
     var noDemo = false
     @Option(name: .customLong("public"), help: "Folder of the web front end (env TANDEM_PUBLIC).") var publicDirectory: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env LOG_LEVEL).") var logLevel: String?
+    @Option(name: .customLong("public-url"), help: "Base URL for links in e-mails, e.g. https://tandem.example.org (env TANDEM_PUBLIC_URL).")
+    var publicURL: String?
+    @Option(help: "E-mail delivery: 'directory:PATH', 'sendmail' or 'sendmail:PATH', 'log' (env TANDEM_MAIL; default: directory beside the database).")
+    var mail: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -50,6 +54,11 @@ struct Serve: AsyncParsableCommand {
         config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
         config.adminPassword = env["TANDEM_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         if let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { config.bcryptCost = cost }
+        config.publicURL = publicURL ?? env["TANDEM_PUBLIC_URL"]
+        config.secret = env["TANDEM_SECRET"]
+        config.mail.delivery = try MailOptions.delivery(mail ?? env["TANDEM_MAIL"])
+        config.mail.from = env["TANDEM_MAIL_FROM"] ?? config.mail.from
+        config.mail.fromName = env["TANDEM_MAIL_FROM_NAME"] ?? config.mail.fromName
         var logger = Logger(label: "tandem")
         logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = try await buildApplication(config, environment: AppEnvironment(logger: logger))
@@ -92,5 +101,17 @@ struct CreateAdmin: AsyncParsableCommand {
         let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init) ?? AppConfig().bcryptCost
         let account = try await store.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
         print("admin \(account.email) is ready")
+    }
+}
+
+/// Parses the `--mail` / `TANDEM_MAIL` setting.
+enum MailOptions {
+    static func delivery(_ value: String?) throws -> MailSettings.Delivery? {
+        guard let value, !value.isEmpty else { return nil }
+        if value == "log" { return .log }
+        if value == "sendmail" { return .sendmail(path: "/usr/sbin/sendmail") }
+        if value.hasPrefix("sendmail:") { return .sendmail(path: String(value.dropFirst("sendmail:".count))) }
+        if value.hasPrefix("directory:") { return .directory(String(value.dropFirst("directory:".count))) }
+        throw ValidationError("TANDEM_MAIL must be 'log', 'sendmail', 'sendmail:PATH' or 'directory:PATH'")
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import TandemServer
@@ -31,7 +32,8 @@ struct OpenAPITests {
     func coversEveryRoute() async throws {
         let config = testConfig()
         let store = try SQLiteStore(path: config.databasePath, clock: TestClock())
-        let router = buildRouter(config, store: store, cache: SnapshotCache(), environment: AppEnvironment(), decoyHash: "")
+        let tokens = SelfServiceKeyring(key: .init(size: .bits256), publicURL: "http://localhost", randomness: .system)
+        let router = buildRouter(config, store: store, tokens: tokens, cache: SnapshotCache(), environment: AppEnvironment(), decoyHash: "")
         let registered = Set(router.routes.map { "\($0.method) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(registered.count > 20)

@@ -19,7 +19,7 @@ struct StoreFixture {
     let path = temporaryDatabasePath()
 
     init() throws {
-        store = try SQLiteStore(path: path, clock: clock, sink: sink)
+        store = try SQLiteStore(path: path, clock: clock, sink: sink, tokens: TestTokens())
         try store.migrate()
     }
 
@@ -36,6 +36,25 @@ struct StoreFixture {
     func newSession(room: Room, _ start: String, _ end: String, speakers: [Speaker] = [], title: String = "Fundraising") -> Session {
         Session(id: .init(0), eventID: .init(0), guid: UUID(), title: TranslatedText(en: title, zh: "筹款"), kind: .workshop,
                 roomID: room.id, startsAt: at(start), endsAt: at(end), speakerIDs: speakers.map(\.id), capacity: 20)
+    }
+
+    func attendee(_ n: Int, sessions: [Session] = [], language: Language = .en) -> RegistrationRequest {
+        RegistrationRequest(name: "Attendee \(n)", email: "attendee\(n)@example.org", organisation: "NGO \(n)", country: "DE",
+                            language: language, sessionIDs: sessions.map(\.id), consent: true)
+    }
+
+    /// An event with `capacity` seats, open for registration, and one workshop with `workshopSeats`.
+    func openEvent(capacity: Int?, workshopSeats: Int = 2) async throws -> (event: Event, workshop: Session, other: Session) {
+        var event = makeEvent(slug: "open-\(UUID().uuidString.prefix(8).lowercased())")
+        event.capacity = capacity
+        let created = try await store.createEvent(event, by: "o")
+        let room = try await store.createRoom(eventSlug: created.slug, Room(id: .init(0), eventID: .init(0), name: "Room A"), by: "o")
+        var workshop = newSession(room: room, "2017-06-15 10:00", "2017-06-15 11:00")
+        workshop.capacity = workshopSeats
+        var other = newSession(room: room, "2017-06-15 11:00", "2017-06-15 12:00", title: "Advocacy")
+        other.capacity = 10
+        return (created, try await store.createSession(eventSlug: created.slug, workshop, by: "o").session,
+                try await store.createSession(eventSlug: created.slug, other, by: "o").session)
     }
 
     func changeCount(eventSlug: String) async throws -> Int {

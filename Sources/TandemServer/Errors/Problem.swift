@@ -13,6 +13,8 @@ public struct Problem: Error, Sendable, Encodable {
     public var errors: [FieldError]?
     public var conflicts: [ConflictDetail]?
     public var currentVersion: Int64?
+    /// The registration a 409 `already-registered` is about.
+    public var registrationId: Int64?
     /// Extra response headers (e.g. `WWW-Authenticate`, the current `ETag`).
     public var headers: HTTPFields = [:]
 
@@ -27,7 +29,7 @@ public struct Problem: Error, Sendable, Encodable {
     public var type: String { "urn:tandem:problem:\(code)" }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, code, errors, conflicts, currentVersion
+        case type, title, status, detail, code, errors, conflicts, currentVersion, registrationId
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -40,6 +42,7 @@ public struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(errors, forKey: .errors)
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(currentVersion, forKey: .currentVersion)
+        try container.encodeIfPresent(registrationId, forKey: .registrationId)
     }
 
     /// One clash reported with a 409 `schedule-conflict`.

@@ -53,6 +53,8 @@ enum ProblemMapping {
             return conflict(error)
         case let error as StoreError:
             return store(error)
+        case let error as RegistrationError:
+            return registration(error)
         case let error as HTTPError:
             return http(error)
         case is NIOTooManyBytesError:
@@ -80,6 +82,29 @@ enum ProblemMapping {
                                   detail: "This \(entity) has changed since you loaded it (now version \(version)). Reload it, check the change, and apply your edit again.")
             problem.currentVersion = version
             return problem
+        }
+    }
+
+    private static func registration(_ error: RegistrationError) -> Problem {
+        switch error {
+        case .closed(let reason):
+            return Problem(.conflict, code: "registration-closed", title: "Registration is not open", detail: reason)
+        case .alreadyRegistered(let id):
+            var problem = Problem(.conflict, code: "already-registered", title: "Already registered",
+                                  detail: "This e-mail address is already registered for this event (registration \(id)). Use the link in your confirmation e-mail to change or cancel it.")
+            problem.registrationId = id.rawValue
+            return problem
+        case .registrationCancelled(let id):
+            var problem = Problem(.conflict, code: "registration-cancelled", title: "Registration cancelled",
+                                  detail: "Registration \(id) is cancelled and cannot be changed. Register again if you want to come.")
+            problem.registrationId = id.rawValue
+            return problem
+        case .noFreeSeat:
+            return Problem(.conflict, code: "no-free-seat", title: "No free seat",
+                           detail: "Every seat is taken. Raise the event's capacity first, then promote.")
+        case .notConfirmed(let status):
+            return Problem(.conflict, code: "not-confirmed", title: "Not confirmed",
+                           detail: status == .waitlisted ? "This attendee is on the waitlist, not confirmed." : "This registration is cancelled.")
         }
     }
 

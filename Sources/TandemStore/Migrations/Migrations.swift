@@ -5,6 +5,7 @@ enum Migrations {
     static let all: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
         ("001_schedule", Migration001Schedule.migrate),
         ("002_accounts", Migration002Accounts.migrate),
+        ("003_registrations", Migration003Registrations.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -15,26 +15,58 @@ let adminPassword = "correct horse battery staple"
 
 /// Configuration for a test server: its own temporary database, cheap bcrypt, the repo's Public/.
 func testConfig(demo: Bool = false) -> AppConfig {
+    let databasePath = temporaryDatabasePath()
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     return AppConfig(
-        host: "127.0.0.1", port: 0, databasePath: temporaryDatabasePath(), loadDemo: demo,
+        host: "127.0.0.1", port: 0, databasePath: databasePath, loadDemo: demo,
         publicDirectory: repository.appendingPathComponent("Public").path, adminEmail: adminEmail,
-        adminPassword: adminPassword, bcryptCost: 4)
+        adminPassword: adminPassword, bcryptCost: 4, publicURL: "https://tandem.test",
+        mail: MailSettings(delivery: .directory(mailFolder(databasePath)), pollInterval: .milliseconds(50)))
 }
 
-/// Runs `body` against a fresh in-process Tandem (router test mode) with a test clock.
-func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), _ body: @escaping @Sendable (API) async throws -> T) async throws -> T {
+/// Where a test server's e-mails land (.eml files).
+func mailFolder(_ databasePath: String) -> String {
+    URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("mail").path
+}
+
+/// Runs `body` against a fresh in-process Tandem with a test clock: in router mode by default,
+/// or on a real socket with `.live`.
+func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: TestingSetup = .router, config: AppConfig? = nil,
+                   _ body: @escaping @Sendable (API) async throws -> T) async throws -> T {
     var logger = Logger(label: "tandem-test")
     logger.logLevel = .warning
-    let app = try await buildApplication(testConfig(demo: demo), environment: AppEnvironment(clock: clock, logger: logger))
-    return try await app.test(.router) { client in try await body(API(client: client)) }
+    let config = config ?? testConfig(demo: demo)
+    let app = try await buildApplication(config, environment: AppEnvironment(clock: clock, logger: logger))
+    return try await app.test(mode) { client in
+        var api = API(client: client)
+        api.mailFolder = mailFolder(config.databasePath)
+        return try await body(api)
+    }
 }
 
 /// One helper per kind of call, so tests read like the API's documentation.
 struct API: Sendable {
     let client: any TestClientProtocol
     var token: String?
+    var mailFolder = ""
+
+    /// The .eml files delivered so far.
+    func deliveredMail() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: mailFolder)) ?? []
+        return files.filter { $0.hasSuffix(".eml") }.sorted().compactMap { try? String(contentsOfFile: mailFolder + "/" + $0, encoding: .utf8) }
+    }
+
+    /// Waits (up to `seconds`) until at least `count` e-mails have been delivered.
+    func waitForMail(count: Int, seconds: Double = 10) async throws -> [String] {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            let mail = deliveredMail()
+            if mail.count >= count { return mail }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return deliveredMail()
+    }
 
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:], token: String? = nil) async throws -> Reply {

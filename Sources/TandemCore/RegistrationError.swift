@@ -1,0 +1,13 @@
+/// Why a registration action is refused, beyond bad fields.
+public enum RegistrationError: Error, Hashable, Sendable {
+    /// Registration is not open (window, cancelled event, event over).
+    case closed(reason: String)
+    /// This e-mail already holds an active registration for the event.
+    case alreadyRegistered(Registration.ID)
+    /// The registration is cancelled and cannot be changed.
+    case registrationCancelled(Registration.ID)
+    /// No seat is free for a manual promotion; raise the capacity first.
+    case noFreeSeat
+    /// Only confirmed registrations can be checked in.
+    case notConfirmed(Registration.Status)
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TandemCore
+import TandemStore
+
+/// Delivers the outbox: turns quiet bursts of programme changes into one notice per attendee,
+/// then sends every due message, retrying failures with back-off. Survives restarts because the
+/// outbox is in the database; stops on graceful shutdown.
+struct OutboxService: Service {
+    let store: any RegistrationStore
+    let transport: any MailTransport
+    let clock: any WallClock
+    let settings: MailSettings
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    _ = try await runOnce()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("outbox round failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: settings.pollInterval)
+            }
+        }
+    }
+
+    /// One round: flush notices, deliver what is due. Returns the number of messages delivered.
+    @discardableResult
+    func runOnce() async throws -> Int {
+        let now = clock.now()
+        _ = try await store.flushScheduleNotices(quietSince: now.addingTimeInterval(-settings.noticeQuietPeriod),
+                                                 oldestAllowed: now.addingTimeInterval(-settings.noticeMaxDelay))
+        var delivered = 0
+        while true {
+            let due = try await store.dueMail(at: clock.now(), limit: 50)
+            if due.isEmpty { return delivered }
+            for mail in due {
+                do {
+                    try await transport.deliver(mail)
+                    try await store.markSent(mailID: mail.id, at: clock.now())
+                    delivered += 1
+                } catch {
+                    logger.warning("e-mail delivery failed; will retry", metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(error)"])
+                    try await store.markFailed(mailID: mail.id, error: "\(error)", policy: settings.retry)
+                }
+            }
+        }
+    }
+}

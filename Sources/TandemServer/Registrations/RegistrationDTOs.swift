@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import TandemCore
+import TandemStore
+
+/// `POST /api/v1/events/{slug}/registrations`.
+struct RegisterRequest: Decodable {
+    var name: String
+    var email: String
+    var organisation: String?
+    var country: String?
+    var language: Language?
+    var sessionIds: [Session.ID]?
+    var consent: Bool
+
+    var request: RegistrationRequest {
+        RegistrationRequest(name: name, email: email, organisation: organisation.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 },
+                            country: country.flatMap { $0.isEmpty ? nil : $0.uppercased() }, language: language ?? .en,
+                            sessionIDs: sessionIds ?? [], consent: consent)
+    }
+}
+
+/// `PATCH /api/v1/registrations/{token}`.
+struct ChangeSessionsRequest: Decodable {
+    var sessionIds: [Session.ID]
+}
+
+/// `POST /api/v1/events/{slug}/checkins`.
+struct CheckInRequest: Decodable {
+    var token: String
+}
+
+/// A registration as its attendee and the organisers see it.
+struct RegistrationResponse: ResponseEncodable {
+    var id: Int64
+    var eventSlug: String?
+    var status: Registration.Status
+    var waitlistPosition: Int?
+    var name: String
+    var email: String
+    var organisation: String?
+    var country: String?
+    var language: Language
+    var sessions: [Choice]
+    var createdAt: String
+    var cancelledAt: String?
+    var checkedInAt: String?
+    var erased: Bool
+
+    struct Choice: Codable, Sendable {
+        var sessionId: Int64
+        var status: SessionChoice.Status
+        var waitlistPosition: Int?
+    }
+
+    init(_ registration: Registration, zone: TimeZone, eventSlug: String? = nil) {
+        id = registration.id.rawValue
+        self.eventSlug = eventSlug
+        status = registration.status
+        waitlistPosition = registration.waitlistPosition
+        name = registration.name
+        email = registration.email
+        organisation = registration.organisation
+        country = registration.country
+        language = registration.language
+        sessions = registration.choices.map { Choice(sessionId: $0.sessionID.rawValue, status: $0.status, waitlistPosition: $0.waitlistPosition) }
+        createdAt = registration.createdAt.wire(in: zone)
+        cancelledAt = registration.cancelledAt?.wire(in: zone)
+        checkedInAt = registration.checkedInAt?.wire(in: zone)
+        erased = registration.erasedAt != nil
+    }
+}
+
+/// 201 to a new registration: the registration plus its private token and link, shown only now.
+struct RegisteredResponse: ResponseEncodable {
+    var registration: RegistrationResponse
+    var token: String
+    var selfServiceUrl: String
+
+    enum CodingKeys: String, CodingKey { case token, selfServiceUrl }
+
+    func encode(to encoder: any Encoder) throws {
+        try registration.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(token, forKey: .token)
+        try container.encode(selfServiceUrl, forKey: .selfServiceUrl)
+    }
+}
+
+/// The attendee's own view: the registration with the event it is for.
+struct OwnRegistrationResponse: ResponseEncodable {
+    var registration: RegistrationResponse
+    var event: EventResponse
+
+    enum CodingKeys: String, CodingKey { case event }
+
+    func encode(to encoder: any Encoder) throws {
+        try registration.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event, forKey: .event)
+    }
+}
+
+struct CheckInResponse: ResponseEncodable {
+    var alreadyCheckedIn: Bool
+    var message: String
+    var registration: RegistrationResponse
+}
+
+/// `GET …/registrations/{id}/export`: everything kept about one attendee.
+struct RegistrationExportResponse: ResponseEncodable {
+    var registration: RegistrationResponse
+    var messages: [Message]
+
+    struct Message: Codable, Sendable {
+        var kind: String
+        var subject: String
+        var createdAt: String
+        var sentAt: String?
+    }
+
+    init(_ export: RegistrationExport, zone: TimeZone) {
+        registration = RegistrationResponse(export.registration, zone: zone, eventSlug: export.eventSlug)
+        messages = export.messages.map { Message(kind: $0.kind, subject: $0.subject, createdAt: $0.createdAt.wire(in: zone), sentAt: $0.sentAt?.wire(in: zone)) }
+    }
+}

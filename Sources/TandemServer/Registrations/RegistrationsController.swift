@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import TandemCore
+import TandemStore
+
+/// The attendee's routes: register, and see, change or cancel by the private token.
+struct RegistrationsController {
+    let store: any RegistrationStore & ScheduleStore
+    let tokens: any SelfServiceTokens
+
+    func addRoutes(to group: RouterGroup<TandemRequestContext>) {
+        group.post("/events/{slug}/registrations", use: register)
+        group.get("/registrations/{token}", use: show)
+        group.patch("/registrations/{token}", use: changeSessions)
+        group.delete("/registrations/{token}", use: cancel)
+    }
+
+    @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegisteredResponse> {
+        let slug = try context.parameters.require("slug")
+        let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
+        let receipt = try await store.register(eventSlug: slug, body.request)
+        let event = try await store.event(slug: slug)
+        return EditedResponse(
+            status: .created, headers: [.location: "/api/v1/registrations/\(receipt.token)", .cacheControl: "no-store"],
+            response: RegisteredResponse(registration: RegistrationResponse(receipt.registration, zone: event.zone, eventSlug: slug),
+                                         token: receipt.token, selfServiceUrl: tokens.url(token: receipt.token)))
+    }
+
+    @Sendable func show(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
+        let (registration, event) = try await store.registration(token: try token(context))
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+    }
+
+    @Sendable func changeSessions(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
+        let token = try token(context)
+        let body = try await request.decodeJSON(as: ChangeSessionsRequest.self, context: context)
+        _ = try await store.changeSessions(token: token, to: body.sessionIds)
+        let (registration, event) = try await store.registration(token: token)
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+    }
+
+    /// Cancels; the registration stays on record as cancelled and the next in line is promoted.
+    @Sendable func cancel(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
+        let token = try token(context)
+        _ = try await store.cancelRegistration(token: token)
+        let (registration, event) = try await store.registration(token: token)
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+    }
+
+    private func own(_ registration: Registration, _ event: Event) -> OwnRegistrationResponse {
+        OwnRegistrationResponse(registration: RegistrationResponse(registration, zone: event.zone, eventSlug: event.slug), event: EventResponse(event))
+    }
+
+    /// Tokens are opaque; anything implausible is simply not found.
+    private func token(_ context: TandemRequestContext) throws -> String {
+        let token = try context.parameters.require("token")
+        guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this link") }
+        return token
+    }
+}

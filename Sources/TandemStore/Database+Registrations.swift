@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import TandemCore
+
+/// Reading registrations, their choices and their places in line, inside a transaction.
+extension Database {
+    func registrationRecord(tokenHash: String) throws -> RegistrationRecord {
+        guard let record = try RegistrationRecord.filter(Column("tokenHash") == tokenHash).fetchOne(self) else {
+            throw StoreError.notFound(entity: "registration", key: "for this link")
+        }
+        return record
+    }
+
+    func registrationRecord(id: Registration.ID, eventID: Event.ID) throws -> RegistrationRecord {
+        guard let record = try RegistrationRecord.filter(Column("id") == id.rawValue && Column("eventId") == eventID.rawValue).fetchOne(self) else {
+            throw StoreError.notFound(entity: "registration", key: id.description)
+        }
+        return record
+    }
+
+    func choiceRecords(registrationID: Int64) throws -> [RegistrationSessionRecord] {
+        try RegistrationSessionRecord.filter(Column("registrationId") == registrationID).order(Column("sessionId")).fetchAll(self)
+    }
+
+    /// The domain value, with waitlist positions computed from the FIFO order.
+    func registration(_ record: RegistrationRecord) throws -> Registration {
+        let id = record.id!
+        let choices = try choiceRecords(registrationID: id).map { choice -> SessionChoice in
+            let status = SessionChoice.Status(rawValue: choice.status) ?? .pending
+            var position: Int?
+            if status == .waitlisted, let order = choice.queueOrder {
+                position = try Int.fetchOne(self, sql: """
+                    SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'waitlisted' AND queueOrder <= ?
+                    """, arguments: [choice.sessionId, order])
+            }
+            return SessionChoice(sessionID: Session.ID(choice.sessionId), status: status, waitlistPosition: position)
+        }
+        var position: Int?
+        if record.registrationStatus == .waitlisted, let order = record.queueOrder {
+            position = try Int.fetchOne(self, sql: """
+                SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'waitlisted' AND queueOrder <= ?
+                """, arguments: [record.eventId, order])
+        }
+        return Registration(
+            id: Registration.ID(id), eventID: Event.ID(record.eventId), name: record.name, email: record.email,
+            organisation: record.organisation, country: record.country, language: Language(rawValue: record.language) ?? .en,
+            status: record.registrationStatus, waitlistPosition: position, choices: choices, consentAt: record.consentAt,
+            createdAt: record.createdAt, cancelledAt: record.cancelledAt, checkedInAt: record.checkedInAt,
+            checkedInBy: record.checkedInBy, erasedAt: record.erasedAt)
+    }
+
+    func confirmedCount(eventID: Int64) throws -> Int {
+        try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'confirmed'", arguments: [eventID]) ?? 0
+    }
+
+    func confirmedCount(sessionID: Int64) throws -> Int {
+        try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'confirmed'", arguments: [sessionID]) ?? 0
+    }
+
+    func nextQueueOrder(eventID: Int64) throws -> Int64 {
+        (try Int64.fetchOne(self, sql: "SELECT MAX(queueOrder) FROM registration WHERE eventId = ?", arguments: [eventID]) ?? 0) + 1
+    }
+
+    func nextQueueOrder(sessionID: Int64) throws -> Int64 {
+        (try Int64.fetchOne(self, sql: "SELECT MAX(queueOrder) FROM registrationSession WHERE sessionId = ?", arguments: [sessionID]) ?? 0) + 1
+    }
+}

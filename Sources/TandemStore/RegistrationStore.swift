@@ -1,0 +1,74 @@
+import Foundation
+import TandemCore
+
+/// A new registration and its self-service token, which is shown to the attendee only now.
+public struct RegistrationReceipt: Hashable, Sendable {
+    public var registration: Registration
+    public var token: String
+}
+
+/// Filters and paging for the organiser's registration list.
+public struct RegistrationQuery: Hashable, Sendable {
+    /// Matches name, e-mail or organisation.
+    public var search: String?
+    public var status: Registration.Status?
+    /// Registrations after this id (the page cursor).
+    public var after: Registration.ID?
+    public var limit: Int
+
+    public init(search: String? = nil, status: Registration.Status? = nil, after: Registration.ID? = nil, limit: Int = 50) {
+        self.search = search
+        self.status = status
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// The outcome of a check-in scan.
+public struct CheckIn: Hashable, Sendable {
+    public var registration: Registration
+    /// True when this token had been checked in before; `registration.checkedInAt` says when.
+    public var alreadyCheckedIn: Bool
+}
+
+/// Everything Tandem keeps about one attendee, for a data-access request.
+public struct RegistrationExport: Hashable, Sendable {
+    public var registration: Registration
+    public var eventSlug: String
+    public var messages: [SentMessage]
+
+    public struct SentMessage: Hashable, Sendable {
+        public var kind: String
+        public var subject: String
+        public var createdAt: Date
+        public var sentAt: Date?
+    }
+}
+
+/// Registrations, seats, waitlists, check-in and the e-mail outbox. Every seat decision is made
+/// inside one write transaction, so capacity can never be exceeded, whatever the concurrency.
+public protocol RegistrationStore: Sendable {
+    func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt
+    func registration(token: String) async throws -> (Registration, Event)
+    func changeSessions(token: String, to sessionIDs: [Session.ID]) async throws -> Registration
+    func cancelRegistration(token: String) async throws -> Registration
+
+    func registrations(eventSlug: String, query: RegistrationQuery) async throws -> [Registration]
+    func registration(eventSlug: String, id: Registration.ID) async throws -> Registration
+    func checkIn(eventSlug: String, token: String, by actor: String) async throws -> CheckIn
+    func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
+    func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
+    func exportRegistration(eventSlug: String, id: Registration.ID) async throws -> RegistrationExport
+    func eraseRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
+
+    /// Messages due for delivery at `instant`, oldest first.
+    func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail]
+    func markSent(mailID: Int64, at instant: Date) async throws
+    /// Records a failed attempt; `policy` decides when to retry or whether to give up.
+    func markFailed(mailID: Int64, error: String, policy: RetryPolicy) async throws
+    /// Turns programme-change notices that have been quiet since `quietSince` (or waiting since
+    /// `oldestAllowed`) into one e-mail per attendee. Returns the number of e-mails written.
+    func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int
+    /// Messages not yet delivered (and not given up).
+    func outboxBacklog() async throws -> Int
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import TandemCore
+
+/// Attendee-side registration intents. Each is one transaction: seats, waitlists, counts,
+/// the `seats.changed` change and the outbox e-mail commit together or not at all.
+extension SQLiteStore: RegistrationStore {
+    public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
+        let tokens = try requireTokens()
+        return try await write(actor: "attendee") { db, log in
+            let event = try db.event(slug: eventSlug)
+            if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
+            try ValidationError.check(RegistrationRules.validate(request))
+            if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
+            if let existing = try Int64.fetchOne(db, sql: """
+                SELECT id FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
+                """, arguments: [event.id.rawValue, request.email]) {
+                throw RegistrationError.alreadyRegistered(Registration.ID(existing))
+            }
+            let sessions = Dictionary(uniqueKeysWithValues: try db.sessions(eventID: event.id).map { ($0.id, $0) })
+            try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
+
+            let nonce = tokens.newNonce()
+            let token = tokens.token(nonce: nonce)
+            let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
+            var record = RegistrationRecord(
+                id: nil, eventId: event.id.rawValue, tokenHash: tokens.lookupHash(token: token), tokenNonce: nonce,
+                name: request.name.trimmingWhitespace, email: request.email.trimmingWhitespace,
+                organisation: request.organisation?.trimmingWhitespace, country: request.country, language: request.language.rawValue,
+                status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
+                queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
+                consentAt: log.at, createdAt: log.at, updatedAt: log.at)
+            try record.insert(db)
+            let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+            let seating = Seating(db: db, log: log, event: event, mailer: mailer)
+            for sessionID in request.sessionIDs {
+                if free {
+                    try seating.seat(registrationID: record.id!, sessionID: sessionID.rawValue)
+                } else {
+                    try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
+                }
+            }
+            try seating.finish()
+            try mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
+            return RegistrationReceipt(registration: try db.registration(record), token: token)
+        }
+    }
+
+    public func registration(token: String) async throws -> (Registration, Event) {
+        let hash = try requireTokens().lookupHash(token: token)
+        return try await read { db in
+            let record = try db.registrationRecord(tokenHash: hash)
+            return (try db.registration(record), try db.event(db.eventRecordByID(record.eventId)))
+        }
+    }
+
+    public func changeSessions(token: String, to sessionIDs: [Session.ID]) async throws -> Registration {
+        let tokens = try requireTokens()
+        return try await write(actor: "attendee") { db, log in
+            var record = try db.registrationRecord(tokenHash: tokens.lookupHash(token: token))
+            let event = try db.event(db.eventRecordByID(record.eventId))
+            guard record.registrationStatus != .cancelled else { throw RegistrationError.registrationCancelled(Registration.ID(record.id!)) }
+            if event.status == .cancelled || log.at >= event.endsAt {
+                throw RegistrationError.closed(reason: event.status == .cancelled ? "This event has been cancelled." : "This event is over.")
+            }
+            var request = RegistrationRequest(name: record.name, email: record.email, sessionIDs: sessionIDs, consent: true)
+            request.language = Language(rawValue: record.language) ?? .en
+            let fieldErrors = RegistrationRules.validate(request).filter { $0.field == "sessionIds" }
+            try ValidationError.check(fieldErrors)
+            let current = Set(try db.choiceRecords(registrationID: record.id!).map { Session.ID($0.sessionId) })
+            let sessions = Dictionary(uniqueKeysWithValues: try db.sessions(eventID: event.id).map { ($0.id, $0) })
+            // Sessions kept from before stay even if they were cancelled since; new ones must be open.
+            let added = sessionIDs.filter { !current.contains($0) }
+            try ValidationError.check(RegistrationRules.validateSignUp(added, sessions: sessions)
+                + RegistrationRules.validateNoOverlap(sessionIDs, sessions: sessions))
+
+            let seating = Seating(db: db, log: log, event: event, mailer: RegistrationMailer(tokens: tokens, now: log.at))
+            for removed in current.subtracting(sessionIDs).sorted() {
+                try seating.release(registrationID: record.id!, sessionID: removed.rawValue)
+            }
+            for sessionID in added {
+                if record.registrationStatus == .confirmed {
+                    try seating.seat(registrationID: record.id!, sessionID: sessionID.rawValue)
+                } else {
+                    try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
+                }
+            }
+            record.updatedAt = log.at
+            try record.update(db)
+            try seating.finish()
+            return try db.registration(record)
+        }
+    }
+
+    public func cancelRegistration(token: String) async throws -> Registration {
+        let tokens = try requireTokens()
+        return try await write(actor: "attendee") { db, log in
+            var record = try db.registrationRecord(tokenHash: tokens.lookupHash(token: token))
+            return try cancel(&record, db: db, log: log, tokens: tokens)
+        }
+    }
+
+    /// Cancels and hands the freed seats on; cancelling twice changes nothing.
+    func cancel(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens) throws -> Registration {
+        guard record.registrationStatus != .cancelled else { return try db.registration(record) }
+        let event = try db.event(db.eventRecordByID(record.eventId))
+        let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+        let seating = Seating(db: db, log: log, event: event, mailer: mailer)
+        let wasConfirmed = record.registrationStatus == .confirmed
+        record.status = Registration.Status.cancelled.rawValue
+        record.queueOrder = nil
+        record.cancelledAt = log.at
+        record.updatedAt = log.at
+        try record.update(db)
+        try db.execute(sql: "DELETE FROM scheduleNotice WHERE registrationId = ?", arguments: [record.id!])
+        try mailer.enqueue(.cancelled, registrationID: record.id!, db: db)
+        try seating.releaseAll(registrationID: record.id!)
+        if wasConfirmed { try seating.promoteEvent() }
+        try seating.finish()
+        return try db.registration(record)
+    }
+
+    func requireTokens() throws -> any SelfServiceTokens {
+        guard let tokens else { throw StoreNotConfigured(what: "self-service tokens for registrations") }
+        return tokens
+    }
+}
+
+/// The store was opened without something this operation needs (a programming error, not user input).
+struct StoreNotConfigured: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "store opened without \(what)" }
+}
