@@ -39,7 +39,7 @@ func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: Tes
     let config = config ?? testConfig(demo: demo)
     let app = try await buildApplication(config, environment: AppEnvironment(clock: clock, logger: logger))
     return try await app.test(mode) { client in
-        var api = API(client: client)
+        var api = API(client)
         api.mailFolder = mailFolder(config.databasePath)
         return try await body(api)
     }
@@ -47,7 +47,10 @@ func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: Tes
 
 /// One helper per kind of call, so tests read like the API's documentation.
 struct API: Sendable {
-    let client: any TestClientProtocol
+    typealias Send = @Sendable (HTTPRequest.Method, String, HTTPFields, ByteBuffer?) async throws -> Reply
+    let send: Send
+    /// The port of a live server (nil in router mode).
+    let port: Int?
     var token: String?
     var mailFolder = ""
 
@@ -68,13 +71,25 @@ struct API: Sendable {
         return deliveredMail()
     }
 
+    init(_ client: any TestClientProtocol) {
+        send = { method, uri, headers, body in
+            let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+            return Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+        }
+        port = client.port
+    }
+
+    init(port: Int?, send: @escaping Send) {
+        self.send = send
+        self.port = port
+    }
+
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:], token: String? = nil) async throws -> Reply {
         var fields = headers
         if json != nil && fields[.contentType] == nil { fields[.contentType] = "application/json" }
         if let bearer = token ?? self.token { fields[.authorization] = "Bearer \(bearer)" }
-        let response = try await client.execute(uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) })
-        return Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+        return try await send(method, uri, fields, json.map { ByteBuffer(string: $0) })
     }
 
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> Reply { try await call(.get, uri, headers: headers) }

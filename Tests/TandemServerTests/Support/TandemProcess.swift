@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `tandem` binary, run as a child process on a given database: for tests that must
+/// kill the server the hard way and start it again.
+final class TandemProcess: @unchecked Sendable {
+    // @unchecked: `process` and `client` are set once in `start()` before any concurrent use and never reassigned.
+    let databasePath: String
+    let mailFolder: String
+    private let process = Process()
+    private let logPath: String
+    private(set) var port = 0
+    private(set) var client: TestClient!
+
+    static var binary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/tandem").path
+    }
+
+    init(databasePath: String) {
+        self.databasePath = databasePath
+        self.mailFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("mail").path
+        self.logPath = databasePath + ".\(UUID().uuidString.prefix(8)).log"
+    }
+
+    /// Starts the server on a free port and waits until it answers.
+    func start() async throws {
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: logPath).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--port", "0", "--database", databasePath, "--no-demo", "--mail", "directory:" + mailFolder,
+                             "--public", testConfig().publicDirectory]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4",
+        ]) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on 127.0.0.1:") {
+                port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                if port > 0 { break }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard port > 0 else { throw StartFailed(log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "") }
+        client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+        client.connect()
+    }
+
+    /// SIGKILL: no graceful shutdown, no flushing, exactly like a crash or power cut.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() async {
+        try? await client?.shutdown()
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    var api: API {
+        let client = self.client!
+        return API(port: port) { method, uri, headers, body in
+            var headers = headers
+            headers[.connection] = "keep-alive"
+            let response = try await client.execute(TestClient.Request(uri, method: method, authority: "localhost", headers: headers, body: body))
+            return Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body ?? ByteBuffer()))
+        }
+    }
+
+    struct StartFailed: Error { var log: String }
+}
+
