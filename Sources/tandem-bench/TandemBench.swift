@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+/// Load generator and benchmarks for Tandem. Prints figures; asserts nothing but correctness of the outcome.
+@main
+struct TandemBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tandem-bench",
+        abstract: "Benchmarks a Tandem server: registration bursts (more to come: live fan-out, schedule reads).",
+        subcommands: [RegistrationBurstCommand.self],
+        defaultSubcommand: RegistrationBurstCommand.self)
+}
+
+/// Where the server under test comes from.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "Benchmark a running server at this URL instead of starting one (e.g. http://127.0.0.1:8080).")
+    var url: String?
+    @Option(help: "Organiser e-mail for --url (env TANDEM_ADMIN_EMAIL).") var email: String?
+    @Option(help: "Organiser password for --url (env TANDEM_ADMIN_PASSWORD).") var password: String?
+    @Option(help: "The tandem binary to start (default: the one beside tandem-bench).") var server: String?
+    @Flag(help: "Print one JSON document instead of a table.") var json = false
+
+    func start() async throws -> ServerUnderTest {
+        let env = ProcessInfo.processInfo.environment
+        if let url {
+            guard let parsed = URL(string: url), let host = parsed.host, let port = parsed.port else {
+                throw ValidationError("--url must look like http://127.0.0.1:8080")
+            }
+            guard let email = email ?? env["TANDEM_ADMIN_EMAIL"], let password = password ?? env["TANDEM_ADMIN_PASSWORD"] else {
+                throw ValidationError("--url needs --email and --password (or TANDEM_ADMIN_EMAIL / TANDEM_ADMIN_PASSWORD)")
+            }
+            return ServerUnderTest(host: host, port: port, email: email, password: password, process: nil)
+        }
+        return try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary())
+    }
+}
