@@ -19,13 +19,30 @@ final class ChangeLog {
     /// Takes the event's next `seq` (which becomes its `scheduleVersion`), builds the change for it and records it.
     @discardableResult
     func append(event eventID: Event.ID, _ build: (Int64) throws -> ChangeData) throws -> Int64 {
-        guard let seq = try Int64.fetchOne(db, sql: """
+        guard let seq = try db.cachedValue(Int64.self, """
             UPDATE event SET scheduleVersion = scheduleVersion + 1, updatedAt = ?
             WHERE id = ? RETURNING scheduleVersion
-            """, arguments: [at, eventID.rawValue])
+            """, [at, eventID.rawValue])
         else { throw StoreError.notFound(entity: "event", key: eventID.description) }
         try record(eventID: eventID, seq: seq, data: build(seq))
         return seq
+    }
+
+    /// Runs `body` in a savepoint; if it throws, its writes and the changes it appended are undone
+    /// while the rest of the transaction goes on (one registration of a group commit failing).
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        let mark = changes.count
+        var result: T?
+        do {
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+        } catch {
+            changes.removeSubrange(mark...)
+            throw error
+        }
+        return result!
     }
 
     /// Records a programme-wide change that belongs to no event (e.g. a new speaker).

@@ -5,16 +5,14 @@ import TandemCore
 /// Loading domain values inside a transaction; shared by reads and writes.
 extension Database {
     func eventRecord(slug: String) throws -> EventRecord {
-        guard let record = try EventRecord.filter(Column("slug") == slug).fetchOne(self) else {
+        guard let record = try cachedRecord(EventRecord.self, "SELECT * FROM event WHERE slug = ?", [slug]) else {
             throw StoreError.notFound(entity: "event", key: slug)
         }
         return record
     }
 
     func event(_ record: EventRecord) throws -> Event {
-        let parentSlug = try record.parentId.flatMap {
-            try String.fetchOne(self, sql: "SELECT slug FROM event WHERE id = ?", arguments: [$0])
-        }
+        let parentSlug = try record.parentId.flatMap { try cachedValue(String.self, "SELECT slug FROM event WHERE id = ?", [$0]) }
         return try record.domain(parentSlug: parentSlug)
     }
 
@@ -41,6 +39,15 @@ extension Database {
 
     func sessions(eventID: Event.ID) throws -> [Session] {
         let records = try SessionRecord.filter(Column("eventId") == eventID.rawValue)
+            .order(Column("startsAt"), Column("id")).fetchAll(self)
+        let speakers = try speakerIDs(sessionIDs: records.compactMap(\.id))
+        return try records.map { try $0.domain(speakerIDs: speakers[$0.id ?? 0] ?? []) }
+    }
+
+    /// Only the given sessions of an event, e.g. those an e-mail mentions.
+    func sessions(ids: some Collection<Session.ID>, in eventID: Event.ID) throws -> [Session] {
+        guard !ids.isEmpty else { return [] }
+        let records = try SessionRecord.filter(ids.map(\.rawValue).contains(Column("id")) && Column("eventId") == eventID.rawValue)
             .order(Column("startsAt"), Column("id")).fetchAll(self)
         let speakers = try speakerIDs(sessionIDs: records.compactMap(\.id))
         return try records.map { try $0.domain(speakerIDs: speakers[$0.id ?? 0] ?? []) }

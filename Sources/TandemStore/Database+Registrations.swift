@@ -19,7 +19,7 @@ extension Database {
     }
 
     func choiceRecords(registrationID: Int64) throws -> [RegistrationSessionRecord] {
-        try RegistrationSessionRecord.filter(Column("registrationId") == registrationID).order(Column("sessionId")).fetchAll(self)
+        try cachedRecords(RegistrationSessionRecord.self, "SELECT * FROM registrationSession WHERE registrationId = ? ORDER BY sessionId", [registrationID])
     }
 
     /// The domain value, with waitlist positions computed from the FIFO order.
@@ -29,17 +29,17 @@ extension Database {
             let status = SessionChoice.Status(rawValue: choice.status) ?? .pending
             var position: Int?
             if status == .waitlisted, let order = choice.queueOrder {
-                position = try Int.fetchOne(self, sql: """
+                position = try cachedValue(Int.self, """
                     SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'waitlisted' AND queueOrder <= ?
-                    """, arguments: [choice.sessionId, order])
+                    """, [choice.sessionId, order])
             }
             return SessionChoice(sessionID: Session.ID(choice.sessionId), status: status, waitlistPosition: position)
         }
         var position: Int?
         if record.registrationStatus == .waitlisted, let order = record.queueOrder {
-            position = try Int.fetchOne(self, sql: """
+            position = try cachedValue(Int.self, """
                 SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'waitlisted' AND queueOrder <= ?
-                """, arguments: [record.eventId, order])
+                """, [record.eventId, order])
         }
         return Registration(
             id: Registration.ID(id), eventID: Event.ID(record.eventId), name: record.name, email: record.email,
@@ -50,18 +50,18 @@ extension Database {
     }
 
     func confirmedCount(eventID: Int64) throws -> Int {
-        try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'confirmed'", arguments: [eventID]) ?? 0
+        try cachedValue(Int.self, "SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'confirmed'", [eventID]) ?? 0
     }
 
     func confirmedCount(sessionID: Int64) throws -> Int {
-        try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'confirmed'", arguments: [sessionID]) ?? 0
+        try cachedValue(Int.self, "SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'confirmed'", [sessionID]) ?? 0
     }
 
     func nextQueueOrder(eventID: Int64) throws -> Int64 {
-        (try Int64.fetchOne(self, sql: "SELECT MAX(queueOrder) FROM registration WHERE eventId = ?", arguments: [eventID]) ?? 0) + 1
+        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registration WHERE eventId = ?", [eventID]) ?? 0) + 1
     }
 
     func nextQueueOrder(sessionID: Int64) throws -> Int64 {
-        (try Int64.fetchOne(self, sql: "SELECT MAX(queueOrder) FROM registrationSession WHERE sessionId = ?", arguments: [sessionID]) ?? 0) + 1
+        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registrationSession WHERE sessionId = ?", [sessionID]) ?? 0) + 1
     }
 }

@@ -8,16 +8,18 @@ struct RegistrationMailer {
     let now: Date
 
     func enqueue(_ kind: RegistrationMailKind, registrationID: Int64, changes: [SessionSnapshot] = [], db: Database) throws {
-        guard let record = try RegistrationRecord.fetchOne(db, key: registrationID), record.erasedAt == nil,
+        guard let record = try db.cachedRecord(RegistrationRecord.self, "SELECT * FROM registration WHERE id = ?", [registrationID]),
+              record.erasedAt == nil,
               let nonce = record.tokenNonce
         else { return }
         let registration = try db.registration(record)
         let event = try db.event(db.eventRecordByID(record.eventId))
-        let sessions = try db.sessions(eventID: event.id)
-        let rooms = try db.rooms(eventID: event.id)
+        // Only what this message mentions: the attendee's sessions and the changed ones.
+        let sessions = try db.sessions(ids: Set(registration.choices.map(\.sessionID) + changes.map(\.sessionID)), in: event.id)
+        let roomNames = try RoomRecord.filter(Set(sessions.map(\.roomID.rawValue)).contains(Column("id"))).fetchAll(db)
         let context = RegistrationMail.Context(
             event: event, sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) }),
-            roomNames: Dictionary(uniqueKeysWithValues: rooms.map { ($0.id, $0.name) }),
+            roomNames: Dictionary(uniqueKeysWithValues: roomNames.map { (Room.ID($0.id ?? 0), $0.name) }),
             selfServiceURL: tokens.url(token: tokens.token(nonce: nonce)), now: now)
         let mail = RegistrationMail.compose(kind, for: registration, context: context, changes: changes)
         var row = OutboxRecord(
@@ -30,7 +32,7 @@ struct RegistrationMailer {
 
 extension Database {
     func eventRecordByID(_ id: Int64) throws -> EventRecord {
-        guard let record = try EventRecord.fetchOne(self, key: id) else { throw StoreError.notFound(entity: "event", key: String(id)) }
+        guard let record = try cachedRecord(EventRecord.self, "SELECT * FROM event WHERE id = ?", [id]) else { throw StoreError.notFound(entity: "event", key: String(id)) }
         return record
     }
 }

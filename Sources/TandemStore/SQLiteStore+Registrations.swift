@@ -5,45 +5,69 @@ import TandemCore
 /// Attendee-side registration intents. Each is one transaction: seats, waitlists, counts,
 /// the `seats.changed` change and the outbox e-mail commit together or not at all.
 extension SQLiteStore: RegistrationStore {
+    /// Registers through the group-commit queue: one durable transaction for many concurrent attendees.
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
-        let tokens = try requireTokens()
-        return try await write(actor: "attendee") { db, log in
-            let event = try db.event(slug: eventSlug)
-            if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
-            try ValidationError.check(RegistrationRules.validate(request))
-            if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
-            if let existing = try Int64.fetchOne(db, sql: """
-                SELECT id FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
-                """, arguments: [event.id.rawValue, request.email]) {
-                throw RegistrationError.alreadyRegistered(Registration.ID(existing))
-            }
-            let sessions = Dictionary(uniqueKeysWithValues: try db.sessions(eventID: event.id).map { ($0.id, $0) })
-            try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
+        _ = try requireTokens()
+        return try await registrationBatcher.submit(slug: eventSlug, request: request, store: self)
+    }
 
-            let nonce = tokens.newNonce()
-            let token = tokens.token(nonce: nonce)
-            let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
-            var record = RegistrationRecord(
-                id: nil, eventId: event.id.rawValue, tokenHash: tokens.lookupHash(token: token), tokenNonce: nonce,
-                name: request.name.trimmingWhitespace, email: request.email.trimmingWhitespace,
-                organisation: request.organisation?.trimmingWhitespace, country: request.country, language: request.language.rawValue,
-                status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
-                queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
-                consentAt: log.at, createdAt: log.at, updatedAt: log.at)
-            try record.insert(db)
-            let mailer = RegistrationMailer(tokens: tokens, now: log.at)
-            let seating = Seating(db: db, log: log, event: event, mailer: mailer)
-            for sessionID in request.sessionIDs {
-                if free {
-                    try seating.seat(registrationID: record.id!, sessionID: sessionID.rawValue)
-                } else {
-                    try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
+    /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
+    func registerBatch(_ jobs: [(slug: String, request: RegistrationRequest)]) async -> [Result<RegistrationReceipt, any Error>] {
+        do {
+            let tokens = try requireTokens()
+            return try await write(actor: "attendee") { db, log in
+                jobs.map { job in
+                    Result {
+                        do {
+                            return try log.savepoint { try register(job.request, eventSlug: job.slug, db: db, log: log, tokens: tokens) }
+                        } catch let error as DatabaseError {
+                            throw Self.translate(error)
+                        }
+                    }
                 }
             }
-            try seating.finish()
-            try mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
-            return RegistrationReceipt(registration: try db.registration(record), token: token)
+        } catch {
+            return jobs.map { _ in .failure(error) }
         }
+    }
+
+    private func register(_ request: RegistrationRequest, eventSlug: String, db: Database, log: ChangeLog,
+                          tokens: any SelfServiceTokens) throws -> RegistrationReceipt {
+        let event = try db.event(slug: eventSlug)
+        if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
+        try ValidationError.check(RegistrationRules.validate(request))
+        if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
+        if let existing = try db.cachedValue(Int64.self, """
+            SELECT id FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
+            """, [event.id.rawValue, request.email.trimmingWhitespace]) {
+            throw RegistrationError.alreadyRegistered(Registration.ID(existing))
+        }
+        let sessions = Dictionary(uniqueKeysWithValues: try db.sessions(ids: Set(request.sessionIDs), in: event.id).map { ($0.id, $0) })
+        try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
+
+        let nonce = tokens.newNonce()
+        let token = tokens.token(nonce: nonce)
+        let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
+        var record = RegistrationRecord(
+            id: nil, eventId: event.id.rawValue, tokenHash: tokens.lookupHash(token: token), tokenNonce: nonce,
+            name: request.name.trimmingWhitespace, email: request.email.trimmingWhitespace,
+            organisation: request.organisation?.trimmingWhitespace, country: request.country, language: request.language.rawValue,
+            status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
+            queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
+            consentAt: log.at, createdAt: log.at, updatedAt: log.at)
+        try record.insert(db)
+        let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+        let seating = Seating(db: db, log: log, event: event, mailer: mailer)
+        for sessionID in request.sessionIDs {
+            if free {
+                try seating.seat(registrationID: record.id!, sessionID: sessionID.rawValue)
+            } else {
+                try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
+            }
+        }
+        try seating.finish()
+        try mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
+        return RegistrationReceipt(registration: try db.registration(record), token: token)
     }
 
     public func registration(token: String) async throws -> (Registration, Event) {

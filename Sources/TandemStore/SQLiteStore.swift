@@ -11,6 +11,8 @@ public struct SQLiteStore: Sendable {
     let sink: any ChangeSink
     /// Self-service tokens for registrations; without them registration writes are refused.
     let tokens: (any SelfServiceTokens)?
+    /// Group commit for concurrent registrations.
+    let registrationBatcher = RegistrationBatcher()
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     public init(path: String, clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink(),

@@ -21,7 +21,7 @@ final class Seating {
 
     /// Takes a seat in a workshop session for a confirmed registration, or queues for one.
     func seat(registrationID: Int64, sessionID: Int64) throws {
-        let capacity = try Int.fetchOne(db, sql: "SELECT capacity FROM session WHERE id = ?", arguments: [sessionID])
+        let capacity = try db.cachedValue(Int.self, "SELECT capacity FROM session WHERE id = ?", [sessionID])
         let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(sessionID: sessionID), capacity: capacity)
         try RegistrationSessionRecord(
             registrationId: registrationID, sessionId: sessionID,
@@ -96,29 +96,25 @@ final class Seating {
     /// Stores the new counts and appends one `seats.changed` change if any count moved.
     func finish() throws {
         let eventID = event.id.rawValue
-        let counts = try Row.fetchOne(db, sql: """
-            SELECT SUM(status = 'confirmed') AS confirmed, SUM(status = 'waitlisted') AS waitlisted
-            FROM registration WHERE eventId = ?
-            """, arguments: [eventID])
-        let confirmed = counts?["confirmed"] as Int? ?? 0
-        let waitlisted = counts?["waitlisted"] as Int? ?? 0
+        // Two index range counts, not a scan of every registration.
+        let confirmed = try db.confirmedCount(eventID: eventID)
+        let waitlisted = try db.cachedValue(Int.self, "SELECT COUNT(*) FROM registration WHERE eventId = ? AND status = 'waitlisted'",
+                                            [eventID]) ?? 0
         let capacity = try currentCapacity()
-        try db.execute(
-            sql: "UPDATE event SET seatsConfirmed = ?, seatsWaitlisted = ? WHERE id = ? AND (seatsConfirmed != ? OR seatsWaitlisted != ?)",
-            arguments: [confirmed, waitlisted, eventID, confirmed, waitlisted])
+        try db.cachedExecute(
+            "UPDATE event SET seatsConfirmed = ?, seatsWaitlisted = ? WHERE id = ? AND (seatsConfirmed != ? OR seatsWaitlisted != ?)",
+            [confirmed, waitlisted, eventID, confirmed, waitlisted])
         let eventChanged = db.changesCount > 0
         var sessions: [SeatsChanged.SessionSeats] = []
         for sessionID in touchedSessions.sorted() {
-            let row = try Row.fetchOne(db, sql: """
-                SELECT SUM(status = 'confirmed') AS confirmed, SUM(status = 'waitlisted') AS waitlisted
-                FROM registrationSession WHERE sessionId = ?
-                """, arguments: [sessionID])
-            let sessionCapacity = try Int.fetchOne(db, sql: "SELECT capacity FROM session WHERE id = ?", arguments: [sessionID])
-            let seats = SeatCount(capacity: sessionCapacity, confirmed: row?["confirmed"] ?? 0, waitlisted: row?["waitlisted"] ?? 0)
-            try db.execute(sql: """
+            let sessionCapacity = try db.cachedValue(Int.self, "SELECT capacity FROM session WHERE id = ?", [sessionID])
+            let waiting = try db.cachedValue(Int.self, "SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'waitlisted'",
+                                             [sessionID]) ?? 0
+            let seats = SeatCount(capacity: sessionCapacity, confirmed: try db.confirmedCount(sessionID: sessionID), waitlisted: waiting)
+            try db.cachedExecute("""
                 UPDATE session SET seatsConfirmed = ?, seatsWaitlisted = ?
                 WHERE id = ? AND (seatsConfirmed != ? OR seatsWaitlisted != ?)
-                """, arguments: [seats.confirmed, seats.waitlisted, sessionID, seats.confirmed, seats.waitlisted])
+                """, [seats.confirmed, seats.waitlisted, sessionID, seats.confirmed, seats.waitlisted])
             if db.changesCount > 0 { sessions.append(SeatsChanged.SessionSeats(sessionID: Session.ID(sessionID), seats: seats)) }
         }
         guard eventChanged || !sessions.isEmpty else { return }
@@ -127,6 +123,6 @@ final class Seating {
     }
 
     private func currentCapacity() throws -> Int? {
-        try Int.fetchOne(db, sql: "SELECT capacity FROM event WHERE id = ?", arguments: [event.id.rawValue])
+        try db.cachedValue(Int.self, "SELECT capacity FROM event WHERE id = ?", [event.id.rawValue])
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import TandemCore
+
+/// Group commit for registrations. Requests that arrive while a transaction is being written
+/// (and fsynced) queue here; the next transaction takes them all, in arrival order, each in its
+/// own savepoint with its own answer. One fsync then confirms many registrations, FIFO order is
+/// the arrival order, and a lone request waits for no one.
+actor RegistrationBatcher {
+    private struct Job {
+        var slug: String
+        var request: RegistrationRequest
+        var continuation: CheckedContinuation<RegistrationReceipt, any Error>
+    }
+
+    /// Most registrations written in one transaction.
+    let maxBatch: Int
+    private var queue: [Job] = []
+    private var draining = false
+
+    init(maxBatch: Int = 100) {
+        self.maxBatch = maxBatch
+    }
+
+    func submit(slug: String, request: RegistrationRequest, store: SQLiteStore) async throws -> RegistrationReceipt {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append(Job(slug: slug, request: request, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain(store: store) }
+            }
+        }
+    }
+
+    private func drain(store: SQLiteStore) async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            let results = await store.registerBatch(batch.map { ($0.slug, $0.request) })
+            for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+        }
+        draining = false
+    }
+}
