@@ -8,6 +8,11 @@ extension Database {
         try T.fetchOne(cachedStatement(sql: sql), arguments: arguments)
     }
 
+    func cachedValues<T: DatabaseValueConvertible & StatementColumnConvertible>(_ type: T.Type, _ sql: String,
+                                                                                _ arguments: StatementArguments = []) throws -> [T] {
+        try T.fetchAll(cachedStatement(sql: sql), arguments: arguments)
+    }
+
     func cachedRecord<R: FetchableRecord>(_ type: R.Type, _ sql: String, _ arguments: StatementArguments = []) throws -> R? {
         try R.fetchOne(cachedStatement(sql: sql), arguments: arguments)
     }

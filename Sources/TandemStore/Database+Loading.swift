@@ -44,13 +44,14 @@ extension Database {
         return try records.map { try $0.domain(speakerIDs: speakers[$0.id ?? 0] ?? []) }
     }
 
-    /// Only the given sessions of an event, e.g. those an e-mail mentions.
+    /// Only the given sessions of an event (a registration's few choices), from cached statements.
     func sessions(ids: some Collection<Session.ID>, in eventID: Event.ID) throws -> [Session] {
-        guard !ids.isEmpty else { return [] }
-        let records = try SessionRecord.filter(ids.map(\.rawValue).contains(Column("id")) && Column("eventId") == eventID.rawValue)
-            .order(Column("startsAt"), Column("id")).fetchAll(self)
-        let speakers = try speakerIDs(sessionIDs: records.compactMap(\.id))
-        return try records.map { try $0.domain(speakerIDs: speakers[$0.id ?? 0] ?? []) }
+        try ids.compactMap { id -> Session? in
+            guard let record = try cachedRecord(SessionRecord.self, "SELECT * FROM session WHERE id = ? AND eventId = ?",
+                                                [id.rawValue, eventID.rawValue]) else { return nil }
+            let speakers = try cachedValues(Int64.self, "SELECT speakerId FROM sessionSpeaker WHERE sessionId = ? ORDER BY position", [id.rawValue])
+            return try record.domain(speakerIDs: speakers.map { Speaker.ID($0) })
+        }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
     }
 
     func session(_ id: Session.ID, in eventID: Event.ID) throws -> Session {

@@ -16,7 +16,9 @@ struct RegistrationMailer {
         let event = try db.event(db.eventRecordByID(record.eventId))
         // Only what this message mentions: the attendee's sessions and the changed ones.
         let sessions = try db.sessions(ids: Set(registration.choices.map(\.sessionID) + changes.map(\.sessionID)), in: event.id)
-        let roomNames = try RoomRecord.filter(Set(sessions.map(\.roomID.rawValue)).contains(Column("id"))).fetchAll(db)
+        let roomNames = try Set(sessions.map(\.roomID.rawValue)).compactMap {
+            try db.cachedRecord(RoomRecord.self, "SELECT * FROM room WHERE id = ?", [$0])
+        }
         let context = RegistrationMail.Context(
             event: event, sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) }),
             roomNames: Dictionary(uniqueKeysWithValues: roomNames.map { (Room.ID($0.id ?? 0), $0.name) }),
