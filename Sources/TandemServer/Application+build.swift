@@ -81,7 +81,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     SpeakersController(store: store).addRoutes(to: organiser)
 
     RegistrationsController(store: store, tokens: tokens).addRoutes(to: api)
-    let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations))
+    let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))

@@ -127,6 +127,7 @@ struct RegistrationAPITests {
             }
             let page = try await admin.get("/api/v1/events/hamburg-2017/registrations?limit=2")
             #expect(page.json["items"].array.count == 2)
+            #expect(page.headers[.cacheControl] == "no-store") // personal data
             let next = try #require(page.json["next"].string)
             let rest = try await admin.get("/api/v1/events/hamburg-2017/registrations?limit=10&cursor=\(next)")
             #expect(rest.json["items"].array.count == 3 && rest.json["next"].isNull)

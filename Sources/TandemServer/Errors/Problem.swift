@@ -13,7 +13,7 @@ public struct Problem: Error, Sendable, Encodable {
     public var errors: [FieldError]?
     public var conflicts: [ConflictDetail]?
     public var currentVersion: Int64?
-    /// The registration a 409 `already-registered` is about.
+    /// The registration a 409 `already-registered` or `registration-cancelled` is about.
     public var registrationId: Int64?
     /// Extra response headers (e.g. `WWW-Authenticate`, the current `ETag`).
     public var headers: HTTPFields = [:]
