@@ -64,7 +64,7 @@ public struct Event: Codable, Hashable, Sendable, Identifiable {
     }
 
     /// The IANA time zone of the event; valid by construction after validation.
-    public var zone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)! }
+    public var zone: TimeZone { ZoneCache.zone(timezone) ?? ZoneCache.utc }
 
     /// Whether `interval` lies within the event's start and end.
     public func contains(_ interval: TimeSpan) -> Bool {

@@ -179,11 +179,18 @@ public enum WallTime {
     private static let weekdaysZh = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
     private static let monthsEn = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// Wall-clock parts in `zone`: the instant shifted by the zone's offset, read in UTC,
+    /// which avoids building an ICU calendar per zone and call.
     private static func parts(_ date: Date, _ zone: TimeZone) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        let local = date.addingTimeInterval(TimeInterval(zone.secondsFromGMT(for: date)))
+        return utc.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: local)
     }
+
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 
     public static func time(_ date: Date, in zone: TimeZone) -> String {
         let c = parts(date, zone)

@@ -5,6 +5,8 @@ import TandemCore
 public struct RegistrationReceipt: Hashable, Sendable {
     public var registration: Registration
     public var token: String
+    /// The event's time zone, for showing the registration's times.
+    public var timezone: String
 }
 
 /// Filters and paging for the organiser's registration list.

@@ -67,7 +67,7 @@ extension SQLiteStore: RegistrationStore {
         }
         try seating.finish()
         try mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
-        return RegistrationReceipt(registration: try db.registration(record), token: token)
+        return RegistrationReceipt(registration: try db.registration(record), token: token, timezone: event.timezone)
     }
 
     public func registration(token: String) async throws -> (Registration, Event) {

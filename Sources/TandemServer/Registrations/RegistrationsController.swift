@@ -19,10 +19,10 @@ struct RegistrationsController {
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         let receipt = try await store.register(eventSlug: slug, body.request)
-        let event = try await store.event(slug: slug)
+        let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/registrations/\(receipt.token)", .cacheControl: "no-store"],
-            response: RegisteredResponse(registration: RegistrationResponse(receipt.registration, zone: event.zone, eventSlug: slug),
+            response: RegisteredResponse(registration: RegistrationResponse(receipt.registration, zone: zone, eventSlug: slug),
                                          token: receipt.token, selfServiceUrl: tokens.url(token: receipt.token)))
     }
 
