@@ -8,6 +8,8 @@ public enum RegistrationMailKind: String, Codable, Hashable, Sendable {
     case sessionPromoted = "session-promoted"
     case cancelled
     case scheduleChanged = "schedule-changed"
+    /// The organisers cancelled the whole event.
+    case eventCancelled = "event-cancelled"
 }
 
 /// A session as it was before a burst of edits, for "Thu 13:00 → Thu 14:15, Room B".
@@ -62,7 +64,7 @@ public struct RegistrationMail: Hashable, Sendable {
         let text = writer(first).body(kind, changes: changes) + "\n\n——————————\n\n" + writer(second).body(kind, changes: changes)
         let calendar: String? = switch kind {
         case .confirmation, .promoted, .sessionPromoted, .scheduleChanged: writer(first).calendar()
-        case .waitlisted, .cancelled: nil
+        case .waitlisted, .cancelled, .eventCancelled: nil
         }
         return RegistrationMail(subject: subject, text: text, calendar: calendar)
     }
@@ -84,6 +86,7 @@ public struct RegistrationMail: Hashable, Sendable {
             case .sessionPromoted: en ? "A workshop seat is yours: \(eventTitle)" : "您已获得工作坊席位：\(eventTitle)"
             case .cancelled: en ? "Registration cancelled: \(eventTitle)" : "报名已取消：\(eventTitle)"
             case .scheduleChanged: en ? "Programme change: \(eventTitle)" : "日程变更：\(eventTitle)"
+            case .eventCancelled: en ? "Event cancelled: \(eventTitle)" : "活动取消：\(eventTitle)"
             }
         }
 
@@ -103,6 +106,9 @@ public struct RegistrationMail: Hashable, Sendable {
             case .cancelled:
                 lines.append(en ? "your registration for \(eventTitle) is cancelled. Your seat goes to the next person waiting."
                                 : "您对“\(eventTitle)”的报名已取消。您的席位将让给下一位候补者。")
+            case .eventCancelled:
+                lines.append(en ? "we are sorry: \(eventTitle) has been cancelled by the organisers. You do not need to do anything."
+                                : "很抱歉：主办方已取消“\(eventTitle)”。您无需进行任何操作。")
             case .scheduleChanged:
                 lines.append(en ? "the programme changed for sessions you chose:" : "您所选场次的日程有变：")
                 lines.append("")
@@ -111,7 +117,7 @@ public struct RegistrationMail: Hashable, Sendable {
             lines.append("")
             lines.append(eventLine())
             let chosen = sessionLines()
-            if !chosen.isEmpty && kind != .cancelled {
+            if !chosen.isEmpty && kind != .cancelled && kind != .eventCancelled {
                 lines.append("")
                 lines.append(en ? "Your workshops:" : "您选择的工作坊：")
                 lines += chosen

@@ -65,7 +65,8 @@ public protocol RegistrationStore: Sendable {
 
     /// Messages due for delivery at `instant`, oldest first.
     func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail]
-    func markSent(mailID: Int64, at instant: Date) async throws
+    /// Marks delivered messages, many in one transaction.
+    func markSent(mailIDs: [Int64], at instant: Date) async throws
     /// Records a failed attempt; `policy` decides when to retry or whether to give up.
     func markFailed(mailID: Int64, error: String, policy: RetryPolicy) async throws
     /// Turns programme-change notices that have been quiet since `quietSince` (or waiting since

@@ -62,7 +62,14 @@ extension SQLiteStore {
             var event = try db.event(slug: slug)
             guard event.status != .cancelled else { return event }
             event.status = .cancelled
-            return try saveUpdated(event, db: db, log: log)
+            let saved = try saveUpdated(event, db: db, log: log)
+            // Everyone holding or awaiting a seat hears of it, in the same transaction.
+            if let mailer = mailer(at: log.at) {
+                let active = try db.cachedValues(Int64.self, "SELECT id FROM registration WHERE eventId = ? AND status != 'cancelled' ORDER BY id",
+                                                 [event.id.rawValue])
+                for registrationID in active { try mailer.enqueue(.eventCancelled, registrationID: registrationID, db: db) }
+            }
+            return saved
         }
     }
 

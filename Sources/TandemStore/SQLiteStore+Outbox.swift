@@ -12,10 +12,13 @@ extension SQLiteStore {
     }
 
     /// Marks a message delivered and drops its body: the self-service link in it need not be kept.
-    public func markSent(mailID: Int64, at instant: Date) async throws {
+    public func markSent(mailIDs: [Int64], at instant: Date) async throws {
+        guard !mailIDs.isEmpty else { return }
         try await write(actor: "system") { db, _ in
-            try db.execute(sql: "UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL WHERE id = ?",
-                           arguments: [instant, mailID])
+            for id in mailIDs {
+                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL WHERE id = ?",
+                                     [instant, id])
+            }
         }
     }
 

@@ -163,7 +163,7 @@ struct RegistrationStoreTests {
         let f = try StoreFixture()
         let (event, workshop, _) = try await f.openEvent(capacity: nil, workshopSeats: 5)
         let receipt = try await f.store.register(eventSlug: event.slug, f.attendee(1, sessions: [workshop]))
-        for mail in try await f.store.dueMail(at: f.clock.now(), limit: 10) { try await f.store.markSent(mailID: mail.id, at: f.clock.now()) }
+        try await f.store.markSent(mailIDs: f.store.dueMail(at: f.clock.now(), limit: 10).map(\.id), at: f.clock.now())
         let rooms = try await f.store.schedule(slug: event.slug, announcementsActiveAt: f.clock.now()).rooms
         let roomB = try await f.store.createRoom(eventSlug: event.slug, Room(id: .init(0), eventID: .init(0), name: "Room B"), by: "o")
         _ = rooms
@@ -184,6 +184,23 @@ struct RegistrationStoreTests {
         #expect(mails.first?.text.contains("Thu 15 Jun 10:00–11:00, Room A → Thu 15 Jun 11:15–12:15, Room B") == true)
         #expect(mails.first?.text.contains(receipt.token) == true)
         #expect(try await f.store.flushScheduleNotices(quietSince: f.clock.now(), oldestAllowed: f.clock.now()) == 0)
+    }
+
+    @Test("cancelling the event tells everyone holding or awaiting a seat, once")
+    func eventCancelled() async throws {
+        let f = try StoreFixture()
+        let (event, _, _) = try await f.openEvent(capacity: 1)
+        _ = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        _ = try await f.store.register(eventSlug: event.slug, f.attendee(2))
+        let gone = try await f.store.register(eventSlug: event.slug, f.attendee(3))
+        _ = try await f.store.cancelRegistration(token: gone.token)
+        try await f.store.markSent(mailIDs: f.store.dueMail(at: f.clock.now(), limit: 10).map(\.id), at: f.clock.now())
+        _ = try await f.store.cancelEvent(slug: event.slug, by: "o")
+        _ = try await f.store.cancelEvent(slug: event.slug, by: "o")
+        let mails = try await f.store.dueMail(at: f.clock.now(), limit: 10)
+        #expect(mails.map(\.kind) == ["event-cancelled", "event-cancelled"])
+        #expect(Set(mails.map(\.to)) == ["attendee1@example.org", "attendee2@example.org"])
+        #expect(mails.first?.subject.hasPrefix("Event cancelled:") == true)
     }
 
     @Test("failed deliveries are retried with back-off, then given up")

@@ -39,16 +39,20 @@ struct OutboxService: Service {
         while true {
             let due = try await store.dueMail(at: clock.now(), limit: 50)
             if due.isEmpty { return delivered }
+            // Delivered messages are marked in one transaction per round; a crash in between means
+            // at-least-once delivery, never a lost message.
+            var sent: [Int64] = []
             for mail in due {
                 do {
                     try await transport.deliver(mail)
-                    try await store.markSent(mailID: mail.id, at: clock.now())
-                    delivered += 1
+                    sent.append(mail.id)
                 } catch {
                     logger.warning("e-mail delivery failed; will retry", metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(error)"])
                     try await store.markFailed(mailID: mail.id, error: "\(error)", policy: settings.retry)
                 }
             }
+            try await store.markSent(mailIDs: sent, at: clock.now())
+            delivered += sent.count
         }
     }
 }
