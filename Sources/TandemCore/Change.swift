@@ -10,13 +10,16 @@ public struct Change: Hashable, Sendable {
     /// Who made the change: an account e-mail, `system` or `attendee`.
     public var actor: String
     public var at: Date
+    /// The event's IANA zone when the change was made, so listeners can show its times.
+    public var timezone: String?
 
-    public init(eventID: Event.ID?, seq: Int64?, data: ChangeData, actor: String, at: Date) {
+    public init(eventID: Event.ID?, seq: Int64?, data: ChangeData, actor: String, at: Date, timezone: String? = nil) {
         self.eventID = eventID
         self.seq = seq
         self.data = data
         self.actor = actor
         self.at = at
+        self.timezone = timezone
     }
 
     public var type: String { data.type }
@@ -26,10 +29,13 @@ public struct Change: Hashable, Sendable {
 public struct SessionDetail: Codable, Hashable, Sendable {
     public var session: Session
     public var speakers: [Speaker]
+    /// The room a session was just moved out of, so that room's screens drop it.
+    public var previousRoomID: Room.ID?
 
-    public init(session: Session, speakers: [Speaker]) {
+    public init(session: Session, speakers: [Speaker], previousRoomID: Room.ID? = nil) {
         self.session = session
         self.speakers = speakers
+        self.previousRoomID = previousRoomID
     }
 }
 

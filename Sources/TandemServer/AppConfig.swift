@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
     public var secret: String?
     /// How attendees' e-mails leave the server.
     public var mail: MailSettings
+    /// Live feed limits.
+    public var live = LiveSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",
@@ -58,6 +60,18 @@ public struct AppConfig: Sendable {
     public var secretKeyPath: String {
         URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("secret.key").path
     }
+}
+
+/// Limits of the live feed.
+public struct LiveSettings: Sendable {
+    /// Messages one subscriber may have queued before it is cut off with a resume hint.
+    public var queueLimit = 512
+    /// Missed changes a resuming client may replay; further behind, it gets a fresh snapshot.
+    public var replayWindow: Int64 = 1000
+    /// Interval of SSE keep-alive comments.
+    public var keepAlive: Duration = .seconds(15)
+
+    public init() {}
 }
 
 /// E-mail delivery: where messages go, who they are from, and how the outbox retries.

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
+import HummingbirdWebSocket
+import ServiceLifecycle
 import Logging
 import TandemCore
 import TandemStore
@@ -20,13 +22,29 @@ public struct AppEnvironment: Sendable {
 }
 
 /// Builds the Tandem application: opens and migrates the database, ensures an admin, loads demo
-/// data into an empty database, and wires the routes. Used by `tandem serve` and by every test.
+/// data into an empty database, and wires the routes. Used by every test; `tandem serve` uses `runServer`.
 public func buildApplication(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws -> some ApplicationProtocol {
+    try await buildServer(config, environment: environment).application
+}
+
+/// Runs Tandem until SIGTERM or SIGINT. The live hub is shut down before the HTTP server, so live
+/// connections hear "going away" (1001) with their resume point before the server stops.
+public func runServer(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws {
+    let server = try await buildServer(config, environment: environment)
+    let group = ServiceGroup(configuration: .init(
+        services: [.init(service: server.application), .init(service: server.liveHub)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
+    try await group.run()
+}
+
+/// The application and its live hub.
+func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws -> (application: some ApplicationProtocol, liveHub: LiveHub) {
     let logger = environment.logger
     let cache = SnapshotCache()
+    let hub = LiveHub(queueLimit: config.live.queueLimit, logger: logger)
     let key = try SelfServiceKeyring.loadKey(secret: config.secret, path: config.secretKeyPath, randomness: environment.randomness)
     let tokens = SelfServiceKeyring(key: key, publicURL: config.resolvedPublicURL, randomness: environment.randomness)
-    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache]), tokens: tokens)
+    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache, hub]), tokens: tokens)
     try store.migrate()
     try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
     if config.loadDemo, try await store.isEmpty() {
@@ -34,14 +52,17 @@ public func buildApplication(_ config: AppConfig, environment: AppEnvironment = 
         logger.info("loaded the demo programme into an empty database")
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
-    let router = buildRouter(config, store: store, tokens: tokens, cache: cache, environment: environment, decoyHash: decoyHash)
+    let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash)
     let outbox = OutboxService(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                clock: environment.clock, settings: config.mail, logger: logger)
-    return Application(
+    let application = Application(
         router: router,
+        // Ping every 30 s; a connection that does not answer is closed (dead screens are reaped).
+        server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: [outbox],
         logger: logger)
+    return (application, hub)
 }
 
 /// The configured e-mail transport; by default .eml files in a `mail` folder beside the database.
@@ -58,7 +79,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 }
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
-func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, environment: AppEnvironment,
+func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String) -> Router<TandemRequestContext> {
     let router = Router(context: TandemRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -66,8 +87,10 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger))
     router.add(middleware: BearerAuthenticator(accounts: store, clock: environment.clock))
 
-    MetaController(store: store, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
+    MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
 
+    LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,
+                   keepAliveInterval: config.live.keepAlive).addRoutes(to: router)
     let api = router.group("/api/v1")
     PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
     AuthController(accounts: store, clock: environment.clock, randomness: environment.randomness,

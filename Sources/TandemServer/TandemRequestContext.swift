@@ -1,16 +1,23 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdWebSocket
+import NIOCore
 import TandemCore
 
 /// Per-request state: the authenticated organiser, if any, and the body size limit.
-public struct TandemRequestContext: AuthRequestContext, RequestContext {
+public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Account?
     public var maxUploadSize: Int
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The connection, so a live feed can drop a client that stopped reading.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.channel = source.channel
         self.identity = nil
         self.maxUploadSize = AppConfig().maxBodyBytes
     }

@@ -19,12 +19,13 @@ final class ChangeLog {
     /// Takes the event's next `seq` (which becomes its `scheduleVersion`), builds the change for it and records it.
     @discardableResult
     func append(event eventID: Event.ID, _ build: (Int64) throws -> ChangeData) throws -> Int64 {
-        guard let seq = try db.cachedValue(Int64.self, """
+        guard let row = try db.cachedRow("""
             UPDATE event SET scheduleVersion = scheduleVersion + 1, updatedAt = ?
-            WHERE id = ? RETURNING scheduleVersion
+            WHERE id = ? RETURNING scheduleVersion, timezone
             """, [at, eventID.rawValue])
         else { throw StoreError.notFound(entity: "event", key: eventID.description) }
-        try record(eventID: eventID, seq: seq, data: build(seq))
+        let seq: Int64 = row["scheduleVersion"]
+        try record(eventID: eventID, seq: seq, data: build(seq), timezone: row["timezone"])
         return seq
     }
 
@@ -50,11 +51,11 @@ final class ChangeLog {
         try record(eventID: nil, seq: nil, data: data)
     }
 
-    private func record(eventID: Event.ID?, seq: Int64?, data: ChangeData) throws {
+    private func record(eventID: Event.ID?, seq: Int64?, data: ChangeData, timezone: String? = nil) throws {
         let payload = try data.encodedPayload(using: ChangePayloadCoding.encoder)
         var row = ChangeRecord(id: nil, eventId: eventID?.rawValue, seq: seq, type: data.type,
                                payload: String(decoding: payload, as: UTF8.self), actor: actor, at: at)
         try row.insert(db)
-        changes.append(Change(eventID: eventID, seq: seq, data: data, actor: actor, at: at))
+        changes.append(Change(eventID: eventID, seq: seq, data: data, actor: actor, at: at, timezone: timezone))
     }
 }

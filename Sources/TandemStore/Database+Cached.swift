@@ -21,6 +21,10 @@ extension Database {
         try R.fetchAll(cachedStatement(sql: sql), arguments: arguments)
     }
 
+    func cachedRow(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
     func cachedExecute(_ sql: String, _ arguments: StatementArguments = []) throws {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }

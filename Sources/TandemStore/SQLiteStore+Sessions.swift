@@ -32,7 +32,8 @@ extension SQLiteStore {
             if session.speakerIDs != old.speakerIDs { try db.setSpeakers(session.speakerIDs, of: id) }
             try db.noteScheduleChange(before: old, after: session, at: log.at)
             let becameCancelled = old.status == .scheduled && session.status == .cancelled
-            let detail = try recordChange(db, log, session, event: event, as: becameCancelled ? ChangeData.sessionCancelled : ChangeData.sessionUpdated)
+            let detail = try recordChange(db, log, session, event: event, previousRoomID: old.roomID != session.roomID ? old.roomID : nil,
+                                          as: becameCancelled ? ChangeData.sessionCancelled : ChangeData.sessionUpdated)
             if session.capacity != old.capacity {
                 let seating = Seating(db: db, log: log, event: event, mailer: mailer(at: log.at))
                 seating.touch(id.rawValue)
@@ -79,9 +80,10 @@ extension SQLiteStore {
     }
 
     /// Appends the change for `session` and saves it with that change's seq as its version.
-    private func recordChange(_ db: Database, _ log: ChangeLog, _ session: Session, event: Event,
-                        as kind: (SessionDetail) -> ChangeData) throws -> SessionDetail {
+    private func recordChange(_ db: Database, _ log: ChangeLog, _ session: Session, event: Event, previousRoomID: Room.ID? = nil,
+                              as kind: (SessionDetail) -> ChangeData) throws -> SessionDetail {
         var detail = try db.detail(session)
+        detail.previousRoomID = previousRoomID
         try log.append(event: event.id) { seq in
             detail.session.version = seq
             return kind(detail)

@@ -61,9 +61,8 @@ struct Serve: AsyncParsableCommand {
         config.mail.fromName = env["TANDEM_MAIL_FROM_NAME"] ?? config.mail.fromName
         var logger = Logger(label: "tandem")
         logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = try await buildApplication(config, environment: AppEnvironment(logger: logger))
         logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
-        try await app.runService()
+        try await runServer(config, environment: AppEnvironment(logger: logger))
     }
 }
 

@@ -7,10 +7,17 @@ import TandemStore
 /// Health, readiness and the OpenAPI document.
 struct MetaController {
     let store: SQLiteStore
+    let hub: LiveHub
     let openAPIPath: String
 
     struct Status: ResponseEncodable {
         var status: String
+    }
+
+    struct Readiness: ResponseEncodable {
+        var status: String
+        /// Open live connections (WebSocket and SSE), all events.
+        var liveSubscribers: Int
     }
 
     func addRoutes(to router: Router<TandemRequestContext>) {
@@ -19,7 +26,7 @@ struct MetaController {
             guard (try? await store.isMigrated()) == true else {
                 throw Problem(.serviceUnavailable, code: "not-ready", title: "Not ready", detail: "The database is not reachable or not migrated.")
             }
-            return Status(status: "ready")
+            return Readiness(status: "ready", liveSubscribers: hub.subscriberCount())
         }
         let document = FileManager.default.contents(atPath: openAPIPath)
         router.get("/openapi.yaml") { _, _ in

@@ -21,6 +21,8 @@ struct SessionResponse: Encodable, Sendable {
     var speakers: [SpeakerResponse]
     /// The session's version; its ETag is `"<version>"`.
     var version: Int64
+    /// Only in live messages: the room the session was just moved out of.
+    var previousRoomId: Int64?
 
     init(_ detail: SessionDetail, zone: TimeZone) {
         let session = detail.session

@@ -1,0 +1,192 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import NIOWebSocket
+import TandemCore
+import TandemStore
+
+/// The live feed of an event: WebSocket at `/live`, Server-Sent Events at `/live/stream`.
+/// The first message is a `snapshot`, unless the client resumes with `since` (or `Last-Event-ID`),
+/// in which case exactly the missed changes are replayed in order, or a fresh snapshot when they
+/// are older than the retained window. `?room=ID` narrows the feed to one room's screen.
+struct LiveController {
+    let store: any ScheduleStore
+    let hub: LiveHub
+    let clock: any WallClock
+    /// How many missed changes a resuming client may replay before it gets a snapshot instead.
+    let replayWindow: Int64
+    /// Comment lines that keep SSE connections (and proxies) alive.
+    let keepAliveInterval: Duration
+
+    func addRoutes(to router: Router<TandemRequestContext>) {
+        router.ws("/api/v1/events/{slug}/live", shouldUpgrade: { request, context in
+            _ = try await target(request, context)
+            return .upgrade([:])
+        }, onUpgrade: { inbound, outbound, wsContext in
+            try await serveWebSocket(inbound: inbound, outbound: outbound, request: wsContext.request, context: wsContext.requestContext)
+        })
+        router.get("/api/v1/events/{slug}/live/stream", use: serveEvents)
+    }
+
+    /// What a live connection asks for.
+    struct Target {
+        var event: Event
+        var since: Int64?
+        var room: Int64?
+    }
+
+    private func target(_ request: Request, _ context: TandemRequestContext) async throws -> Target {
+        let slug = try context.parameters.require("slug")
+        let query = request.uri.queryParameters
+        var since: Int64?
+        if let value = query.get("since") ?? request.headers[HTTPField.Name("Last-Event-ID")!] {
+            guard let seq = Int64(value), seq >= 0 else { throw Problem.invalid(field: "since", "must be a seq number (0 or more)") }
+            since = seq
+        }
+        var room: Int64?
+        if let value = query.get("room") {
+            guard let id = Int64(value) else { throw Problem.invalid(field: "room", "must be a room id") }
+            room = id
+        }
+        let event = try await store.event(slug: slug)
+        if event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+            throw StoreError.notFound(entity: "event", key: slug)
+        }
+        if let room, try await store.schedule(slug: slug, announcementsActiveAt: clock.now()).rooms.contains(where: { $0.id.rawValue == room }) == false {
+            throw Problem.invalid(field: "room", "no room \(room) in this event")
+        }
+        return Target(event: event, since: since, room: room)
+    }
+
+    /// The frames a new connection starts with, and the sessions a room screen has been shown.
+    private func opening(_ target: Target) async throws -> (frames: [LiveFrame], known: Set<Int64>) {
+        let current = try await store.scheduleVersion(slug: target.event.slug)
+        if let since = target.since, since <= current, current - since <= replayWindow {
+            let changes = try await store.changes(eventSlug: target.event.slug, after: since, limit: Int(replayWindow))
+            let zone = target.event.zone
+            let frames = try changes.compactMap { try LiveMessage.frame(for: $0, zone: zone) }
+            var known = Set<Int64>()
+            for frame in frames { if case .sessions(let places) = frame.scope { places.forEach { if $0.roomID == target.room { known.insert($0.sessionID) } } } }
+            return (frames, known)
+        }
+        let schedule = try await store.schedule(slug: target.event.slug, announcementsActiveAt: clock.now())
+        let (frame, known) = try LiveMessage.snapshot(schedule, room: target.room, at: clock.now())
+        return ([frame], known)
+    }
+
+    private func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
+                                context: TandemRequestContext) async throws {
+        let target = try await target(request, context)
+        let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
+        var feed = Feed(room: target.room)
+        do {
+            let (frames, known) = try await opening(target)
+            feed.known = known
+            if let since = target.since, frames.isEmpty { feed.lastSeq = since }
+            for frame in frames where feed.accepts(frame) { try await outbound.write(.text(frame.text)) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The client says nothing we need; reading keeps control frames flowing and notices a close.
+                group.addTask { for try await _ in inbound {} }
+                group.addTask { [feed] in
+                    var feed = feed
+                    for await frame in subscription.stream where feed.accepts(frame) {
+                        try await outbound.write(.text(frame.text))
+                    }
+                    let resume = "{\"resume\":{\"since\":\(feed.lastSeq)}}"
+                    switch subscription.endReason {
+                    case .overflow: try await outbound.close(WebSocketErrorCode(codeNumber: 4008), reason: resume)
+                    case .shutdown: try await outbound.close(.goingAway, reason: resume)
+                    case nil: break
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            subscription.end(.shutdown)
+            hub.unsubscribe(subscription)
+            throw error
+        }
+        hub.unsubscribe(subscription)
+    }
+
+    @Sendable func serveEvents(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let target = try await target(request, context)
+        let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
+        let opening: (frames: [LiveFrame], known: Set<Int64>)
+        do {
+            opening = try await self.opening(target)
+        } catch {
+            hub.unsubscribe(subscription)
+            throw error
+        }
+        let hub = self.hub
+        let interval = keepAliveInterval
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+                      HTTPField.Name("X-Accel-Buffering")!: "no"],
+            body: ResponseBody { writer in
+                var feed = Feed(room: target.room)
+                feed.known = opening.known
+                if let since = target.since, opening.frames.isEmpty { feed.lastSeq = since }
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: interval)
+                        hub.keepAlive(subscription)
+                    }
+                }
+                do {
+                    try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                    for frame in opening.frames where feed.accepts(frame) { try await writer.write(Self.event(frame)) }
+                    for await frame in subscription.stream {
+                        if case .keepAlive = frame.scope {
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        } else if feed.accepts(frame) {
+                            try await writer.write(Self.event(frame))
+                        }
+                    }
+                    if subscription.endReason != nil {
+                        try await writer.write(ByteBuffer(string: "event: close\ndata: {\"resume\":{\"since\":\(feed.lastSeq)}}\n\n"))
+                    }
+                } catch {
+                    ticker.cancel()
+                    hub.unsubscribe(subscription)
+                    throw error
+                }
+                ticker.cancel()
+                hub.unsubscribe(subscription)
+                try await writer.finish(nil)
+            })
+    }
+
+    /// One SSE event per message, flushed as written: `id:` is the seq, so `Last-Event-ID` resumes.
+    static func event(_ frame: LiveFrame) -> ByteBuffer {
+        ByteBuffer(string: "id: \(frame.seq)\ndata: \(frame.text)\n\n")
+    }
+}
+
+/// What one connection has been sent: the last seq and, for a room screen, the sessions it shows.
+struct Feed: Sendable {
+    var room: Int64?
+    var lastSeq: Int64 = 0
+    var known: Set<Int64> = []
+
+    init(room: Int64?) { self.room = room }
+
+    /// Whether to send `frame` (newer than anything sent, and about this screen's room); remembers it.
+    mutating func accepts(_ frame: LiveFrame) -> Bool {
+        if case .keepAlive = frame.scope { return true }
+        guard frame.seq > lastSeq || frame.type == "snapshot" else { return false }
+        lastSeq = max(lastSeq, frame.seq)
+        guard frame.concerns(room: room, known: known) else { return false }
+        if let room, case .sessions(let places) = frame.scope {
+            for place in places {
+                if place.roomID == room { known.insert(place.sessionID) } else { known.remove(place.sessionID) }
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import TandemCore
+
+/// One live message, serialised once per change and shared by every subscriber of the event.
+struct LiveFrame: Sendable {
+    var seq: Int64
+    var type: String
+    /// The whole message: `{"at","data","seq","type"}`.
+    var text: String
+    /// Which room screens need it.
+    var scope: Scope
+
+    enum Scope: Sendable {
+        case everyone
+        case room(Int64)
+        /// Session changes: rooms they are in, and rooms they just left.
+        case sessions([Place])
+        /// A comment line to keep SSE connections (and proxies) alive; never a message.
+        case keepAlive
+    }
+
+    struct Place: Sendable {
+        var sessionID: Int64
+        var roomID: Int64
+        var previousRoomID: Int64?
+    }
+
+    /// Whether a screen showing only `room` (nil: every room) should receive this frame.
+    /// `known` holds the sessions that screen has been shown, so a session moved away is removed there too.
+    func concerns(room: Int64?, known: Set<Int64>) -> Bool {
+        guard let room else { return true }
+        switch scope {
+        case .everyone, .keepAlive: return true
+        case .room(let id): return id == room
+        case .sessions(let places):
+            return places.contains { $0.roomID == room || $0.previousRoomID == room || known.contains($0.sessionID) }
+        }
+    }
+
+    static let keepAlive = LiveFrame(seq: 0, type: "keep-alive", text: "", scope: .keepAlive)
+}
