@@ -6,8 +6,8 @@ import Foundation
 struct TandemBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem-bench",
-        abstract: "Benchmarks a Tandem server: registration bursts (more to come: live fan-out, schedule reads).",
-        subcommands: [RegistrationBurstCommand.self],
+        abstract: "Benchmarks a Tandem server: registration bursts, live fan-out to WebSocket subscribers, schedule reads.",
+        subcommands: [RegistrationBurstCommand.self, LiveFanOutCommand.self, ScheduleReadCommand.self],
         defaultSubcommand: RegistrationBurstCommand.self)
 }
 

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import HummingbirdWSClient
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live issue's fan-out benchmark: N WebSocket subscribers on one event, M schedule changes
+/// made through the HTTP API, and for every (subscriber, change) the delay from sending the change
+/// to its arrival. Reports connect time, latency percentiles, lost messages and the server's memory.
+struct LiveFanOutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "live", abstract: "Fan-out of schedule changes to WebSocket subscribers.")
+
+    @OptionGroup var target: TargetOptions
+    @Option(help: "WebSocket subscribers (10,000 needs `ulimit -n` ≥ 20,000 in this shell).") var subscribers = 1000
+    @Option(help: "Schedule changes to make.") var changes = 20
+    @Option(help: "Pause between changes, in milliseconds.") var gap = 200
+    @Option(help: "Subscribers connecting at the same time.") var connectConcurrency = 250
+
+    struct Report: Encodable {
+        var subscribers: Int
+        var changes: Int
+        var connectSeconds: Double
+        var p50ms: Double
+        var p90ms: Double
+        var p99ms: Double
+        var maxms: Double
+        var delivered: Int
+        var lost: Int
+        var rssBeforeKiB: Int?
+        var rssAfterKiB: Int?
+        var perConnectionKiB: Double?
+    }
+
+    /// Arrival times of one subscriber's messages after the snapshot.
+    final class Arrivals: Sendable {
+        let times = Mutex<[ContinuousClock.Instant]>([])
+        let snapshot = Mutex(false)
+    }
+
+    func run() async throws {
+        raiseFileLimit()
+        let server = try await target.start()
+        defer { server.stop() }
+        let admin = HTTPConnection(host: server.host, port: server.port)
+        let token = try await login(admin, server)
+        let slug = "live-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await admin.send(.post, "/api/v1/events", json: """
+            {"slug":"\(slug)","kind":"conference","status":"published","title":{"en":"Fan-out"},"timezone":"Europe/Berlin",
+             "startsAt":"2099-06-15T09:00:00+02:00","endsAt":"2099-06-16T17:00:00+02:00","venue":{"name":"Hall","city":"Hamburg","country":"DE"}}
+            """, token: token)
+        let rssBefore = server.residentKiB
+        let clock = ContinuousClock()
+        let arrivals = (0..<subscribers).map { _ in Arrivals() }
+        let url = "ws://\(server.host):\(server.port)/api/v1/events/\(slug)/live"
+        let connectStart = clock.now
+        let connections = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, box) in arrivals.enumerated() {
+                    if index >= connectConcurrency { _ = try? await group.next() == nil }
+                    group.addTask { await subscribe(url: url, box: box, expected: changes) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // Connected means: the snapshot arrived.
+        while arrivals.filter({ $0.snapshot.withLock { $0 } }).count < subscribers {
+            try await Task.sleep(for: .milliseconds(20))
+            if clock.now - connectStart > .seconds(300) { throw BenchError("subscribers did not connect in 5 minutes") }
+        }
+        let connectSeconds = (clock.now - connectStart).seconds
+        try await Task.sleep(for: .seconds(1))
+        let rssAfter = server.residentKiB
+
+        var sent: [ContinuousClock.Instant] = []
+        for k in 1...changes {
+            sent.append(clock.now)
+            _ = try await admin.send(.post, "/api/v1/events/\(slug)/announcements", json: #"{"text":{"en":"Change \#(k)"}}"#, token: token)
+            try await Task.sleep(for: .milliseconds(gap))
+        }
+        let deadline = clock.now + .seconds(30)
+        while clock.now < deadline, arrivals.contains(where: { $0.times.withLock { $0.count } < changes }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        connections.cancel()
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var delivered = 0
+        for box in arrivals {
+            let times = box.times.withLock { $0 }
+            for (k, time) in times.prefix(changes).enumerated() {
+                _ = histogram.record(UInt64(max(0, (time - sent[k]).microseconds)))
+                delivered += 1
+            }
+        }
+        await admin.close()
+        func ms(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1000 }
+        var perConnection: Double?
+        if let rssBefore, let rssAfter { perConnection = Double(rssAfter - rssBefore) / Double(subscribers) }
+        let lost: Int = subscribers * changes - delivered
+        let maxMilliseconds: Double = Double(histogram.max) / 1000
+        let report = Report(
+            subscribers: subscribers, changes: changes, connectSeconds: connectSeconds, p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
+            maxms: maxMilliseconds, delivered: delivered, lost: lost, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
+            perConnectionKiB: perConnection)
+        print(report: report)
+    }
+
+    private func subscribe(url: String, box: Arrivals, expected: Int) async {
+        var logger = Logger(label: "bench-subscriber")
+        logger.logLevel = .critical
+        _ = try? await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
+            for try await _ in inbound.messages(maxSize: 1 << 22) {
+                let now = ContinuousClock.now
+                if box.snapshot.withLock({ seen in defer { seen = true }; return seen }) {
+                    box.times.withLock { $0.append(now) }
+                }
+            }
+        }
+    }
+
+    private func print(report: Report) {
+        if target.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Swift.print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self))
+            return
+        }
+        Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers, \(report.changes) changes")
+        Swift.print(String(format: "connect %.2f s | delivery p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms | delivered %d, lost %d",
+                           report.connectSeconds, report.p50ms, report.p90ms, report.p99ms, report.maxms, report.delivered, report.lost))
+        if let before = report.rssBeforeKiB, let after = report.rssAfterKiB, let per = report.perConnectionKiB {
+            Swift.print(String(format: "server RSS %d KiB before, %d KiB after → %.1f KiB per connection", before, after, per))
+        }
+    }
+}
+
+/// Lets this process (and the server it starts) hold as many sockets as the hard limit allows.
+func raiseFileLimit() {
+    var limit = rlimit()
+    if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
+
+func login(_ admin: HTTPConnection, _ server: ServerUnderTest) async throws -> String {
+    let login = try await admin.send(.post, "/api/v1/auth/login", json: #"{"email":"\#(server.email)","password":"\#(server.password)"}"#)
+    struct Token: Decodable { var token: String }
+    guard login.status == 200, let token = try? login.decode(Token.self).token else {
+        throw BenchError("login failed (\(login.status)): \(String(decoding: login.body, as: UTF8.self))")
+    }
+    return token
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

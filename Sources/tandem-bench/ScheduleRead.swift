@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Histogram
+
+/// Public schedule reads: C connections fetching `GET /api/v1/events/{slug}/schedule` for a while
+/// (the cached, versioned snapshot). Reports requests/s and latency percentiles.
+struct ScheduleReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reads", abstract: "Public schedule reads from the snapshot cache.")
+
+    @OptionGroup var target: TargetOptions
+    @Option(help: "Parallel connections.") var connections = 32
+    @Option(help: "Seconds to run.") var duration = 10
+    @Option(help: "Event to read (default: a demo-sized event this tool creates).") var slug: String?
+
+    struct Report: Encodable {
+        var connections: Int
+        var seconds: Double
+        var requests: Int
+        var perSecond: Double
+        var p50ms: Double
+        var p99ms: Double
+        var maxms: Double
+        var errors: Int
+    }
+
+    func run() async throws {
+        let server = try await target.start()
+        defer { server.stop() }
+        let admin = HTTPConnection(host: server.host, port: server.port)
+        let path = "/api/v1/events/\(try await prepare(admin, server))/schedule"
+        await admin.close()
+        let lanes = (0..<connections).map { _ in HTTPConnection(host: server.host, port: server.port) }
+        for lane in lanes { _ = try await lane.send(.get, path) }
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(duration)
+        let started = clock.now
+        let results = try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int, Int).self) { group in
+            for lane in lanes {
+                group.addTask {
+                    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+                    var count = 0
+                    var errors = 0
+                    while clock.now < end {
+                        let sent = clock.now
+                        let reply = try await lane.send(.get, path)
+                        _ = histogram.record(UInt64((clock.now - sent).microseconds))
+                        count += 1
+                        if reply.status != 200 { errors += 1 }
+                    }
+                    return (histogram, count, errors)
+                }
+            }
+            var all: [(Histogram<UInt64>, Int, Int)] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = (clock.now - started).seconds
+        for lane in lanes { await lane.close() }
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        for result in results { histogram.add(result.0) }
+        let requests = results.reduce(0) { $0 + $1.1 }
+        let report = Report(connections: connections, seconds: elapsed, requests: requests, perSecond: Double(requests) / elapsed,
+                            p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
+                            maxms: Double(histogram.max) / 1000, errors: results.reduce(0) { $0 + $1.2 })
+        if target.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self))
+        } else {
+            print("schedule reads: \(connections) connections, \(duration) s")
+            print(String(format: "%d requests, %.0f requests/s | p50 %.2f ms  p99 %.2f ms  max %.2f ms | errors %d",
+                         report.requests, report.perSecond, report.p50ms, report.p99ms, report.maxms, report.errors))
+        }
+    }
+
+    /// The event to read: the given one, or a new one the size of the Hamburg workshop (4 rooms, 16 sessions).
+    private func prepare(_ admin: HTTPConnection, _ server: ServerUnderTest) async throws -> String {
+        if let slug { return slug }
+        let token = try await login(admin, server)
+        let slug = "reads-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await admin.send(.post, "/api/v1/events", json: """
+            {"slug":"\(slug)","kind":"workshop","status":"published","title":{"en":"Capacity-Building Workshop","zh":"能力建设工作坊"},
+             "timezone":"Europe/Berlin","startsAt":"2099-06-15T09:00:00+02:00","endsAt":"2099-06-16T17:00:00+02:00",
+             "venue":{"name":"Elbforum","city":"Hamburg","country":"DE"},"capacity":60}
+            """, token: token)
+        struct ID: Decodable { var id: Int }
+        for room in 1...4 {
+            let id = try await admin.send(.post, "/api/v1/events/\(slug)/rooms", json: #"{"name":"Room \#(room)"}"#, token: token).decode(ID.self).id
+            for hour in 0..<4 {
+                _ = try await admin.send(.post, "/api/v1/events/\(slug)/sessions", json: """
+                    {"title":{"en":"Session \(room)-\(hour)","zh":"场次 \(room)-\(hour)"},"abstract":{"en":"\(String(repeating: "An abstract. ", count: 20))"},
+                     "kind":"workshop","roomId":\(id),"startsAt":"2099-06-15T1\(hour):00:00+02:00","endsAt":"2099-06-15T1\(hour):45:00+02:00","capacity":20}
+                    """, token: token)
+            }
+        }
+        return slug
+    }
+}
