@@ -60,7 +60,7 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws 
         // Ping every 30 s; a connection that does not answer is closed (dead screens are reaped).
         server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
-        services: [outbox],
+        services: [outbox, AnnouncementExpiryService(store: store, interval: .seconds(1), logger: logger)],
         logger: logger)
     return (application, hub)
 }

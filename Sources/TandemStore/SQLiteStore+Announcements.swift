@@ -28,9 +28,27 @@ extension SQLiteStore {
             var announcement = try record.domain()
             guard announcement.isActive(at: log.at) else { return announcement }
             announcement.expiresAt = log.at
-            try AnnouncementRecord(announcement).update(db)
+            var updated = AnnouncementRecord(announcement)
+            updated.expiryRecorded = true
+            try updated.update(db)
             try log.append(event: event.id) { _ in .announcementExpired(announcement) }
             return announcement
+        }
+    }
+
+    /// Records `announcement.expired` for every announcement whose expiry time has passed, once each,
+    /// so screens drop it at the right moment. Returns how many expired.
+    public func recordExpiredAnnouncements() async throws -> Int {
+        try await write(actor: "system") { db, log in
+            let due = try AnnouncementRecord.filter(sql: "expiryRecorded = 0 AND expiresAt IS NOT NULL AND expiresAt <= ?", arguments: [log.at])
+                .order(Column("expiresAt"), Column("id")).fetchAll(db)
+            for var record in due {
+                record.expiryRecorded = true
+                try record.update(db)
+                let announcement = try record.domain()
+                try log.append(event: announcement.eventID) { _ in .announcementExpired(announcement) }
+            }
+            return due.count
         }
     }
 }

@@ -44,6 +44,8 @@ public protocol ScheduleStore: Sendable {
     func delaySessions(eventSlug: String, _ delay: Delay, by actor: String) async throws -> DelayApplied
     func createAnnouncement(eventSlug: String, _ announcement: Announcement, by actor: String) async throws -> Announcement
     func expireAnnouncement(eventSlug: String, id: Announcement.ID, by actor: String) async throws -> Announcement
+    /// Records `announcement.expired` for announcements whose time is up (once each).
+    func recordExpiredAnnouncements() async throws -> Int
     func createSpeaker(_ speaker: Speaker, by actor: String) async throws -> Speaker
     func updateSpeaker(id: Speaker.ID, patch: SpeakerPatch, by actor: String) async throws -> Speaker
     /// Whether no event exists yet (a fresh database that may receive demo data).

@@ -75,6 +75,25 @@ struct LiveTests {
         }
     }
 
+    @Test("an announcement disappears from screens when its time is up: one announcement.expired message")
+    func announcementExpires() async throws {
+        let clock = TestClock()
+        try await withTandem(clock: clock, mode: .live, config: liveConfig()) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let client = LiveClient(port: try #require(anonymous.port), path: "/api/v1/events/hamburg-2017/live")
+            _ = try await client.messages(count: 1)
+            _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Lunch until 13:00"},"expiresAt":"2017-06-01T12:10:00+02:00"}"#)
+            _ = try await client.messages(count: 2)
+            clock.advance(by: 11 * 60)
+            let messages = try await client.messages(count: 3)
+            #expect(messages[2]["type"].string == "announcement.expired")
+            #expect(messages[2]["data"]["text"]["en"].string == "Lunch until 13:00")
+            #expect(try await anonymous.get("/api/v1/events/hamburg-2017").json["announcements"].array.isEmpty)
+            client.disconnect()
+        }
+    }
+
     @Test("a room screen gets its room's sessions, sessions moved away, and everything event-wide")
     func roomFilter() async throws {
         try await withTandem(mode: .live, config: liveConfig()) { anonymous in

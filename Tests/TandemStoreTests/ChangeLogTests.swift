@@ -58,6 +58,26 @@ struct ChangeLogTests {
         try await expectNext("event.updated")
     }
 
+    @Test("an announcement's expiry by the clock is recorded once; one taken down by hand is not recorded again")
+    func announcementExpiry() async throws {
+        let f = try StoreFixture()
+        let (event, _, _) = try await f.seed()
+        let timed = try await f.store.createAnnouncement(eventSlug: event.slug, Announcement(
+            id: .init(0), eventID: .init(0), text: TranslatedText(en: "Lunch until 13:00"), createdAt: f.clock.now(),
+            expiresAt: f.clock.now().addingTimeInterval(60)), by: "o")
+        let manual = try await f.store.createAnnouncement(eventSlug: event.slug, Announcement(
+            id: .init(0), eventID: .init(0), text: TranslatedText(en: "Taxi"), createdAt: f.clock.now(),
+            expiresAt: f.clock.now().addingTimeInterval(30)), by: "o")
+        _ = try await f.store.expireAnnouncement(eventSlug: event.slug, id: manual.id, by: "o")
+        #expect(try await f.store.recordExpiredAnnouncements() == 0)
+        f.clock.advance(by: 61)
+        #expect(try await f.store.recordExpiredAnnouncements() == 1)
+        #expect(try await f.store.recordExpiredAnnouncements() == 0)
+        let expired = try await f.store.changes(eventSlug: event.slug, after: 0, limit: 100).filter { $0.type == "announcement.expired" }
+        #expect(expired.count == 2)
+        #expect(expired.last?.data == .announcementExpired(timed))
+    }
+
     @Test("a no-op edit records nothing")
     func noOpRecordsNothing() async throws {
         let f = try StoreFixture()

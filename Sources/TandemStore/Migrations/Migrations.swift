@@ -6,6 +6,7 @@ enum Migrations {
         ("001_schedule", Migration001Schedule.migrate),
         ("002_accounts", Migration002Accounts.migrate),
         ("003_registrations", Migration003Registrations.migrate),
+        ("004_announcement_expiry", Migration004AnnouncementExpiry.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -13,6 +13,8 @@ struct AnnouncementRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var severity: String
     var createdAt: Date
     var expiresAt: Date?
+    /// Whether the `announcement.expired` change has been recorded.
+    var expiryRecorded: Bool
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -22,7 +24,7 @@ extension AnnouncementRecord {
         self.init(
             id: announcement.id.rawValue == 0 ? nil : announcement.id.rawValue, eventId: announcement.eventID.rawValue,
             textEn: announcement.text.en, textZh: announcement.text.zh, severity: announcement.severity.rawValue,
-            createdAt: announcement.createdAt, expiresAt: announcement.expiresAt)
+            createdAt: announcement.createdAt, expiresAt: announcement.expiresAt, expiryRecorded: false)
     }
 
     func domain() throws -> Announcement {
