@@ -35,6 +35,12 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         var perConnectionKiB: Double?
     }
 
+    /// Subscribers whose snapshot has arrived.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func withLock<T>(_ body: (inout Int) -> T) -> T { value.withLock { body(&$0) } }
+    }
+
     /// Arrival times of one subscriber's messages after the snapshot.
     final class Arrivals: Sendable {
         let times = Mutex<[ContinuousClock.Instant]>([])
@@ -57,17 +63,18 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         let arrivals = (0..<subscribers).map { _ in Arrivals() }
         let url = "ws://\(server.host):\(server.port)/api/v1/events/\(slug)/live"
         let connectStart = clock.now
+        let connected = Counter()
         let connections = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            await withTaskGroup(of: Void.self) { group in
                 for (index, box) in arrivals.enumerated() {
-                    if index >= connectConcurrency { _ = try? await group.next() == nil }
-                    group.addTask { await subscribe(url: url, box: box, expected: changes) }
+                    // At most `connectConcurrency` handshakes in flight (started, no snapshot yet).
+                    while index - connected.withLock({ $0 }) >= connectConcurrency { try? await Task.sleep(for: .milliseconds(1)) }
+                    group.addTask { await subscribe(url: url, box: box, connected: connected) }
                 }
-                try await group.waitForAll()
             }
         }
         // Connected means: the snapshot arrived.
-        while arrivals.filter({ $0.snapshot.withLock { $0 } }).count < subscribers {
+        while connected.withLock({ $0 }) < subscribers {
             try await Task.sleep(for: .milliseconds(20))
             if clock.now - connectStart > .seconds(300) { throw BenchError("subscribers did not connect in 5 minutes") }
         }
@@ -108,7 +115,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         print(report: report)
     }
 
-    private func subscribe(url: String, box: Arrivals, expected: Int) async {
+    private func subscribe(url: String, box: Arrivals, connected: Counter) async {
         var logger = Logger(label: "bench-subscriber")
         logger.logLevel = .critical
         _ = try? await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
@@ -116,6 +123,8 @@ struct LiveFanOutCommand: AsyncParsableCommand {
                 let now = ContinuousClock.now
                 if box.snapshot.withLock({ seen in defer { seen = true }; return seen }) {
                     box.times.withLock { $0.append(now) }
+                } else {
+                    connected.withLock { $0 += 1 }
                 }
             }
         }

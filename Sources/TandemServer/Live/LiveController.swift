@@ -80,30 +80,29 @@ struct LiveController {
                                 context: TandemRequestContext) async throws {
         let target = try await target(request, context)
         let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
+        let hub = self.hub
         var feed = Feed(room: target.room)
         do {
             let (frames, known) = try await opening(target)
             feed.known = known
             if let since = target.since, frames.isEmpty { feed.lastSeq = since }
-            for frame in frames where feed.accepts(frame) { try await outbound.write(.text(frame.text)) }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                // The client says nothing we need; reading keeps control frames flowing and notices a close.
-                group.addTask { for try await _ in inbound {} }
-                group.addTask { [feed] in
-                    var feed = feed
-                    for await frame in subscription.stream where feed.accepts(frame) {
-                        try await outbound.write(.text(frame.text))
-                    }
-                    let resume = "{\"resume\":{\"since\":\(feed.lastSeq)}}"
-                    switch subscription.endReason {
-                    case .overflow: try await outbound.close(WebSocketErrorCode(codeNumber: 4008), reason: resume)
-                    case .shutdown: try await outbound.close(.goingAway, reason: resume)
-                    case nil: break
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
+            for frame in frames where feed.accepts(frame) { try await outbound.write(.custom(Self.message(frame))) }
+            // One child reads (the client says nothing we need, but reading handles pongs and notices a
+            // close, which ends the subscription); this task writes.
+            async let reading: Void = {
+                defer { hub.unsubscribe(subscription) }
+                for try await _ in inbound {}
+            }()
+            for await frame in subscription.stream where feed.accepts(frame) {
+                try await outbound.write(.custom(Self.message(frame)))
             }
+            let resume = "{\"resume\":{\"since\":\(feed.lastSeq)}}"
+            switch subscription.endReason {
+            case .overflow: try await outbound.close(WebSocketErrorCode(codeNumber: 4008), reason: resume)
+            case .shutdown: try await outbound.close(.goingAway, reason: resume)
+            case nil: break
+            }
+            try await reading
         } catch {
             subscription.end(.shutdown)
             hub.unsubscribe(subscription)
@@ -163,8 +162,11 @@ struct LiveController {
     }
 
     /// One SSE event per message, flushed as written: `id:` is the seq, so `Last-Event-ID` resumes.
-    static func event(_ frame: LiveFrame) -> ByteBuffer {
-        ByteBuffer(string: "id: \(frame.seq)\ndata: \(frame.text)\n\n")
+    static func event(_ frame: LiveFrame) -> ByteBuffer { frame.event }
+
+    /// A WebSocket text frame over the frame's shared bytes.
+    static func message(_ frame: LiveFrame) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: frame.bytes)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import TandemCore
 
 /// One live message, serialised once per change and shared by every subscriber of the event.
@@ -9,6 +10,19 @@ struct LiveFrame: Sendable {
     var text: String
     /// Which room screens need it.
     var scope: Scope
+    /// The message as bytes, shared (not copied) by every WebSocket subscriber.
+    let bytes: ByteBuffer
+    /// The SSE event for it, `id: seq` / `data: message`, shared by every SSE subscriber.
+    let event: ByteBuffer
+
+    init(seq: Int64, type: String, text: String, scope: Scope) {
+        self.seq = seq
+        self.type = type
+        self.text = text
+        self.scope = scope
+        bytes = ByteBuffer(string: text)
+        event = ByteBuffer(string: "id: \(seq)\ndata: \(text)\n\n")
+    }
 
     enum Scope: Sendable {
         case everyone
