@@ -84,7 +84,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     let router = Router(context: TandemRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
-    router.add(middleware: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger))
+    router.add(middleware: PublicFilesMiddleware(files: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger)))
     router.add(middleware: BearerAuthenticator(accounts: store, clock: environment.clock))
 
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
