@@ -53,14 +53,19 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws 
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash)
-    let outbox = OutboxService(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
-                               clock: environment.clock, settings: config.mail, logger: logger)
+    let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
+                                clock: environment.clock, settings: config.mail, logger: logger)
+    let services: [any Service] = [
+        PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
+        // Announcements past their expiresAt become one announcement.expired change each.
+        PeriodicService(name: "announcement expiry", interval: .seconds(1), logger: logger) { _ = try await store.recordExpiredAnnouncements() },
+    ]
     let application = Application(
         router: router,
         // Ping every 30 s; a connection that does not answer is closed (dead screens are reaped).
         server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
-        services: [outbox, AnnouncementExpiryService(store: store, interval: .seconds(1), logger: logger)],
+        services: services,
         logger: logger)
     return (application, hub)
 }

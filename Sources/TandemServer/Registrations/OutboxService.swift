@@ -1,33 +1,17 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import TandemCore
 import TandemStore
 
 /// Delivers the outbox: turns quiet bursts of programme changes into one notice per attendee,
 /// then sends every due message, retrying failures with back-off. Survives restarts because the
-/// outbox is in the database; stops on graceful shutdown.
-struct OutboxService: Service {
+/// outbox is in the database; run every `pollInterval` by a `PeriodicService`.
+struct OutboxDelivery {
     let store: any RegistrationStore
     let transport: any MailTransport
     let clock: any WallClock
     let settings: MailSettings
     let logger: Logger
-
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    _ = try await runOnce()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("outbox round failed", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: settings.pollInterval)
-            }
-        }
-    }
 
     /// One round: flush notices, deliver what is due. Returns the number of messages delivered.
     @discardableResult
