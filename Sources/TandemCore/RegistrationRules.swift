@@ -7,8 +7,9 @@ public enum RegistrationRules {
     /// Field errors of the request on its own. Names are kept exactly as typed (any script),
     /// only surrounding white space is removed.
     public static func validate(_ request: RegistrationRequest) -> [FieldError] {
-        var errors = Check.length(request.name, field: "name", max: 200)
-        if request.name.contains(where: { $0.isNewline }) {
+        let name = request.name.trimmingWhitespace
+        var errors = Check.length(name, field: "name", max: 200)
+        if name.contains(where: { $0.isNewline }) {
             errors.append(FieldError(field: "name", message: "must be on one line"))
         }
         if !EmailAddress.isPlausible(request.email) {

@@ -1,3 +1,11 @@
+extension String {
+    /// Upper-cases ASCII letters only: `de` → `DE`, while `ß` stays `ß` (and fails a country check)
+    /// instead of becoming a plausible-looking `SS`.
+    public var asciiUppercased: String {
+        String(String.UnicodeScalarView(unicodeScalars.map { (97...122).contains($0.value) ? Unicode.Scalar($0.value - 32)! : $0 }))
+    }
+}
+
 /// Small field checks shared by the domain rules.
 enum Check {
     static func length(_ value: String, field: String, min: Int = 1, max: Int) -> [FieldError] {

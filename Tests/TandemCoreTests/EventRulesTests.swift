@@ -56,6 +56,13 @@ struct EventRulesTests {
         #expect(PasswordPolicy.validate(String(repeating: "密", count: 25)).count == 1) // 75 bytes
     }
 
+    @Test("ASCII upper-casing leaves other letters alone")
+    func asciiUppercase() {
+        #expect("de".asciiUppercased == "DE")
+        #expect("ß".asciiUppercased == "ß")
+        #expect("Cn".asciiUppercased == "CN")
+    }
+
     @Test("e-mail syntax", arguments: [("li.wei@example.org", true), ("a@b", false), ("no at", false), ("@x.org", false), ("x@-x.org", false)])
     func email(address: String, ok: Bool) {
         #expect(EmailAddress.isPlausible(address) == ok)

@@ -57,6 +57,8 @@ struct RegistrationAPITests {
         (Attendee.body(1).replacingOccurrences(of: #","consent":true"#, with: ""), "consent"),
         (Attendee.body(1).replacingOccurrences(of: #""country":"de""#, with: #""country":"Germany""#), "country"),
         (Attendee.body(1, language: "fr"), "language"),
+        (Attendee.body(1).replacingOccurrences(of: #""country":"de""#, with: #""country":"ß""#), "country"),
+        (Attendee.body(1, name: "Li\\nWei"), "name"),
         (Attendee.body(1, sessions: [9999]), "sessionIds"),
         (Attendee.body(1).replacingOccurrences(of: #""organisation":"NGO 1""#, with: #""organisation":"\#(String(repeating: "x", count: 301))""#), "organisation"),
     ])

@@ -19,7 +19,7 @@ struct CreateEventRequest: Decodable {
 
     var event: Event {
         var venue = venue
-        venue.country = venue.country.uppercased()
+        venue.country = venue.country.asciiUppercased
         return Event(
             id: .init(0), slug: slug.trimmingWhitespace, kind: kind, status: status ?? .draft, title: title.normalised,
             description: description?.normalised, timezone: timezone, startsAt: startsAt, endsAt: endsAt,
@@ -55,7 +55,7 @@ struct UpdateEventRequest: Decodable {
         if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
         if case .set(let description?) = patch.description { patch.description = .set(description.normalised) }
         if case .set(var venue) = patch.venue {
-            venue.country = venue.country.uppercased()
+            venue.country = venue.country.asciiUppercased
             patch.venue = .set(venue)
         }
     }
@@ -153,7 +153,7 @@ struct CreateSpeakerRequest: Decodable {
 
     var speaker: Speaker {
         Speaker(id: .init(0), name: name.trimmingWhitespace, nameZh: nameZh?.trimmingWhitespace,
-                organisation: organisation?.trimmingWhitespace, country: country?.uppercased(),
+                organisation: organisation?.trimmingWhitespace, country: country?.asciiUppercased,
                 bio: bio?.normalised, topics: topics ?? [], fellowship: fellowship)
     }
 }
@@ -173,7 +173,7 @@ struct UpdateSpeakerRequest: Decodable {
         patch.bio = try c.decodeNullableUpdate(TranslatedText.self, forKey: .bio)
         patch.topics = try c.decodeUpdate([String].self, forKey: .topics)
         patch.fellowship = try c.decodeNullableUpdate(Fellowship.self, forKey: .fellowship)
-        if case .set(let country?) = patch.country { patch.country = .set(country.uppercased()) }
+        if case .set(let country?) = patch.country { patch.country = .set(country.asciiUppercased) }
         if case .set(let name) = patch.name { patch.name = .set(name.trimmingWhitespace) }
         if case .set(let nameZh?) = patch.nameZh { patch.nameZh = .set(nameZh.trimmingWhitespace) }
         if case .set(let organisation?) = patch.organisation { patch.organisation = .set(organisation.trimmingWhitespace) }

@@ -15,7 +15,7 @@ struct RegisterRequest: Decodable {
 
     var request: RegistrationRequest {
         RegistrationRequest(name: name, email: email, organisation: organisation.flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 },
-                            country: country.flatMap { $0.isEmpty ? nil : $0.uppercased() }, language: language ?? .en,
+                            country: country.flatMap { $0.isEmpty ? nil : $0.asciiUppercased }, language: language ?? .en,
                             sessionIDs: sessionIds ?? [], consent: consent)
     }
 }
