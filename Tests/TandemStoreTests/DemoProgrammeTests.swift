@@ -17,6 +17,8 @@ struct DemoProgrammeTests {
         #expect(hamburg.kind == .workshop && hamburg.timezone == "Europe/Berlin")
         let sideEvents = events.filter { $0.kind == .sideEvent }
         #expect(!sideEvents.isEmpty && sideEvents.allSatisfy { $0.parentSlug == "c20-summit-2017" })
+        let upcoming = try #require(bySlug["twinning-kickoff-2027"])
+        #expect(upcoming.registration.isOpen(at: at("2027-01-15 12:00")))
         let open = try #require(bySlug["fellows-present-2017"])
         #expect(open.kind == .openEvent && open.timezone == "Asia/Shanghai")
 

@@ -89,6 +89,21 @@ public enum DemoProgramme {
         ), by: actor)
         let beijingRooms = try await createRooms([("Main Hall 主厅", 120), ("Tea Room 茶室", 40)], in: beijing, store: store)
         try await createSessions(beijingSlots, in: beijing, rooms: beijingRooms, speakers: speakers, store: store, makeUUID: makeUUID)
+
+        // An upcoming round, with registration open, so the demo can be tried end to end.
+        let kickoff = try await store.createEvent(Event(
+            id: .init(0), slug: "twinning-kickoff-2027", kind: .workshop, status: .published,
+            title: text("EU-China NGO Twinning 2027: kick-off workshop for the new fellows", "2027年中欧NGO结对交流项目：新学员启动工作坊"),
+            description: text(
+                "Two days in Berlin for the 2027 fellows and their host organisations: planning the exchange, working across cultures, and meeting the alumni.",
+                "2027年学员及其接待机构在柏林的两天：规划交流、跨文化合作，并与往届学员见面。"),
+            timezone: berlin, startsAt: try at(2027, 4, 15, 9, 0, berlin), endsAt: try at(2027, 4, 16, 17, 0, berlin),
+            venue: Venue(name: "Haus der Zivilgesellschaft", address: "Marienstraße 19, 10117 Berlin", city: "Berlin", country: "DE"),
+            capacity: 40,
+            registration: RegistrationWindow(opensAt: try at(2026, 11, 1, 9, 0, berlin), closesAt: try at(2027, 4, 1, 18, 0, berlin))
+        ), by: actor)
+        let kickoffRooms = try await createRooms([("Saal 1", 40), ("Workshop Room", 20)], in: kickoff, store: store)
+        try await createSessions(kickoffSlots, in: kickoff, rooms: kickoffRooms, speakers: speakers, store: store, makeUUID: makeUUID)
     }
 
     private static let actor = "demo"
@@ -356,6 +371,32 @@ extension DemoProgramme {
     ]
 
     /// 25 November 2017, Asia/Shanghai.
+    fileprivate static let kickoffSlots: [Slot] = [
+        Slot(day: 15, from: 900, to: 930, room: "Saal 1", kind: .plenary,
+             title: text("Welcome to the 2027 round", "欢迎加入2027年项目"), speakers: [.sabineHartmann]),
+        Slot(day: 15, from: 930, to: 1100, room: "Saal 1", kind: .workshop,
+             title: text("Working across cultures", "跨文化合作"),
+             abstract: text("Expectations, feedback and decisions in German and Chinese NGOs, with role plays.",
+                            "德国与中国NGO中的期望、反馈与决策方式，含角色扮演。"),
+             speakers: [.zhouLan], capacity: 20),
+        Slot(day: 15, from: 930, to: 1100, room: "Workshop Room", kind: .workshop,
+             title: text("Planning your exchange", "规划你的交流"),
+             abstract: text("Goals, a week-by-week plan and what to agree with your host before you travel.",
+                            "目标、逐周计划，以及出发前需与接待机构约定的事项。"),
+             speakers: [.thomasBrennan], capacity: 12),
+        Slot(day: 15, from: 1100, to: 1130, room: "Saal 1", kind: .break, title: text("Coffee break", "茶歇"), language: nil),
+        Slot(day: 15, from: 1130, to: 1230, room: "Saal 1", kind: .panel,
+             title: text("Alumni panel: what we wish we had known", "往届学员座谈：我们希望早点知道的事"),
+             speakers: [.katrinVogel, .liWei]),
+        Slot(day: 16, from: 930, to: 1230, room: "Workshop Room", kind: .workshop,
+             title: text("Designing a joint project", "设计联合项目"),
+             abstract: text("From a shared problem to a small project both partner NGOs can run after the exchange.",
+                            "从共同问题出发，设计一个交流结束后双方都能开展的小项目。"),
+             speakers: [.sabineHartmann], capacity: 16),
+        Slot(day: 16, from: 1400, to: 1500, room: "Saal 1", kind: .plenary,
+             title: text("Closing and next steps", "总结与下一步"), speakers: [.sabineHartmann]),
+    ]
+
     fileprivate static let beijingSlots: [Slot] = [
         Slot(day: 25, from: 1400, to: 1415, room: "Main Hall 主厅", kind: .plenary,
              title: text("Welcome and introduction to the Twinning programme", "欢迎致辞及项目介绍"),
