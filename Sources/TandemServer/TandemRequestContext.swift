@@ -23,13 +23,8 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocke
     }
 
     /// JSON responses: no escaped slashes (`Europe/Berlin`), keys in a stable order.
-    public var responseEncoder: JSONEncoder { Self.encoder }
+    public var responseEncoder: JSONEncoder { WireJSON.encoder }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
 
     /// The caller's account; 401 when anonymous, 403 when it lacks `permission`.
     public func require(_ permission: Account.Permission) throws -> Account {

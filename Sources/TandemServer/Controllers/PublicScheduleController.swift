@@ -109,17 +109,12 @@ struct PublicScheduleController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: request.method == .head ? ByteBuffer() : entry.body))
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
 
     static func makeEntry(_ representation: SnapshotCache.Representation, schedule: EventSchedule, at now: Date) throws -> SnapshotCache.Entry {
         let data: Data
         switch representation {
-        case .event: data = try encoder.encode(EventDetailResponse(schedule))
-        case .schedule: data = try encoder.encode(ScheduleResponse(schedule))
+        case .event: data = try WireJSON.encoder.encode(EventDetailResponse(schedule))
+        case .schedule: data = try WireJSON.encoder.encode(ScheduleResponse(schedule))
         }
         let version = schedule.event.scheduleVersion
         // Announcements expire by the clock, not by a change: the ETag names which ones are shown.

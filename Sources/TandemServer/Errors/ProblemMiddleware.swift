@@ -25,14 +25,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension Problem {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
 
     func response(isHead: Bool = false) -> Response {
-        let data = (try? Self.encoder.encode(self)) ?? Data(#"{"title":"Internal error","status":500}"#.utf8)
+        let data = (try? WireJSON.encoder.encode(self)) ?? Data(#"{"title":"Internal error","status":500}"#.utf8)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.contentLength] = String(data.count)

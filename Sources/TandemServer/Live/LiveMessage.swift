@@ -22,14 +22,9 @@ enum LiveMessage {
         }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
 
     private static func text<D: Encodable>(_ seq: Int64, _ type: String, _ at: Date, _ zone: TimeZone, _ data: D) throws -> String {
-        String(decoding: try encoder.encode(Envelope(seq: seq, type: type, at: at.wire(in: zone), data: data)), as: UTF8.self)
+        String(decoding: try WireJSON.encoder.encode(Envelope(seq: seq, type: type, at: at.wire(in: zone), data: data)), as: UTF8.self)
     }
 
     /// The frame for a committed change; `nil` for changes that belong to no event.
