@@ -132,9 +132,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
 
     private func print(report: Report) {
         if target.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Swift.print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self))
+            printJSON(report)
             return
         }
         Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers, \(report.changes) changes")

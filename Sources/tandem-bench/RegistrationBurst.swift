@@ -128,15 +128,13 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
 
     func report(_ results: [RunResult]) {
         if target.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             struct Document: Encodable {
                 var benchmark = "registrations"
                 var attendees: Int, seats: Int, workshopSeats: Int, connections: Int
                 var runs: [RunResult]
             }
             let document = Document(attendees: attendees, seats: seats, workshopSeats: workshopSeats, connections: connections, runs: results)
-            print(String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self))
+            printJSON(document)
             return
         }
         print("registration burst: \(attendees) attendees on \(seats) seats (workshop \(workshopSeats)), \(connections) connections")

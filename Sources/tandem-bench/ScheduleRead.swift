@@ -63,9 +63,7 @@ struct ScheduleReadCommand: AsyncParsableCommand {
                             p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
                             maxms: Double(histogram.max) / 1000, errors: results.reduce(0) { $0 + $1.2 })
         if target.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self))
+            printJSON(report)
         } else {
             print("schedule reads: \(connections) connections, \(duration) s")
             print(String(format: "%d requests, %.0f requests/s | p50 %.2f ms  p99 %.2f ms  max %.2f ms | errors %d",

@@ -11,6 +11,13 @@ struct TandemBench: AsyncParsableCommand {
         defaultSubcommand: RegistrationBurstCommand.self)
 }
 
+/// Prints one benchmark's figures as a JSON document (`--json`), for machines.
+func printJSON(_ report: some Encodable) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self))
+}
+
 /// Where the server under test comes from.
 struct TargetOptions: ParsableArguments {
     @Option(help: "Benchmark a running server at this URL instead of starting one (e.g. http://127.0.0.1:8080).")
