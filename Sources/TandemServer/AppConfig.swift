@@ -28,6 +28,12 @@ public struct AppConfig: Sendable {
     public var mail: MailSettings
     /// Live feed limits.
     public var live = LiveSettings()
+    /// Abuse limits and trusted proxies.
+    public var limits = LimitSettings()
+    /// Origins allowed to call the API from scripts on other sites (CORS); empty: none (`TANDEM_CORS_ORIGINS`).
+    public var corsOrigins: [String] = []
+    /// How long a browser session (cookie) lasts without logging in again.
+    public var sessionLifetime: TimeInterval = 12 * 3600
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",
@@ -55,6 +61,9 @@ public struct AppConfig: Sendable {
         let url = publicURL ?? "http://\(host):\(port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
+
+    /// Cookies are marked `Secure` when the public URL is https (besides requests that arrive over TLS).
+    public var secureCookies: Bool { resolvedPublicURL.lowercased().hasPrefix("https://") }
 
     /// Where the self-service key lives when no secret is configured.
     public var secretKeyPath: String {

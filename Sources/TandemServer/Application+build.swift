@@ -34,7 +34,12 @@ public func runServer(_ config: AppConfig, environment: AppEnvironment = AppEnvi
     let group = ServiceGroup(configuration: .init(
         services: [.init(service: server.application), .init(service: server.liveHub)],
         gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
-    try await group.run()
+    do {
+        try await group.run()
+    } catch is CancellationError {
+        // A service's sleep cut short by the graceful shutdown: a clean stop, exit status 0.
+        environment.logger.notice("stopped")
+    }
 }
 
 /// The application and its live hub.
@@ -52,7 +57,8 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws 
         logger.info("loaded the demo programme into an empty database")
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
-    let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash)
+    let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
+                             csrf: CSRFTokens(secret: key))
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger)
     let services: [any Service] = [
@@ -85,21 +91,32 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
-                 decoyHash: String) -> Router<TandemRequestContext> {
+                 decoyHash: String, csrf: CSRFTokens) -> Router<TandemRequestContext> {
+    let limits = Limits(config.limits, clock: environment.clock)
+    let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     let router = Router(context: TandemRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    if !config.corsOrigins.isEmpty { router.add(middleware: AllowListedCORSMiddleware(origins: Set(config.corsOrigins))) }
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: ClientAddressMiddleware(trusted: config.limits.trustedProxies.compactMap(IPNetwork.init)))
+    router.add(middleware: AssetFilesMiddleware(version: assetVersion))
     router.add(middleware: PublicFilesMiddleware(files: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger)))
-    router.add(middleware: BearerAuthenticator(accounts: store, clock: environment.clock))
+    router.add(middleware: CredentialAuthenticator(accounts: store, clock: environment.clock, csrf: csrf))
 
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
+    PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
+    RegistrationFormController(store: store, tokens: tokens, limits: limits).addRoutes(to: router)
 
     LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,
-                   keepAliveInterval: config.live.keepAlive).addRoutes(to: router)
+                   keepAliveInterval: config.live.keepAlive, limits: limits).addRoutes(to: router)
     let api = router.group("/api/v1")
     PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
     AuthController(accounts: store, clock: environment.clock, randomness: environment.randomness,
-                   tokenLifetime: config.tokenLifetime, decoyHash: decoyHash).addRoutes(to: api)
+                   tokenLifetime: config.tokenLifetime, sessionLifetime: config.sessionLifetime, secureCookies: config.secureCookies,
+                   csrf: csrf, limits: limits, decoyHash: decoyHash).addRoutes(to: api)
+    TokensController(accounts: store, clock: environment.clock, randomness: environment.randomness).addRoutes(to: api)
+    AuditController(store: store).addRoutes(to: api)
 
     let organiser = api.group().add(middleware: RequirePermission(permission: .editSchedule))
     EventsController(store: store).addRoutes(to: organiser)
@@ -108,7 +125,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
 
-    RegistrationsController(store: store, tokens: tokens).addRoutes(to: api)
+    RegistrationsController(store: store, tokens: tokens, limits: limits).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
 

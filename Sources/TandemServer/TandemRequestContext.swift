@@ -9,6 +9,14 @@ import TandemCore
 public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Account?
+    /// How `identity` was established; cookie sessions must also present a CSRF token for writes.
+    public var credential: Credential?
+    /// A session cookie came with a state-changing request but without its CSRF token.
+    public var csrfRejected = false
+    /// The client's IP address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy.
+    public var clientIP: String?
+    /// Whether the client reached us over TLS (directly, or a trusted proxy's `X-Forwarded-Proto: https`).
+    public var clientUsesTLS = false
     public var maxUploadSize: Int
     public let webSocket: WebSocketHandlerReference<Self>
     /// The connection, so a live feed can drop a client that stopped reading.
@@ -26,10 +34,33 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocke
     public var responseEncoder: JSONEncoder { WireJSON.encoder }
 
 
-    /// The caller's account; 401 when anonymous, 403 when it lacks `permission`.
+    /// The caller's account; 401 when anonymous, 403 when it lacks `permission` for the event named
+    /// by the route's `{slug}` (or programme-wide, on routes without one).
     public func require(_ permission: Account.Permission) throws -> Account {
-        guard let account = identity else { throw Problem.unauthorized() }
-        guard account.may(permission) else { throw Problem.forbidden() }
+        guard let account = identity else { throw csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
+        guard account.may(permission, event: parameters.get("slug")) else { throw Problem.forbidden() }
         return account
     }
+
+    /// Whether the caller may do `permission` for this route's event; `false` when anonymous.
+    public func may(_ permission: Account.Permission) -> Bool {
+        identity?.may(permission, event: parameters.get("slug")) ?? false
+    }
+
+    /// Who is acting, as recorded in the change and audit logs.
+    public var actor: String {
+        guard let identity else { return "anonymous" }
+        if case .apiToken(let name) = credential { return "\(identity.email) (token: \(name))" }
+        return identity.email
+    }
+}
+
+/// How a request proved who it is.
+public enum Credential: Sendable, Equatable {
+    /// `Authorization: Bearer` with a token from `POST /api/v1/auth/login`.
+    case loginToken
+    /// `Authorization: Bearer` with a named API token.
+    case apiToken(name: String)
+    /// The browser session cookie.
+    case session(token: String)
 }

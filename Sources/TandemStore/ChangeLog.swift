@@ -57,5 +57,22 @@ final class ChangeLog {
                                payload: String(decoding: payload, as: UTF8.self), actor: actor, at: at)
         try row.insert(db)
         changes.append(Change(eventID: eventID, seq: seq, data: data, actor: actor, at: at, timezone: timezone))
+        if isOrganiser {
+            try db.cachedExecute("""
+                INSERT INTO auditEntry (eventId, seq, changeId, action, detail, actor, at) VALUES (?, ?, ?, ?, NULL, ?, ?)
+                """, [eventID?.rawValue, seq, row.id, data.type, actor, at])
+        }
+    }
+
+    /// Organisers' actions go to the audit log; attendees' own registrations and the clock's doings do not.
+    var isOrganiser: Bool { actor != "attendee" && actor != "system" }
+
+    /// Records an organiser action that changes no public state (a check-in, an export, an account
+    /// change) in the audit log only; `detail` is a small JSON object.
+    func audit(event eventID: Event.ID?, action: String, detail: [String: String]) throws {
+        let json = try ChangePayloadCoding.encoder.encode(detail)
+        try db.cachedExecute("""
+            INSERT INTO auditEntry (eventId, seq, changeId, action, detail, actor, at) VALUES (?, NULL, NULL, ?, ?, ?, ?)
+            """, [eventID?.rawValue, action, String(decoding: json, as: UTF8.self), actor, at])
     }
 }

@@ -60,7 +60,7 @@ public protocol RegistrationStore: Sendable {
     func checkIn(eventSlug: String, token: String, by actor: String) async throws -> CheckIn
     func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
     func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
-    func exportRegistration(eventSlug: String, id: Registration.ID) async throws -> RegistrationExport
+    func exportRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> RegistrationExport
     func eraseRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
 
     /// Messages due for delivery at `instant`, oldest first.

@@ -56,6 +56,33 @@ extension SQLiteStore {
         }
     }
 
+    public func speakerDirectory(fellowsOnly: Bool, cohort: Int?) async throws -> [SpeakerAppearances] {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if fellowsOnly { conditions.append("fellowCohort IS NOT NULL") }
+            if let cohort { conditions.append("fellowCohort = ?"); _ = arguments.append(contentsOf: [cohort]) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let speakers = try SpeakerRecord.fetchAll(db, sql: "SELECT * FROM speaker \(filter) ORDER BY fellowCohort DESC, name, id",
+                                                      arguments: arguments).map(\.domain)
+            var appearances: [Int64: [SpeakerAppearances.Appearance]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT sessionSpeaker.speakerId, event.slug, event.titleEn, event.titleZh, event.timezone,
+                       session.id, session.titleEn, session.titleZh, session.startsAt
+                FROM sessionSpeaker
+                JOIN session ON session.id = sessionSpeaker.sessionId
+                JOIN event ON event.id = session.eventId
+                WHERE event.status = 'published' AND session.status = 'scheduled'
+                ORDER BY session.startsAt, session.id
+                """) {
+                appearances[row[0], default: []].append(SpeakerAppearances.Appearance(
+                    eventSlug: row[1], eventTitle: TranslatedText(en: row[2], zh: row[3]), timezone: row[4],
+                    sessionID: Session.ID(row[5]), title: TranslatedText(en: row[6], zh: row[7]), startsAt: row[8]))
+            }
+            return speakers.map { SpeakerAppearances(speaker: $0, sessions: appearances[$0.id.rawValue] ?? []) }
+        }
+    }
+
     public func speaker(id: Speaker.ID) async throws -> Speaker {
         try await read { db in
             guard let record = try SpeakerRecord.fetchOne(db, key: id.rawValue) else {

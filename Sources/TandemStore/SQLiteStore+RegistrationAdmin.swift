@@ -41,6 +41,7 @@ extension SQLiteStore {
             record.checkedInBy = actor
             record.updatedAt = log.at
             try record.update(db)
+            try log.audit(event: Event.ID(event.id!), action: "registration.checked-in", detail: ["registrationId": "\(record.id!)"])
             return CheckIn(registration: try db.registration(record), alreadyCheckedIn: false)
         }
     }
@@ -65,6 +66,7 @@ extension SQLiteStore {
             try seating.confirm(&record)
             try mailer.enqueue(.promoted, registrationID: record.id!, db: db)
             try seating.finish()
+            try log.audit(event: event.id, action: "registration.promoted", detail: ["registrationId": "\(id)"])
             return try db.registration(record)
         }
     }
@@ -74,17 +76,21 @@ extension SQLiteStore {
         return try await write(actor: actor) { db, log in
             let event = try db.eventRecord(slug: eventSlug)
             var record = try db.registrationRecord(id: id, eventID: Event.ID(event.id!))
-            return try cancel(&record, db: db, log: log, tokens: tokens)
+            let cancelled = try cancel(&record, db: db, log: log, tokens: tokens)
+            try log.audit(event: Event.ID(event.id!), action: "registration.cancelled", detail: ["registrationId": "\(id)"])
+            return cancelled
         }
     }
 
-    public func exportRegistration(eventSlug: String, id: Registration.ID) async throws -> RegistrationExport {
-        try await read { db in
+    /// One attendee's data; the export itself is audited (it is personal data leaving the system).
+    public func exportRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> RegistrationExport {
+        try await write(actor: actor) { db, log in
             let event = try db.eventRecord(slug: eventSlug)
             let record = try db.registrationRecord(id: id, eventID: Event.ID(event.id!))
             let messages = try OutboxRecord.filter(Column("registrationId") == id.rawValue).order(Column("id")).fetchAll(db).map {
                 RegistrationExport.SentMessage(kind: $0.kind, subject: $0.subject, createdAt: $0.createdAt, sentAt: $0.sentAt)
             }
+            try log.audit(event: Event.ID(event.id!), action: "registration.exported", detail: ["registrationId": "\(id)"])
             return RegistrationExport(registration: try db.registration(record), eventSlug: event.slug, messages: messages)
         }
     }
@@ -113,6 +119,7 @@ extension SQLiteStore {
                 WHERE registrationId = ?
                 """, arguments: [log.at, id.rawValue])
             try db.execute(sql: "DELETE FROM scheduleNotice WHERE registrationId = ?", arguments: [id.rawValue])
+            try log.audit(event: Event.ID(event.id!), action: "registration.erased", detail: ["registrationId": "\(id)"])
             return try db.registration(record)
         }
     }

@@ -28,6 +28,9 @@ public protocol ScheduleStore: Sendable {
     func session(eventSlug: String, id: Session.ID) async throws -> SessionDetail
     func speakers(eventSlug: String) async throws -> [Speaker]
     func speaker(id: Speaker.ID) async throws -> Speaker
+    /// The programme's speakers (only fellows with `fellowsOnly`, one cohort with `cohort`), each with
+    /// the scheduled sessions of published events they speak in.
+    func speakerDirectory(fellowsOnly: Bool, cohort: Int?) async throws -> [SpeakerAppearances]
     func changes(eventSlug: String, after seq: Int64, limit: Int) async throws -> [Change]
 
     // Writes
@@ -52,6 +55,21 @@ public protocol ScheduleStore: Sendable {
     func isEmpty() async throws -> Bool
 }
 
+/// A speaker and where they speak.
+public struct SpeakerAppearances: Hashable, Sendable {
+    public var speaker: Speaker
+    public var sessions: [Appearance]
+
+    public struct Appearance: Hashable, Sendable {
+        public var eventSlug: String
+        public var eventTitle: TranslatedText
+        public var timezone: String
+        public var sessionID: Session.ID
+        public var title: TranslatedText
+        public var startsAt: Date
+    }
+}
+
 /// An account with its password hash, for login checks only.
 public struct AccountCredentials: Sendable {
     public var account: Account
@@ -67,11 +85,93 @@ public struct AccountCredentials: Sendable {
 public protocol AccountStore: Sendable {
     func credentials(email: String) async throws -> AccountCredentials?
     func accounts() async throws -> [Account]
+    func account(id: Account.ID) async throws -> Account
     func createAccount(email: String, name: String, role: Account.Role, passwordHash: String, by actor: String) async throws -> Account
+    /// Edits an account; disabling it or changing its password ends all its sessions and login tokens.
+    func updateAccount(id: Account.ID, patch: AccountPatch, by actor: String) async throws -> Account
+    /// Grants (or with `nil` withdraws) a role for one event.
+    func setEventRole(accountID: Account.ID, eventSlug: String, role: Account.EventRole?, by actor: String) async throws -> Account
     /// Creates the admin, or resets its password and role when it exists.
     func ensureAdmin(email: String, passwordHash: String) async throws -> Account
     func accountCount() async throws -> Int
-    func storeToken(hash: String, accountID: Account.ID, expiresAt: Date) async throws
-    func account(tokenHash: String, at instant: Date) async throws -> Account?
+
+    func storeToken(hash: String, accountID: Account.ID, kind: LoginTokenKind, expiresAt: Date) async throws
+    func account(tokenHash: String, kind: LoginTokenKind, at instant: Date) async throws -> Account?
     func revokeToken(hash: String) async throws
+
+    func createAPIToken(accountID: Account.ID, name: String, hash: String, expiresAt: Date, by actor: String) async throws -> APIToken
+    /// An account's API tokens, or everyone's with `nil`.
+    func apiTokens(accountID: Account.ID?) async throws -> [APIToken]
+    /// Revokes a token; `ownerID` restricts it to that account's tokens (404 otherwise).
+    func revokeAPIToken(id: APIToken.ID, ownerID: Account.ID?, by actor: String) async throws -> APIToken
+    /// The account behind a valid (unrevoked, unexpired) API token.
+    func account(apiTokenHash: String, at instant: Date) async throws -> (Account, APIToken)?
+
+    /// Audit entries, newest first: one event's, or (with `nil`) the whole programme's.
+    func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry]
+}
+
+/// Whether a login token is a bearer token for scripts and apps, or a browser's session cookie.
+public enum LoginTokenKind: String, Sendable {
+    case bearer
+    case session
+}
+
+/// Changes to an account; `nil` leaves a field as it is.
+public struct AccountPatch: Sendable {
+    public var name: String?
+    public var role: Account.Role?
+    public var disabled: Bool?
+    public var passwordHash: String?
+
+    public init(name: String? = nil, role: Account.Role? = nil, disabled: Bool? = nil, passwordHash: String? = nil) {
+        self.name = name
+        self.role = role
+        self.disabled = disabled
+        self.passwordHash = passwordHash
+    }
+}
+
+/// A named token for scripts; the token itself is shown once and never stored.
+public struct APIToken: Sendable, Hashable {
+    public typealias ID = Identifier<APIToken>
+    public var id: ID
+    public var accountID: Account.ID
+    public var name: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+
+    public init(id: ID, accountID: Account.ID, name: String, createdAt: Date, expiresAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// One line of the audit log.
+public struct AuditEntry: Sendable, Hashable {
+    public var id: Int64
+    public var eventSlug: String?
+    /// The change this action made to the event's public state, if any.
+    public var seq: Int64?
+    /// The change type (`session.updated`) or the private action (`registration.checked-in`).
+    public var action: String
+    public var actor: String
+    public var at: Date
+    /// The change's payload or the action's detail, as JSON text.
+    public var data: String?
+
+    public init(id: Int64, eventSlug: String?, seq: Int64?, action: String, actor: String, at: Date, data: String?) {
+        self.id = id
+        self.eventSlug = eventSlug
+        self.seq = seq
+        self.action = action
+        self.actor = actor
+        self.at = at
+        self.data = data
+    }
 }

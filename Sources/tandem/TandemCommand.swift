@@ -11,7 +11,7 @@ struct TandemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Tandem: workshops and open events with live agendas.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -59,10 +59,23 @@ struct Serve: AsyncParsableCommand {
         config.mail.delivery = try MailOptions.delivery(mail ?? env["TANDEM_MAIL"])
         config.mail.from = env["TANDEM_MAIL_FROM"] ?? config.mail.from
         config.mail.fromName = env["TANDEM_MAIL_FROM_NAME"] ?? config.mail.fromName
+        config.limits.enabled = env["TANDEM_RATE_LIMITS"] != "0"
+        config.limits.trustedProxies = try Self.list(env["TANDEM_TRUSTED_PROXIES"]).map { cidr in
+            guard IPNetwork(cidr) != nil else { throw ValidationError("TANDEM_TRUSTED_PROXIES: '\(cidr)' is not an IP address or CIDR network") }
+            return cidr
+        }
+        config.corsOrigins = Self.list(env["TANDEM_CORS_ORIGINS"])
         var logger = Logger(label: "tandem")
         logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
         try await runServer(config, environment: AppEnvironment(logger: logger))
+    }
+}
+
+extension Serve {
+    /// A comma-separated setting as a list, blanks dropped.
+    static func list(_ value: String?) -> [String] {
+        (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 
@@ -75,6 +88,20 @@ struct Migrate: AsyncParsableCommand {
         let store = try SQLiteStore(path: database.path(ProcessInfo.processInfo.environment), clock: SystemClock())
         try store.migrate()
         print("migrated: " + (try await store.appliedMigrations()).joined(separator: ", "))
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to PATH while the server keeps running (SQLite online backup), then check the copy.")
+
+    @Argument(help: "Where to write the backup, e.g. /var/backups/tandem/tandem-2027-04-15.sqlite") var path: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let source = database.path(ProcessInfo.processInfo.environment)
+        let migrations = try SQLiteStore.backup(databasePath: source, to: path)
+        print("backed up \(source) to \(path) (integrity ok, schema \(migrations.last ?? "empty"))")
     }
 }
 

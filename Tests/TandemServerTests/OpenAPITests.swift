@@ -33,7 +33,8 @@ struct OpenAPITests {
         let config = testConfig()
         let store = try SQLiteStore(path: config.databasePath, clock: TestClock())
         let tokens = SelfServiceKeyring(key: .init(size: .bits256), publicURL: "http://localhost", randomness: .system)
-        let router = buildRouter(config, store: store, tokens: tokens, cache: SnapshotCache(), hub: LiveHub(logger: .init(label: "test")), environment: AppEnvironment(), decoyHash: "")
+        let router = buildRouter(config, store: store, tokens: tokens, cache: SnapshotCache(), hub: LiveHub(logger: .init(label: "test")), environment: AppEnvironment(), decoyHash: "",
+                                 csrf: CSRFTokens(secret: .init(size: .bits256)))
         let registered = Set(router.routes.map { "\($0.method) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(registered.count > 20)

@@ -153,7 +153,7 @@ struct RegistrationStoreTests {
         #expect(erased.status == .confirmed)
         await #expect(throws: StoreError.self) { try await f.store.registration(token: receipt.token) }
         #expect(try await f.store.event(slug: event.slug).seats.confirmed == 1)
-        let export = try await f.store.exportRegistration(eventSlug: event.slug, id: receipt.registration.id)
+        let export = try await f.store.exportRegistration(eventSlug: event.slug, id: receipt.registration.id, by: "organiser@example.org")
         #expect(export.messages.allSatisfy { $0.subject == "(erased)" })
         #expect(try await f.store.dueMail(at: f.clock.now(), limit: 10).isEmpty)
     }

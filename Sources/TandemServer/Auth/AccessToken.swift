@@ -34,3 +34,12 @@ enum AccessToken {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension AccessToken {
+    /// Decodes RFC 4648 §5 base64url without padding; `nil` when malformed.
+    static func decodeBase64URL(_ text: String) -> [UInt8]? {
+        var base64 = String(text.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        while base64.utf8.count % 4 != 0 { base64.append("=") }
+        return Data(base64Encoded: base64).map(Array.init)
+    }
+}

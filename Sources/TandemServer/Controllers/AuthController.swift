@@ -5,12 +5,16 @@ import NIOPosix
 import TandemCore
 import TandemStore
 
-/// Login, logout and "who am I" for organisers.
+/// Login, logout and "who am I" for organisers, by bearer token (scripts) or session cookie (browsers).
 struct AuthController {
     let accounts: any AccountStore
     let clock: any WallClock
     let randomness: Randomness
     let tokenLifetime: TimeInterval
+    let sessionLifetime: TimeInterval
+    let secureCookies: Bool
+    let csrf: CSRFTokens
+    let limits: Limits
     /// A bcrypt hash of a random secret: unknown e-mails cost as much time as known ones.
     let decoyHash: String
 
@@ -18,7 +22,27 @@ struct AuthController {
         var token: String
         var tokenType = "Bearer"
         var expiresAt: String
+        /// Echo this in `X-CSRF-Token` for changes made with the session cookie (also in the `tandem_csrf` cookie).
+        var csrfToken: String
         var account: AccountResponse
+    }
+
+    /// The account's own fields, and how this request was authenticated.
+    struct MeResponse: ResponseEncodable {
+        var account: AccountResponse
+        /// `bearer`, `api-token` or `session`.
+        var authenticatedBy: String
+        /// The session's CSRF token, when authenticated by the session cookie.
+        var csrfToken: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try account.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(authenticatedBy, forKey: .authenticatedBy)
+            try container.encodeIfPresent(csrfToken, forKey: .csrfToken)
+        }
+
+        enum Keys: String, CodingKey { case authenticatedBy, csrfToken }
     }
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
@@ -27,35 +51,72 @@ struct AuthController {
         group.get("/auth/me", use: me)
     }
 
-    @Sendable func login(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<LoginResponse> {
+    @Sendable func login(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        let credentials = try await accounts.credentials(email: body.email.trimmingWhitespace)
+        let email = body.email.trimmingWhitespace
+        let keys = ["account:" + email.lowercased(), "address:" + (context.clientIP ?? "unknown")]
+        if limits.settings.enabled, let wait = limits.loginFailures.wait(keys) {
+            throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)),
+                                          detail: "Too many failed logins; wait \(Int(wait.rounded(.up))) s before trying again.")
+        }
+        let credentials = try await accounts.credentials(email: email)
         let hash = credentials?.passwordHash ?? decoyHash
         let password = body.password
         // bcrypt is slow on purpose; keep it off the event loop.
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let credentials, matches, !credentials.account.disabled else {
+            limits.loginFailures.recordFailure(keys)
             throw Problem(.unauthorized, code: "invalid-credentials", title: "Login failed",
                           detail: "The e-mail or password is wrong, or the account is disabled.")
         }
+        limits.loginFailures.reset(keys[0])
+        // A fresh bearer token and a fresh session id on every login; a session the browser had is ended.
+        if let old = request.cookies[SessionCookies.session]?.value, old.utf8.count <= 256 { try await accounts.revokeToken(hash: AccessToken.hash(old)) }
         let token = AccessToken.generate(using: randomness)
-        let expiresAt = clock.now().addingTimeInterval(tokenLifetime)
-        try await accounts.storeToken(hash: AccessToken.hash(token), accountID: credentials.account.id, expiresAt: expiresAt)
-        return EditedResponse(
-            headers: [.cacheControl: "no-store"],
-            response: LoginResponse(token: token, expiresAt: RFC3339.string(from: expiresAt, in: TimeZone(identifier: "UTC")!),
-                                    account: AccountResponse(credentials.account)))
+        let session = AccessToken.generate(using: randomness)
+        let now = clock.now()
+        try await accounts.storeToken(hash: AccessToken.hash(token), accountID: credentials.account.id, kind: .bearer,
+                                      expiresAt: now.addingTimeInterval(tokenLifetime))
+        try await accounts.storeToken(hash: AccessToken.hash(session), accountID: credentials.account.id, kind: .session,
+                                      expiresAt: now.addingTimeInterval(sessionLifetime))
+        let csrfToken = csrf.token(session: session)
+        var response = try LoginResponse(
+            token: token, expiresAt: RFC3339.string(from: now.addingTimeInterval(tokenLifetime), in: .gmt),
+            csrfToken: csrfToken, account: AccountResponse(credentials.account)
+        ).response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        let secure = secureCookies || context.clientUsesTLS
+        response.setCookie(Cookie(name: SessionCookies.session, value: session, maxAge: Int(sessionLifetime), path: "/",
+                                  secure: secure, httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: SessionCookies.csrf, value: csrfToken, maxAge: Int(sessionLifetime), path: "/",
+                                  secure: secure, httpOnly: false, sameSite: .lax))
+        return response
     }
 
+    /// Ends the bearer token or the session the request came with, and clears the cookies.
     @Sendable func logout(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        _ = try context.require(.checkIn)
-        if let bearer = request.headers.bearer { try await accounts.revokeToken(hash: AccessToken.hash(bearer.token)) }
-        return Response(status: .noContent)
+        guard context.identity != nil else { throw context.csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
+        switch context.credential {
+        case .session(let session): try await accounts.revokeToken(hash: AccessToken.hash(session))
+        case .loginToken: if let bearer = request.headers.bearer { try await accounts.revokeToken(hash: AccessToken.hash(bearer.token)) }
+        case .apiToken, nil: break // API tokens are revoked by DELETE /api/v1/auth/tokens/{id}
+        }
+        var response = Response(status: .noContent)
+        let secure = secureCookies || context.clientUsesTLS
+        response.setCookie(Cookie(name: SessionCookies.session, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: SessionCookies.csrf, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: false, sameSite: .lax))
+        return response
     }
 
-    @Sendable func me(_ request: Request, context: TandemRequestContext) async throws -> AccountResponse {
+    @Sendable func me(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<MeResponse> {
         guard let account = context.identity else { throw Problem.unauthorized() }
-        return AccountResponse(account)
+        let (method, csrfToken): (String, String?) = switch context.credential {
+        case .session(let session): ("session", csrf.token(session: session))
+        case .apiToken: ("api-token", nil)
+        case .loginToken, nil: ("bearer", nil)
+        }
+        return EditedResponse(headers: [.cacheControl: "no-store"],
+                              response: MeResponse(account: AccountResponse(account), authenticatedBy: method, csrfToken: csrfToken))
     }
 }
 
@@ -65,6 +126,13 @@ struct AccountResponse: ResponseEncodable {
     var name: String
     var role: Account.Role
     var disabled: Bool
+    /// Per-event roles: `[{event, role}]`, sorted by event.
+    var events: [EventRoleResponse]
+
+    struct EventRoleResponse: Encodable, Sendable {
+        var event: String
+        var role: Account.EventRole
+    }
 
     init(_ account: Account) {
         id = account.id.rawValue
@@ -72,5 +140,6 @@ struct AccountResponse: ResponseEncodable {
         name = account.name
         role = account.role
         disabled = account.disabled
+        events = account.eventRoles.sorted { $0.key < $1.key }.map { EventRoleResponse(event: $0.key, role: $0.value) }
     }
 }

@@ -14,22 +14,22 @@ struct EventsController {
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<EventResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: CreateEventRequest.self, context: context)
-        let event = try await store.createEvent(body.event, by: account.email)
+        let event = try await store.createEvent(body.event, by: context.actor)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(event.slug)"], response: EventResponse(event))
     }
 
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> EventResponse {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: UpdateEventRequest.self, context: context)
-        return EventResponse(try await store.updateEvent(slug: try context.parameters.require("slug"), patch: body.patch, by: account.email))
+        return EventResponse(try await store.updateEvent(slug: try context.parameters.require("slug"), patch: body.patch, by: context.actor))
     }
 
     /// Cancelling keeps the event on record with status `cancelled`.
     @Sendable func cancel(_ request: Request, context: TandemRequestContext) async throws -> EventResponse {
-        let account = try context.require(.editSchedule)
-        return EventResponse(try await store.cancelEvent(slug: try context.parameters.require("slug"), by: account.email))
+        _ = try context.require(.editSchedule)
+        return EventResponse(try await store.cancelEvent(slug: try context.parameters.require("slug"), by: context.actor))
     }
 }
 
@@ -44,27 +44,27 @@ struct RoomsController {
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RoomResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: CreateRoomRequest.self, context: context)
         let room = try await store.createRoom(
             eventSlug: slug, Room(id: .init(0), eventID: .init(0), name: body.name, capacity: body.capacity, position: body.position ?? 0),
-            by: account.email)
+            by: context.actor)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/rooms"], response: RoomResponse(room))
     }
 
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> RoomResponse {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: UpdateRoomRequest.self, context: context)
         return RoomResponse(try await store.updateRoom(
             eventSlug: try context.parameters.require("slug"), id: Room.ID(try context.parameters.require("id", as: Int64.self)),
-            patch: body.patch, by: account.email))
+            patch: body.patch, by: context.actor))
     }
 
     @Sendable func delete(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         try await store.deleteRoom(eventSlug: try context.parameters.require("slug"),
-                                   id: Room.ID(try context.parameters.require("id", as: Int64.self)), by: account.email)
+                                   id: Room.ID(try context.parameters.require("id", as: Int64.self)), by: context.actor)
         return Response(status: .noContent)
     }
 }

@@ -15,11 +15,11 @@ struct LiveOpsController {
 
     /// "Room B runs 15 minutes late from 14:00": shifts the later sessions of one room, or of all.
     @Sendable func delay(_ request: Request, context: TandemRequestContext) async throws -> DelayResponse {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: DelayRequest.self, context: context)
         let applied = try await store.delaySessions(
-            eventSlug: slug, Delay(roomID: body.roomId, from: body.from, minutes: body.minutes), by: account.email)
+            eventSlug: slug, Delay(roomID: body.roomId, from: body.from, minutes: body.minutes), by: context.actor)
         let event = try await store.event(slug: slug)
         var response = DelayResponse(applied, zone: event.zone)
         response.scheduleVersion = event.scheduleVersion
@@ -27,14 +27,14 @@ struct LiveOpsController {
     }
 
     @Sendable func announce(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<AnnouncementResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: CreateAnnouncementRequest.self, context: context)
         let announcement = try await store.createAnnouncement(
             eventSlug: slug,
             Announcement(id: .init(0), eventID: .init(0), text: body.text.normalised, severity: body.severity ?? .info,
                          createdAt: Date(timeIntervalSince1970: 0), expiresAt: body.expiresAt),
-            by: account.email)
+            by: context.actor)
         let event = try await store.event(slug: slug)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/announcements"],
                               response: AnnouncementResponse(announcement, zone: event.zone))
@@ -42,10 +42,10 @@ struct LiveOpsController {
 
     /// Takes an announcement off the screens now.
     @Sendable func expire(_ request: Request, context: TandemRequestContext) async throws -> AnnouncementResponse {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let slug = try context.parameters.require("slug")
         let announcement = try await store.expireAnnouncement(
-            eventSlug: slug, id: Announcement.ID(try context.parameters.require("id", as: Int64.self)), by: account.email)
+            eventSlug: slug, id: Announcement.ID(try context.parameters.require("id", as: Int64.self)), by: context.actor)
         return AnnouncementResponse(announcement, zone: try await store.event(slug: slug).zone)
     }
 }
@@ -60,16 +60,16 @@ struct SpeakersController {
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SpeakerResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: CreateSpeakerRequest.self, context: context)
-        let speaker = try await store.createSpeaker(body.speaker, by: account.email)
+        let speaker = try await store.createSpeaker(body.speaker, by: context.actor)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/speakers/\(speaker.id)"], response: SpeakerResponse(speaker))
     }
 
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> SpeakerResponse {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: UpdateSpeakerRequest.self, context: context)
         return SpeakerResponse(try await store.updateSpeaker(
-            id: Speaker.ID(try context.parameters.require("id", as: Int64.self)), patch: body.patch, by: account.email))
+            id: Speaker.ID(try context.parameters.require("id", as: Int64.self)), patch: body.patch, by: context.actor))
     }
 }

@@ -20,11 +20,29 @@ struct PublicScheduleController {
         group.get("/events/{slug}/speakers", use: speakers)
         group.get("/events/{slug}/rooms", use: rooms)
         group.get("/events/{slug}/announcements", use: announcements)
+        group.get("/speakers", use: speakerDirectory)
         group.get("/speakers/{id}", use: speaker)
     }
 
+    /// `?fellow=true` only twinning fellows, `?cohort=2017` one cohort; each with the sessions they speak in.
+    @Sendable func speakerDirectory(_ request: Request, context: TandemRequestContext) async throws -> Page<SpeakerDirectoryEntry> {
+        let query = request.uri.queryParameters
+        var fellowsOnly = false
+        if let fellow = query.get("fellow") {
+            guard let value = Bool(fellow) else { throw Problem.invalid(field: "fellow", "must be true or false") }
+            fellowsOnly = value
+        }
+        var cohort: Int?
+        if let text = query.get("cohort") {
+            guard let value = Int(text), (1900...2200).contains(value) else { throw Problem.invalid(field: "cohort", "must be a year") }
+            cohort = value
+        }
+        let entries = try await store.speakerDirectory(fellowsOnly: fellowsOnly, cohort: cohort)
+        return Page(items: entries.map(SpeakerDirectoryEntry.init), next: nil)
+    }
+
     @Sendable func listEvents(_ request: Request, context: TandemRequestContext) async throws -> Page<EventResponse> {
-        let includeDrafts = context.identity?.may(.editSchedule) ?? false
+        let includeDrafts = context.may(.editSchedule)
         return Page(items: try await store.events(includeDrafts: includeDrafts).map(EventResponse.init), next: nil)
     }
 
@@ -73,7 +91,7 @@ struct PublicScheduleController {
     /// Drafts are visible to organisers only; to everyone else they do not exist.
     private func visibleEvent(slug: String, context: TandemRequestContext) async throws -> Event {
         let event = try await store.event(slug: slug)
-        if event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+        if event.status == .draft && !(context.may(.editSchedule)) {
             throw StoreError.notFound(entity: "event", key: slug)
         }
         return event
@@ -82,7 +100,7 @@ struct PublicScheduleController {
     private func visibleSchedule(context: TandemRequestContext) async throws -> EventSchedule {
         let slug = try context.parameters.require("slug")
         let schedule = try await store.schedule(slug: slug, announcementsActiveAt: clock.now())
-        if schedule.event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+        if schedule.event.status == .draft && !(context.may(.editSchedule)) {
             throw StoreError.notFound(entity: "event", key: slug)
         }
         return schedule

@@ -17,10 +17,10 @@ struct SessionsController {
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SessionResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: CreateSessionRequest.self, context: context)
-        let detail = try await store.createSession(eventSlug: slug, body.session(guid: randomness.uuid()), by: account.email)
+        let detail = try await store.createSession(eventSlug: slug, body.session(guid: randomness.uuid()), by: context.actor)
         let event = try await store.event(slug: slug)
         return EditedResponse(
             status: .created,
@@ -29,28 +29,28 @@ struct SessionsController {
     }
 
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SessionResponse> {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let (slug, id) = try ids(context)
         let body = try await request.decodeJSON(as: UpdateSessionRequest.self, context: context)
         let detail = try await withCurrentETag(slug: slug, id: id) {
-            try await store.updateSession(eventSlug: slug, id: id, patch: body.patch, ifVersion: try expectedVersion(request), by: account.email)
+            try await store.updateSession(eventSlug: slug, id: id, patch: body.patch, ifVersion: try expectedVersion(request), by: context.actor)
         }
         return try await respond(detail, slug: slug)
     }
 
     /// Cancels the session (it stays in the schedule, marked cancelled); `?purge=true` deletes it outright.
     @Sendable func delete(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        let account = try context.require(.editSchedule)
+        _ = try context.require(.editSchedule)
         let (slug, id) = try ids(context)
         let expected = try expectedVersion(request)
         if request.uri.queryParameters.get("purge") == "true" {
             try await withCurrentETag(slug: slug, id: id) {
-                try await store.deleteSession(eventSlug: slug, id: id, ifVersion: expected, by: account.email)
+                try await store.deleteSession(eventSlug: slug, id: id, ifVersion: expected, by: context.actor)
             }
             return Response(status: .noContent)
         }
         let detail = try await withCurrentETag(slug: slug, id: id) {
-            try await store.cancelSession(eventSlug: slug, id: id, ifVersion: expected, by: account.email)
+            try await store.cancelSession(eventSlug: slug, id: id, ifVersion: expected, by: context.actor)
         }
         return try await respond(detail, slug: slug).response(from: request, context: context)
     }

@@ -194,3 +194,23 @@ struct CreateAccountRequest: Decodable {
     var password: String
     var role: Account.Role
 }
+
+/// `PATCH /api/v1/accounts/{id}`: any of name, role, disabled, and a new password (a reset).
+struct UpdateAccountRequest: Decodable {
+    var name: String?
+    var role: Account.Role?
+    var disabled: Bool?
+    var password: String?
+}
+
+/// `PUT /api/v1/accounts/{id}/events/{slug}`.
+struct EventRoleRequest: Decodable {
+    var role: Account.EventRole
+}
+
+/// `POST /api/v1/auth/tokens`.
+struct CreateAPITokenRequest: Decodable {
+    var name: String
+    /// Days until the token expires (1…366, default 90).
+    var expiresInDays: Int?
+}

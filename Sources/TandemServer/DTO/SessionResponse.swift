@@ -1,5 +1,6 @@
 import Foundation
 import TandemCore
+import TandemStore
 
 /// One session as shown to everyone.
 struct SessionResponse: Encodable, Sendable {
@@ -85,6 +86,37 @@ struct SpeakerResponse: Encodable, Sendable {
         fellow = speaker.fellowship != nil
         fellowship = speaker.fellowship
     }
+}
+
+/// A speaker in the programme's directory, with the sessions they speak in.
+struct SpeakerDirectoryEntry: Encodable, Sendable {
+    var speaker: SpeakerResponse
+    var sessions: [Appearance]
+
+    struct Appearance: Encodable, Sendable {
+        var eventSlug: String
+        var eventTitle: TranslatedText
+        var timezone: String
+        var sessionId: Int64
+        var title: TranslatedText
+        var startsAt: String
+    }
+
+    init(_ entry: SpeakerAppearances) {
+        speaker = SpeakerResponse(entry.speaker)
+        sessions = entry.sessions.map {
+            Appearance(eventSlug: $0.eventSlug, eventTitle: $0.eventTitle, timezone: $0.timezone, sessionId: $0.sessionID.rawValue,
+                       title: $0.title, startsAt: RFC3339.string(from: $0.startsAt, in: ZoneCache.zone($0.timezone) ?? ZoneCache.utc))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try speaker.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(sessions, forKey: .sessions)
+    }
+
+    enum Keys: String, CodingKey { case sessions }
 }
 
 struct AnnouncementResponse: Encodable, Sendable {

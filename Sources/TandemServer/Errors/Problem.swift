@@ -66,6 +66,17 @@ extension Problem {
         return problem
     }
 
+    static func csrfRejected() -> Problem {
+        Problem(.forbidden, code: "csrf-token-invalid", title: "CSRF token missing or wrong",
+                detail: "A change made with the session cookie must send the value of the 'tandem_csrf' cookie in the 'X-CSRF-Token' header.")
+    }
+
+    static func tooManyRequests(retryAfter seconds: Int, detail: String) -> Problem {
+        var problem = Problem(.tooManyRequests, code: "rate-limited", title: "Too many requests", detail: detail)
+        problem.headers[.retryAfter] = String(max(1, seconds))
+        return problem
+    }
+
     static func forbidden() -> Problem {
         Problem(.forbidden, code: "forbidden", title: "Not allowed", detail: "Your account does not have the role this action needs.")
     }

@@ -19,9 +19,12 @@ struct LiveController {
     let replayWindow: Int64
     /// Comment lines that keep SSE connections (and proxies) alive.
     let keepAliveInterval: Duration
+    /// Open connections per client address.
+    let limits: Limits
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         router.ws("/api/v1/events/{slug}/live", shouldUpgrade: { request, context in
+            try admit(context, count: false)
             _ = try await target(request, context)
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, wsContext in
@@ -51,7 +54,7 @@ struct LiveController {
             room = id
         }
         let event = try await store.event(slug: slug)
-        if event.status == .draft && !(context.identity?.may(.editSchedule) ?? false) {
+        if event.status == .draft && !(context.may(.editSchedule)) {
             throw StoreError.notFound(entity: "event", key: slug)
         }
         if let room, try await store.schedule(slug: slug, announcementsActiveAt: clock.now()).rooms.contains(where: { $0.id.rawValue == room }) == false {
@@ -79,6 +82,12 @@ struct LiveController {
     private func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
                                 context: TandemRequestContext) async throws {
         let target = try await target(request, context)
+        // Checked at the handshake already; counted now, when the connection is ours to close.
+        guard (try? admit(context, count: true)) != nil else {
+            try await outbound.close(.init(codeNumber: 1013), reason: "too many live connections from your address")
+            return
+        }
+        defer { release(context) }
         let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
         let hub = self.hub
         var feed = Feed(room: target.room)
@@ -111,17 +120,35 @@ struct LiveController {
         hub.unsubscribe(subscription)
     }
 
+    /// Refuses (429) a client address that has too many live connections open; with `count`, counts this one.
+    private func admit(_ context: TandemRequestContext, count: Bool) throws {
+        guard limits.settings.enabled else { return }
+        let address = context.clientIP ?? "unknown"
+        let admitted = count ? limits.liveConnections.open(address) : !limits.liveConnections.isFull(address)
+        guard admitted else {
+            throw Problem.tooManyRequests(retryAfter: 30, detail: "Too many live connections from your address.")
+        }
+    }
+
+    private func release(_ context: TandemRequestContext) {
+        guard limits.settings.enabled else { return }
+        limits.liveConnections.close(context.clientIP ?? "unknown")
+    }
+
     @Sendable func serveEvents(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let target = try await target(request, context)
+        try admit(context, count: true)
         let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
         let opening: (frames: [LiveFrame], known: Set<Int64>)
         do {
             opening = try await self.opening(target)
         } catch {
             hub.unsubscribe(subscription)
+            release(context)
             throw error
         }
         let hub = self.hub
+        let connection = context
         let interval = keepAliveInterval
         return Response(
             status: .ok,
@@ -153,10 +180,12 @@ struct LiveController {
                 } catch {
                     ticker.cancel()
                     hub.unsubscribe(subscription)
+                    release(connection)
                     throw error
                 }
                 ticker.cancel()
                 hub.unsubscribe(subscription)
+                release(connection)
                 try await writer.finish(nil)
             })
     }

@@ -79,39 +79,39 @@ struct RegistrationAdminController {
     }
 
     @Sendable func promote(_ request: Request, context: TandemRequestContext) async throws -> RegistrationResponse {
-        let account = try context.require(.manageRegistrations)
+        _ = try context.require(.manageRegistrations)
         let (slug, id) = try ids(context)
-        return RegistrationResponse(try await store.promote(eventSlug: slug, id: id, by: account.email), zone: try await store.event(slug: slug).zone)
+        return RegistrationResponse(try await store.promote(eventSlug: slug, id: id, by: context.actor), zone: try await store.event(slug: slug).zone)
     }
 
     @Sendable func cancel(_ request: Request, context: TandemRequestContext) async throws -> RegistrationResponse {
-        let account = try context.require(.manageRegistrations)
+        _ = try context.require(.manageRegistrations)
         let (slug, id) = try ids(context)
-        return RegistrationResponse(try await store.cancelRegistration(eventSlug: slug, id: id, by: account.email), zone: try await store.event(slug: slug).zone)
+        return RegistrationResponse(try await store.cancelRegistration(eventSlug: slug, id: id, by: context.actor), zone: try await store.event(slug: slug).zone)
     }
 
     @Sendable func export(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegistrationExportResponse> {
         _ = try context.require(.manageRegistrations)
         let (slug, id) = try ids(context)
-        let export = try await store.exportRegistration(eventSlug: slug, id: id)
+        let export = try await store.exportRegistration(eventSlug: slug, id: id, by: context.actor)
         return EditedResponse(headers: [.contentDisposition: "attachment; filename=\"registration-\(id).json\"", .cacheControl: "no-store"],
                               response: RegistrationExportResponse(export, zone: try await store.event(slug: slug).zone))
     }
 
     @Sendable func erase(_ request: Request, context: TandemRequestContext) async throws -> RegistrationResponse {
-        let account = try context.require(.manageRegistrations)
+        _ = try context.require(.manageRegistrations)
         let (slug, id) = try ids(context)
-        return RegistrationResponse(try await store.eraseRegistration(eventSlug: slug, id: id, by: account.email), zone: try await store.event(slug: slug).zone)
+        return RegistrationResponse(try await store.eraseRegistration(eventSlug: slug, id: id, by: context.actor), zone: try await store.event(slug: slug).zone)
     }
 
     /// Idempotent: a second scan says when the attendee was checked in.
     @Sendable func checkIn(_ request: Request, context: TandemRequestContext) async throws -> CheckInResponse {
-        let account = try context.require(.checkIn)
+        _ = try context.require(.checkIn)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: CheckInRequest.self, context: context)
         let token = body.token.trimmingWhitespace
         guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this token at this event") }
-        let result = try await store.checkIn(eventSlug: slug, token: token, by: account.email)
+        let result = try await store.checkIn(eventSlug: slug, token: token, by: context.actor)
         let zone = try await store.event(slug: slug).zone
         let at = result.registration.checkedInAt.map { WallTime.dayAndTime($0, in: zone, .en) } ?? ""
         return CheckInResponse(

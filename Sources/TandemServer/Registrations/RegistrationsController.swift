@@ -7,6 +7,7 @@ import TandemStore
 struct RegistrationsController {
     let store: any RegistrationStore & ScheduleStore
     let tokens: any SelfServiceTokens
+    let limits: Limits
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.post("/events/{slug}/registrations", use: register)
@@ -17,6 +18,7 @@ struct RegistrationsController {
 
     @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegisteredResponse> {
         let slug = try context.parameters.require("slug")
+        try limits.admitRegistration(address: context.clientIP ?? "unknown", event: slug)
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         let receipt = try await store.register(eventSlug: slug, body.request)
         let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc

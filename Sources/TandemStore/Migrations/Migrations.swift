@@ -7,6 +7,7 @@ enum Migrations {
         ("002_accounts", Migration002Accounts.migrate),
         ("003_registrations", Migration003Registrations.migrate),
         ("004_announcement_expiry", Migration004AnnouncementExpiry.migrate),
+        ("005_access", Migration005Access.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

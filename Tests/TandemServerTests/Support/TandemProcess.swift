@@ -38,7 +38,7 @@ final class TandemProcess: @unchecked Sendable {
         process.arguments = ["serve", "--port", "0", "--database", databasePath, "--no-demo", "--mail", "directory:" + mailFolder,
                              "--public", testConfig().publicDirectory]
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4",
+            "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4", "TANDEM_RATE_LIMITS": "0",
         ]) { $1 }
         process.standardOutput = log
         process.standardError = log

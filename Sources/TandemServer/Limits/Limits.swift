@@ -1,0 +1,164 @@
+import Foundation
+import Synchronization
+import TandemCore
+
+/// Abuse limits of one server: login back-off, registration rates, live connections per address.
+/// All state is in memory (a restart forgets it) and all timing comes from the injected clock.
+public struct LimitSettings: Sendable {
+    /// `false` (`TANDEM_RATE_LIMITS=0`): no per-address or per-account limits at all.
+    public var enabled = true
+    /// Failed logins (per account and per address) before each further attempt must wait.
+    public var loginFailuresBeforeBackoff = 5
+    /// The wait doubles with each failure past the threshold (1 s, 2 s, 4 s…) up to this.
+    public var loginMaxBackoff: TimeInterval = 15 * 60
+    /// Registrations one address may make: a burst of this many, refilled over a minute.
+    public var registrationsPerAddressPerMinute = 10
+    /// Registrations one event accepts per minute from everyone together.
+    public var registrationsPerEventPerMinute = 600
+    /// Open live connections (WebSocket and SSE) per address. Generous: a venue's Wi-Fi shows as one address.
+    public var liveConnectionsPerAddress = 500
+    /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (CIDRs, `TANDEM_TRUSTED_PROXIES`).
+    public var trustedProxies: [String] = []
+
+    public init() {}
+}
+
+/// The limiters, shared by the controllers that need them.
+final class Limits: Sendable {
+    let settings: LimitSettings
+    let loginFailures: FailureBackoff
+    let registrationsPerAddress: TokenBucket
+    let registrationsPerEvent: TokenBucket
+    let liveConnections: ConnectionCounter
+
+    init(_ settings: LimitSettings, clock: any WallClock) {
+        self.settings = settings
+        loginFailures = FailureBackoff(threshold: settings.loginFailuresBeforeBackoff, maxBackoff: settings.loginMaxBackoff, clock: clock)
+        registrationsPerAddress = TokenBucket(burst: settings.registrationsPerAddressPerMinute, perMinute: settings.registrationsPerAddressPerMinute, clock: clock)
+        registrationsPerEvent = TokenBucket(burst: settings.registrationsPerEventPerMinute, perMinute: settings.registrationsPerEventPerMinute, clock: clock)
+        liveConnections = ConnectionCounter(limit: settings.liveConnectionsPerAddress)
+    }
+
+    /// Throws 429 when `address` or `event` has used up its registrations for now.
+    func admitRegistration(address: String, event: String) throws {
+        guard settings.enabled else { return }
+        if let wait = registrationsPerAddress.take("\(event) \(address)") {
+            throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)), detail: "Too many registrations from your network; try again in a minute.")
+        }
+        if let wait = registrationsPerEvent.take(event) {
+            throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)), detail: "Many people are registering right now; try again in a moment.")
+        }
+    }
+}
+
+/// Exponential back-off after repeated failures, per key (an account, an address).
+final class FailureBackoff: Sendable {
+    private struct Entry {
+        var failures: Int
+        var last: Date
+    }
+
+    let threshold: Int
+    let maxBackoff: TimeInterval
+    let clock: any WallClock
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(threshold: Int, maxBackoff: TimeInterval, clock: any WallClock) {
+        self.threshold = threshold
+        self.maxBackoff = maxBackoff
+        self.clock = clock
+    }
+
+    /// Seconds until any of `keys` may try again, or `nil` when all may try now.
+    func wait(_ keys: [String]) -> TimeInterval? {
+        let now = clock.now()
+        return entries.withLock { entries in
+            keys.compactMap { key -> TimeInterval? in
+                guard let entry = entries[key], entry.failures >= threshold else { return nil }
+                let remaining = entry.last.addingTimeInterval(backoff(failures: entry.failures)).timeIntervalSince(now)
+                return remaining > 0 ? remaining : nil
+            }.max()
+        }
+    }
+
+    /// The wait after `failures` failures: 1 s at the threshold, doubling, capped.
+    func backoff(failures: Int) -> TimeInterval {
+        guard failures >= threshold else { return 0 }
+        return min(maxBackoff, pow(2, Double(min(failures - threshold, 30))))
+    }
+
+    func recordFailure(_ keys: [String]) {
+        let now = clock.now()
+        entries.withLock { entries in
+            if entries.count > 50_000 { entries = entries.filter { now.timeIntervalSince($0.value.last) < maxBackoff } }
+            for key in keys { entries[key, default: Entry(failures: 0, last: now)].failures += 1; entries[key]!.last = now }
+        }
+    }
+
+    func reset(_ key: String) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+}
+
+/// A token bucket per key: `burst` requests at once, refilled at `perMinute`.
+final class TokenBucket: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
+
+    let burst: Double
+    let perSecond: Double
+    let clock: any WallClock
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(burst: Int, perMinute: Int, clock: any WallClock) {
+        self.burst = Double(max(1, burst))
+        self.perSecond = Double(max(1, perMinute)) / 60
+        self.clock = clock
+    }
+
+    /// Takes one token; `nil` when granted, else the seconds until one is available.
+    func take(_ key: String) -> TimeInterval? {
+        let now = clock.now()
+        return buckets.withLock { buckets in
+            if buckets.count > 50_000 { buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < burst / perSecond } }
+            var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
+            bucket.tokens = min(burst, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * perSecond)
+            bucket.updated = now
+            defer { buckets[key] = bucket }
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / perSecond }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+}
+
+/// Open connections per key, with a ceiling.
+final class ConnectionCounter: Sendable {
+    let limit: Int
+    private let counts = Mutex<[String: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new connection; `false` (and nothing counted) when `key` is at the limit.
+    func open(_ key: String) -> Bool {
+        counts.withLock { counts in
+            let current = counts[key, default: 0]
+            guard current < limit else { return false }
+            counts[key] = current + 1
+            return true
+        }
+    }
+
+    func isFull(_ key: String) -> Bool {
+        counts.withLock { $0[key, default: 0] >= limit }
+    }
+
+    func close(_ key: String) {
+        counts.withLock { counts in
+            let remaining = counts[key, default: 1] - 1
+            counts[key] = remaining > 0 ? remaining : nil
+        }
+    }
+}
