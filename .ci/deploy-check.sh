@@ -1,0 +1,504 @@
+#!/usr/bin/env bash
+# Checks the deployment files in Deploy/ without Docker and without building Tandem:
+#   - the nginx sites pass `nginx -t` (host site and compose variant, self-signed certificates), and
+#     a real nginx on the host site proxies to a stub server as Tandem needs (redirect, HSTS,
+#     X-Forwarded-*, WebSocket upgrade, unbuffered SSE, gzip but strong session ETags, body limit);
+#   - the systemd units pass `systemd-analyze verify` (skipped when systemd-analyze is missing);
+#   - compose.yaml parses and is consistent (files, health check, trusted proxy address);
+#   - the Dockerfile builds the product CI builds, with CI's Swift version, from files in the context;
+#   - flags, subcommands and TANDEM_* variables used in Deploy/ exist in Sources/;
+#   - the backup and health-check scripts behave (with stubs).
+# Run from anywhere as root (it installs nginx with apt when missing). Takes a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+warnings=()
+warn() { printf 'WARN: %s\n' "$*" >&2; warnings+=("$*"); }
+
+# Features of the server that Deploy/ already uses and that are being implemented (issue 7). Until
+# they exist in Sources/, their absence is a warning, not a failure.
+pending_variables=(TANDEM_TRUSTED_PROXIES)
+pending_subcommands=(backup)
+
+tmp=$(mktemp -d)
+nginx_pid_file="$tmp/run/nginx.pid"
+stub=""
+cleanup() {
+  if [ -f "$nginx_pid_file" ]; then kill "$(cat "$nginx_pid_file")" 2>/dev/null || true; fi
+  if [ -n "$stub" ]; then kill "$stub" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+section "tools"
+missing=()
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  # Never start the services being installed (nginx would take port 80).
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=created
+  fi
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  for package in "${missing[@]}"; do
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$package" >/dev/null \
+      || { [ "$package" = systemd ] && echo "could not install systemd; its checks are skipped"; } \
+      || fail "could not install $package"
+  done
+  if [ "$policy" = created ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+python3 -c 'import yaml' 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages pyyaml 2>/dev/null \
+  || python3 -m pip install --quiet pyyaml
+nginx -v 2>&1
+command -v systemd-analyze >/dev/null 2>&1 && systemd-analyze --version | head -1
+
+section "shell scripts"
+bash -n Deploy/bin/tandem-healthcheck
+sh -n Deploy/bin/tandem-backup
+for script in Deploy/bin/tandem-healthcheck Deploy/bin/tandem-backup .ci/deploy-check.sh; do
+  [ -x "$script" ] || fail "$script is not executable"
+done
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck Deploy/bin/tandem-healthcheck Deploy/bin/tandem-backup .ci/deploy-check.sh
+else
+  echo "shellcheck not installed; syntax checked with bash -n / sh -n"
+fi
+echo "ok"
+
+section "nginx -t: host site (Deploy/nginx/tandem.conf + tandem-proxy.conf), self-signed certificate"
+openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 2 \
+  -subj /CN=tandem.example.org -keyout "$tmp/privkey.pem" -out "$tmp/fullchain.pem" 2>/dev/null
+mkdir -p "$tmp/host" "$tmp/compose/conf.d" "$tmp/run" "$tmp/logs"
+# Only the temporary copies get the test paths; Deploy/ keeps the production paths.
+rewrite_common() {
+  sed -e "s|/etc/letsencrypt/live/tandem/|$tmp/|g" \
+      -e "s|/etc/nginx/snippets/tandem-proxy.conf|$tmp/tandem-proxy.conf|g" \
+      -e "s|/var/log/nginx/|$tmp/logs/|g" "$@"
+}
+cp Deploy/nginx/tandem-proxy.conf "$tmp/tandem-proxy.conf"
+rewrite_common Deploy/nginx/tandem.conf > "$tmp/host/tandem.conf"
+grep -q "$tmp/fullchain.pem" "$tmp/host/tandem.conf" || fail "tandem.conf does not use /etc/letsencrypt/live/tandem/fullchain.pem"
+grep -q "include $tmp/tandem-proxy.conf" "$tmp/host/tandem.conf" || fail "tandem.conf does not include /etc/nginx/snippets/tandem-proxy.conf"
+main_conf() { # $1: site file; $2: extra http-level lines
+  cat <<EOF
+user root;
+worker_processes 1;
+pid $nginx_pid_file;
+error_log $tmp/logs/error.log;
+events { worker_connections 512; }
+http {
+    include /etc/nginx/mime.types;
+    access_log $tmp/logs/access.log;
+    client_body_temp_path $tmp/run/body;
+    proxy_temp_path $tmp/run/proxy;
+    fastcgi_temp_path $tmp/run/fastcgi;
+    uwsgi_temp_path $tmp/run/uwsgi;
+    scgi_temp_path $tmp/run/scgi;
+    ${2:-}
+    include $1;
+}
+EOF
+}
+main_conf "$tmp/host/tandem.conf" > "$tmp/host/main.conf"
+nginx -t -q -p "$tmp/run/" -c "$tmp/host/main.conf" || fail "nginx -t failed for Deploy/nginx/tandem.conf"
+echo "ok"
+
+section "nginx -t: compose proxy (Deploy/nginx/nginx.conf + tandem-compose.conf)"
+rewrite_common -e "s|server tandem:8080;|server 127.0.0.1:8080;|" Deploy/nginx/tandem-compose.conf > "$tmp/compose/conf.d/default.conf"
+grep -q "server 127.0.0.1:8080;" "$tmp/compose/conf.d/default.conf" || fail "tandem-compose.conf: upstream is not tandem:8080"
+rewrite_common -e "s|^user .*;|user root;|" -e "s|^pid .*;|pid $tmp/run/compose.pid;|" \
+  -e "s|include /etc/nginx/conf.d/\*.conf;|include $tmp/compose/conf.d/*.conf;|" \
+  Deploy/nginx/nginx.conf > "$tmp/compose/nginx.conf"
+grep -q "include $tmp/compose/conf.d/" "$tmp/compose/nginx.conf" || fail "Deploy/nginx/nginx.conf does not include /etc/nginx/conf.d/*.conf"
+nginx -t -q -p "$tmp/run/" -c "$tmp/compose/nginx.conf" || fail "nginx -t failed for the compose proxy configuration"
+echo "ok"
+
+section "nginx in action: host site in front of a stub server"
+ports=$(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+read -r http_port https_port stub_port <<< "$ports"
+sed -e "s|listen 80;|listen 127.0.0.1:$http_port;|" -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https_port ssl http2;|" \
+    -e '/listen \[::\]/d' -e "s|server 127.0.0.1:8080;|server 127.0.0.1:$stub_port;|" \
+    "$tmp/host/tandem.conf" > "$tmp/host/run.conf"
+main_conf "$tmp/host/run.conf" > "$tmp/host/run-main.conf"
+nginx -p "$tmp/run/" -c "$tmp/host/run-main.conf"
+cat > "$tmp/nginx_behaviour.py" <<'PY'
+"""A stub of Tandem's HTTP surface, and checks of what arrives through nginx."""
+import gzip, json, socket, ssl, sys, threading, time, urllib.request, urllib.error
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+http_port, https_port, stub_port = map(int, sys.argv[1:4])
+BIG_JSON = json.dumps({"sessions": [{"id": i, "title": {"en": "Fundraising for NGOs"}} for i in range(120)]}).encode()
+
+class Stub(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+
+    def reply(self, status, body, content_type="application/json", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers: self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        if path == "/healthz":
+            return self.reply(200, b'{"status":"ok"}')
+        if path == "/echo":
+            return self.reply(200, json.dumps({k.lower(): v for k, v in self.headers.items()}).encode())
+        if path.endswith("/live/stream"):
+            # Like Tandem, minus X-Accel-Buffering: the nginx configuration alone must not buffer.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"id: 1\ndata: {\"seq\":1}\n\n"); self.wfile.flush()
+            time.sleep(1.5)
+            self.wfile.write(b"id: 2\ndata: {\"seq\":2}\n\n"); self.wfile.flush()
+            self.close_connection = True
+            return
+        if path.endswith("/live"):
+            upgrade = self.headers.get("Upgrade", "").lower()
+            connection = self.headers.get("Connection", "").lower()
+            if upgrade != "websocket" or "upgrade" not in connection:
+                return self.reply(400, json.dumps({"upgrade": upgrade, "connection": connection}).encode())
+            self.send_response(101)
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.end_headers(); self.wfile.flush()
+            line = self.rfile.readline()            # after the upgrade: an echo of raw bytes
+            self.wfile.write(b"echo " + line); self.wfile.flush()
+            self.close_connection = True
+            return
+        if "/sessions/" in path:
+            return self.reply(200, BIG_JSON, headers=[("ETag", '"3"')])
+        if path.endswith("/schedule"):
+            return self.reply(200, BIG_JSON, headers=[("ETag", '"42"')])
+        self.reply(404, b'{"code":"not-found"}', "application/problem+json")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        self.reply(200, json.dumps({"received": length}).encode())
+
+server = ThreadingHTTPServer(("127.0.0.1", stub_port), Stub)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+
+failures = []
+def check(name, condition, detail=""):
+    print(("ok    " if condition else "FAIL  ") + name + ("" if condition else f"  ({detail})"))
+    if not condition: failures.append(name)
+
+tls = ssl.create_default_context(); tls.check_hostname = False; tls.verify_mode = ssl.CERT_NONE
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args): return None
+opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=tls))
+
+def request(url, headers=None, data=None, method=None):
+    req = urllib.request.Request(url, headers={"Host": "tandem.example.org", **(headers or {})}, data=data, method=method)
+    try:
+        with opener.open(req, timeout=10) as r: return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+base = f"https://127.0.0.1:{https_port}"
+for _ in range(50):   # nginx is starting
+    try:
+        socket.create_connection(("127.0.0.1", https_port), timeout=1).close(); break
+    except OSError: time.sleep(0.1)
+
+status, headers, _ = request(f"http://127.0.0.1:{http_port}/events/cbw-hamburg-2017?x=1")
+check("HTTP redirects to HTTPS", status == 301 and headers.get("Location") == "https://tandem.example.org/events/cbw-hamburg-2017?x=1",
+      f"{status} {headers.get('Location')}")
+status, _, _ = request(f"http://127.0.0.1:{http_port}/.well-known/acme-challenge/token")
+check("ACME challenges are served over HTTP, not redirected", status == 404, status)
+
+status, headers, body = request(f"{base}/echo", {"X-Forwarded-For": "203.0.113.66", "X-Forwarded-Proto": "http"})
+seen = json.loads(body) if status == 200 else {}
+check("HTTPS proxies to the server", status == 200, status)
+check("HSTS header", "max-age=" in (headers.get("Strict-Transport-Security") or ""), headers.get("Strict-Transport-Security"))
+check("Host is passed", seen.get("host") == "tandem.example.org", seen.get("host"))
+check("X-Forwarded-For is the client's address (a forged one is dropped)", seen.get("x-forwarded-for") == "127.0.0.1", seen.get("x-forwarded-for"))
+check("X-Forwarded-Proto is https", seen.get("x-forwarded-proto") == "https", seen.get("x-forwarded-proto"))
+check("plain requests do not ask for an upgrade", "upgrade" not in seen.get("connection", "").lower(), seen.get("connection"))
+
+status, headers, body = request(f"{base}/api/v1/events/cbw-hamburg-2017/schedule", {"Accept-Encoding": "gzip"})
+check("JSON is gzipped", status == 200 and headers.get("Content-Encoding") == "gzip" and gzip.decompress(body) == BIG_JSON,
+      f"{status} {headers.get('Content-Encoding')}")
+status, headers, body = request(f"{base}/api/v1/events/cbw-hamburg-2017/sessions/7", {"Accept-Encoding": "gzip"})
+check("sessions are not gzipped and keep their strong ETag", status == 200 and headers.get("Content-Encoding") is None
+      and headers.get("ETag") == '"3"' and body == BIG_JSON, f"{headers.get('Content-Encoding')} {headers.get('ETag')}")
+
+status, _, body = request(f"{base}/echo", {"Content-Type": "application/json"}, b"x" * 70_000, "POST")
+check("a 70 KB body reaches the server (which answers 413 itself above 64 KiB)", status == 200, status)
+status, _, _ = request(f"{base}/echo", {"Content-Type": "application/json"}, b"x" * 200_000, "POST")
+check("a 200 KB body is refused by nginx", status == 413, status)
+
+# Server-Sent Events: the first event must arrive while the server is still writing.
+sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
+started = time.monotonic()
+sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
+             b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
+received = b""
+while b"data: {\"seq\":1}" not in received:
+    chunk = sock.recv(4096)
+    if not chunk: break
+    received += chunk
+first = time.monotonic() - started
+check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
+check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
+sock.close()
+
+# WebSocket: the upgrade reaches the server, and bytes flow both ways afterwards.
+sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
+sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live?since=3 HTTP/1.1\r\nHost: tandem.example.org\r\n"
+             b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+             b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+received = b""
+while b"\r\n\r\n" not in received:
+    chunk = sock.recv(4096)
+    if not chunk: break
+    received += chunk
+check("WebSocket: 101 Switching Protocols through nginx", received.startswith(b"HTTP/1.1 101"), received[:200])
+sock.sendall(b"hello\n")
+received = b""
+deadline = time.monotonic() + 5
+while b"echo hello" not in received and time.monotonic() < deadline:
+    chunk = sock.recv(4096)
+    if not chunk: break
+    received += chunk
+check("WebSocket: bytes flow after the upgrade", b"echo hello" in received, received)
+sock.close()
+
+server.shutdown()
+sys.exit(1 if failures else 0)
+PY
+python3 "$tmp/nginx_behaviour.py" "$http_port" "$https_port" "$stub_port" || { cat "$tmp/logs/error.log" >&2; fail "nginx does not proxy as Tandem needs"; }
+kill "$(cat "$nginx_pid_file")" && rm -f "$nginx_pid_file"
+
+section "systemd units (Deploy/systemd)"
+for unit in tandem.service tandem-backup.service tandem-backup.timer tandem.env.example; do
+  [ -f "Deploy/systemd/$unit" ] || fail "Deploy/systemd/$unit is missing"
+done
+for directive in 'User=tandem' 'StateDirectory=tandem' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
+                 'NoNewPrivileges=yes' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service' \
+                 'CapabilityBoundingSet=' 'MemoryDenyWriteExecute=yes' 'LimitNOFILE=20000' 'Restart=on-failure' \
+                 'KillSignal=SIGTERM' 'EnvironmentFile=/etc/tandem/tandem.env'; do
+  grep -qxF "$directive" Deploy/systemd/tandem.service || fail "tandem.service lacks $directive"
+done
+if command -v systemd-analyze >/dev/null 2>&1; then
+  # The units name /usr/local/bin/tandem and /usr/local/bin/tandem-backup, which do not exist
+  # here; the copies point at stubs so that verify can check that ExecStart is executable.
+  mkdir -p "$tmp/units" "$tmp/bin"
+  printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/tandem"; cp "$tmp/bin/tandem" "$tmp/bin/tandem-backup"; chmod +x "$tmp/bin/"*
+  for unit in tandem.service tandem-backup.service tandem-backup.timer; do
+    sed "s|/usr/local/bin/|$tmp/bin/|g" "Deploy/systemd/$unit" > "$tmp/units/$unit"
+  done
+  (cd "$tmp/units" && systemd-analyze verify --man=no tandem.service tandem-backup.service tandem-backup.timer) > "$tmp/verify.log" 2>&1 \
+    || { cat "$tmp/verify.log"; fail "systemd-analyze verify failed"; }
+  # verify reports some problems without failing: show everything it said about our units.
+  if grep -E "tandem" "$tmp/verify.log"; then fail "systemd-analyze verify complained (above)"; fi
+  echo "systemd-analyze verify: ok"
+  if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+    for unit in tandem.service tandem-backup.service; do
+      score=$(cd "$tmp/units" && systemd-analyze security --offline=yes --no-pager "$unit" 2>/dev/null | tail -1) || true
+      echo "$unit: ${score:-no score}"
+    done
+  fi
+else
+  echo "SKIP: systemd-analyze is not available here (containers often lack systemd)"
+fi
+
+section "compose.yaml"
+python3 - <<'PY'
+import ipaddress, os, re, sys, yaml
+os.chdir("Deploy")
+doc = yaml.safe_load(open("compose.yaml"))
+errors = []
+def need(condition, message):
+    if not condition: errors.append(message)
+services = doc.get("services", {})
+need({"tandem", "proxy"} <= set(services), f"services must include tandem and proxy, found {sorted(services)}")
+tandem, proxy = services.get("tandem", {}), services.get("proxy", {})
+build = tandem.get("build", {})
+need(os.path.isfile(os.path.join(build.get("context", "."), build.get("dockerfile", "Dockerfile"))), "tandem.build does not name Deploy/Dockerfile")
+for env_file in tandem.get("env_file", []):
+    path = env_file if isinstance(env_file, str) else env_file["path"]
+    need(os.path.isfile(path + ".example"), f"{path}.example is missing")
+environment = tandem.get("environment", {})
+if isinstance(environment, list): environment = dict(item.split("=", 1) for item in environment)
+need(any(str(v).split(":")[0] == "tandem-data" and str(v).endswith(":/data") for v in tandem.get("volumes", [])), "tandem must mount the named volume tandem-data at /data")
+need("tandem-data" in (doc.get("volumes") or {}), "the named volume tandem-data is not declared")
+need("tandem-healthcheck" in " ".join(tandem.get("healthcheck", {}).get("test", [])), "tandem has no health check")
+need(proxy.get("depends_on", {}).get("tandem", {}).get("condition") == "service_healthy", "proxy must wait for a healthy tandem")
+for volume in proxy.get("volumes", []):
+    source = volume.split(":")[0]
+    if source.startswith("./"): need(os.path.isfile(source), f"proxy mounts {source}, which does not exist")
+nofile = tandem.get("ulimits", {}).get("nofile", {})
+need(min(nofile.get("soft", 0), nofile.get("hard", 0)) >= 20000, "tandem needs nofile >= 20000")
+grace = str(tandem.get("stop_grace_period", "10s"))
+need(re.fullmatch(r"\d+s", grace) and int(grace[:-1]) >= 20, f"stop_grace_period {grace}: allow at least 20s")
+# The trusted proxies must be exactly the proxy container, inside the compose network.
+subnet = ipaddress.ip_network(doc["networks"]["tandem"]["ipam"]["config"][0]["subnet"])
+proxy_address = ipaddress.ip_address(proxy["networks"]["tandem"]["ipv4_address"])
+tandem_address = ipaddress.ip_address(tandem["networks"]["tandem"]["ipv4_address"])
+trusted = [ipaddress.ip_network(c.strip()) for c in str(environment.get("TANDEM_TRUSTED_PROXIES", "")).split(",") if c.strip()]
+need(proxy_address in subnet and tandem_address in subnet, "container addresses lie outside the network's subnet")
+need(any(proxy_address in net for net in trusted), f"TANDEM_TRUSTED_PROXIES {trusted} does not contain the proxy {proxy_address}")
+need(not any(tandem_address in net for net in trusted), "TANDEM_TRUSTED_PROXIES must not trust the tandem container itself")
+upstream = open("nginx/tandem-compose.conf").read()
+need("server tandem:8080;" in upstream, "tandem-compose.conf must proxy to tandem:8080")
+if errors:
+    print("\n".join("FAIL: compose.yaml: " + e for e in errors)); sys.exit(1)
+print(f"ok: services {sorted(services)}, proxy {proxy_address} trusted, network {subnet}")
+PY
+if docker compose version >/dev/null 2>&1; then
+  cp Deploy/compose.env.example "$tmp/compose.env"
+  (cd Deploy && docker compose --env-file /dev/null -f compose.yaml config -q) && echo "docker compose config: ok"
+else
+  echo "SKIP: docker compose is not installed here; compose.yaml was checked with PyYAML"
+fi
+
+section "Dockerfile builds what CI builds"
+dockerfile=Deploy/Dockerfile
+build_command='swift build -c release --product tandem --static-swift-stdlib'
+grep -qF "RUN $build_command" "$dockerfile" || fail "$dockerfile does not run '$build_command'"
+grep -qE '\.executable\(name: "tandem"' Package.swift || fail "Package.swift has no executable product 'tandem'"
+grep -qF 'swift build -c release --product tandem' README.md || fail "README.md no longer documents the release build the image uses"
+grep -qF "$build_command" Deploy/README.md || fail "Deploy/README.md does not show the image's build command"
+image_swift=$(sed -nE 's/^FROM swift:([0-9]+\.[0-9]+)[-a-z0-9.]* AS build$/\1/p' "$dockerfile")
+[ -n "$image_swift" ] || fail "$dockerfile: the build stage must be FROM swift:X.Y-… AS build"
+tools=$(sed -nE 's|^// swift-tools-version: *([0-9]+\.[0-9]+).*|\1|p' Package.swift)
+python3 -c "import sys; a, b = ('$image_swift', '$tools'); sys.exit(0 if tuple(map(int, a.split('.'))) >= tuple(map(int, b.split('.'))) else 1)" \
+  || fail "swift:$image_swift is older than swift-tools-version $tools"
+if command -v swift >/dev/null 2>&1; then
+  ci_swift=$(swift --version 2>/dev/null | sed -nE 's/.*Swift version ([0-9]+\.[0-9]+).*/\1/p' | head -1)
+  [ "$ci_swift" = "$image_swift" ] || fail "the image builds with Swift $image_swift, CI with Swift $ci_swift"
+  echo "Swift $image_swift in the image and in CI; swift-tools-version $tools"
+else
+  warn "swift is not installed here: cannot compare the image's Swift $image_swift with CI's"
+fi
+grep -qE '^FROM debian:bookworm-slim' "$dockerfile" || fail "$dockerfile: the runtime stage must be debian:bookworm-slim"
+for package in libsqlite3-0 ca-certificates tzdata; do
+  grep -qE "apt-get install .*\b$package\b" "$dockerfile" || fail "$dockerfile: the runtime does not install $package"
+done
+for line in '^USER tandem$' '^VOLUME \["/data"\]$' '^EXPOSE 8080$' '^HEALTHCHECK .*tandem-healthcheck' '^ENTRYPOINT \["/app/tandem"\]$'; do
+  grep -qE "$line" "$dockerfile" || fail "$dockerfile lacks a line matching $line"
+done
+# Everything COPY takes from the context exists and is not excluded by .dockerignore.
+[ -f .dockerignore ] || fail ".dockerignore is missing"
+while read -r source; do
+  case $source in --from=*) continue ;; esac
+  compgen -G "$source" >/dev/null || [ "$source" = "Package.resolve[d]" ] || fail "$dockerfile copies $source, which does not exist"
+  top=${source%%/*}
+  if grep -qxE "/?($top|$source)/?" .dockerignore; then fail ".dockerignore excludes $source, which $dockerfile copies"; fi
+done < <(grep -E '^COPY ' "$dockerfile" | sed -E 's/^COPY +//' | awk '{ if ($1 ~ /^--from=/) print $1; else for (i = 1; i < NF; i++) print $i }')
+for excluded in .build .git data Tests/Browser/artifacts; do
+  grep -qxF "$excluded" .dockerignore || fail ".dockerignore does not exclude $excluded"
+done
+if command -v hadolint >/dev/null 2>&1; then hadolint "$dockerfile"; fi
+echo "ok"
+
+section "flags, subcommands and variables used in Deploy/ exist in the server"
+commands=$(cat Sources/tandem/*.swift)
+# Flags in the image's command.
+for flag in $(grep -E '^CMD ' "$dockerfile" | grep -oE '"--[a-z-]+"' | tr -d '"'); do
+  name=${flag#--}
+  camel=$(python3 -c "import sys; p = sys.argv[1].split('-'); print(p[0] + ''.join(w.title() for w in p[1:]))" "$name")
+  grep -qE "customLong\(\"$name\"\)|var $camel\b" <<< "$commands" || fail "tandem has no flag $flag (used in $dockerfile)"
+done
+# Subcommands run by Deploy/ files.
+for subcommand in serve create-admin backup; do
+  case $subcommand in create-admin) type=CreateAdmin ;; *) type=$(python3 -c "print('$subcommand'.title())") ;; esac
+  if ! grep -qE "\b$type\.self" <<< "$commands"; then
+    if printf '%s\n' "${pending_subcommands[@]}" | grep -qx "$subcommand"; then
+      warn "tandem $subcommand does not exist yet (being implemented); Deploy/bin/tandem-backup needs it"
+    else
+      fail "tandem has no subcommand $subcommand"
+    fi
+  fi
+done
+# TANDEM_* variables: read by the server, or by the scripts in Deploy/bin.
+# (Build arguments of the Dockerfile count as defined.)
+script_variables=$( { grep -ohE '\bTANDEM_[A-Z_]+' Deploy/bin/*; sed -nE 's/^ARG (TANDEM_[A-Z_]+).*/\1/p' "$dockerfile"; } | sort -u)
+for variable in $(grep -rohE '\bTANDEM_[A-Z_]+' Deploy/ .dockerignore | sort -u); do
+  grep -rqF "\"$variable\"" Sources/ && continue
+  grep -qx "$variable" <<< "$script_variables" && continue
+  if printf '%s\n' "${pending_variables[@]}" | grep -qx "$variable"; then
+    warn "$variable is not read by the server yet (being implemented)"
+  else
+    fail "$variable is used in Deploy/ but read neither by the server nor by Deploy/bin"
+  fi
+done
+echo "ok"
+
+section "Deploy/bin/tandem-backup (with a stub tandem)"
+mkdir -p "$tmp/backup/state" "$tmp/backup/stub"
+cat > "$tmp/backup/stub/tandem" <<'EOF'
+#!/bin/sh
+# stub: tandem backup PATH --database DB
+[ "$1" = backup ] && [ "$3" = --database ] || { echo "unexpected: $*" >&2; exit 64; }
+[ -n "${STUB_FAIL:-}" ] && { : > "$2"; exit 1; }
+cp "$4" "$2"
+EOF
+chmod +x "$tmp/backup/stub/tandem"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE t(x)"); c.commit()' "$tmp/backup/state/tandem.sqlite"
+head -c 32 /dev/urandom > "$tmp/backup/state/secret.key"
+backup_env=(TANDEM_BIN="$tmp/backup/stub/tandem" TANDEM_DATABASE="$tmp/backup/state/tandem.sqlite" TANDEM_BACKUP_DIR="$tmp/backup/out")
+mkdir -p "$tmp/backup/out"
+touch -d '20 days ago' "$tmp/backup/out/tandem-20000101-0000.sqlite"
+touch -d '2 days ago' "$tmp/backup/out/tandem-20000102-0000.sqlite"
+env "${backup_env[@]}" Deploy/bin/tandem-backup > "$tmp/backup/log"
+made=$(find "$tmp/backup/out" -name 'tandem-2*.sqlite' -newer "$tmp/backup/state/tandem.sqlite" | head -1)
+[ -n "$made" ] && [[ $(basename "$made") =~ ^tandem-[0-9]{8}-[0-9]{6}\.sqlite$ ]] || fail "tandem-backup made no tandem-YYYYmmdd-HHMMSS.sqlite"
+cmp -s "$made" "$tmp/backup/state/tandem.sqlite" || fail "tandem-backup: the backup is not the database"
+cmp -s "$tmp/backup/out/secret.key" "$tmp/backup/state/secret.key" || fail "tandem-backup did not copy secret.key"
+[ "$(stat -c %a "$tmp/backup/out/secret.key")" = 600 ] || fail "tandem-backup: secret.key copy is not mode 600"
+[ ! -e "$tmp/backup/out/tandem-20000101-0000.sqlite" ] || fail "tandem-backup kept a backup older than 14 days"
+[ -e "$tmp/backup/out/tandem-20000102-0000.sqlite" ] || fail "tandem-backup deleted a recent backup"
+if env "${backup_env[@]}" STUB_FAIL=1 Deploy/bin/tandem-backup 2>/dev/null; then fail "tandem-backup succeeded although tandem backup failed"; fi
+if compgen -G "$tmp/backup/out/.partial*" >/dev/null; then fail "tandem-backup left a partial file behind"; fi
+if env "${backup_env[@]}" TANDEM_BACKUP_KEEP_DAYS=soon Deploy/bin/tandem-backup 2>/dev/null; then fail "tandem-backup accepted TANDEM_BACKUP_KEEP_DAYS=soon"; fi
+if env "${backup_env[@]}" TANDEM_DATABASE="$tmp/none.sqlite" Deploy/bin/tandem-backup 2>/dev/null; then fail "tandem-backup succeeded without a database"; fi
+cat "$tmp/backup/log"
+
+section "Deploy/bin/tandem-healthcheck (against a stub server)"
+hc_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$hc_port" <<'PY' &
+import sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        self.send_response(200 if self.path == "/healthz" else 503); self.send_header("Content-Length", "0"); self.end_headers()
+HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+stub=$!
+for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$hc_port") 2>/dev/null && break; sleep 0.1; done
+TANDEM_PORT=$hc_port Deploy/bin/tandem-healthcheck || fail "tandem-healthcheck: a 200 on /healthz is not healthy"
+if TANDEM_PORT=$hc_port Deploy/bin/tandem-healthcheck /readyz 2>/dev/null; then fail "tandem-healthcheck: a 503 is healthy"; fi
+kill "$stub"; wait "$stub" 2>/dev/null || true
+if TANDEM_PORT=$hc_port Deploy/bin/tandem-healthcheck 2>/dev/null; then fail "tandem-healthcheck: a closed port is healthy"; fi
+echo "ok"
+
+section "result"
+if [ ${#warnings[@]} -gt 0 ]; then
+  printf 'passed with %d warning(s):\n' "${#warnings[@]}"
+  printf '  - %s\n' "${warnings[@]}"
+else
+  echo "passed"
+fi
+echo "deploy check passed"
