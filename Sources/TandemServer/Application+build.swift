@@ -112,6 +112,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
                    keepAliveInterval: config.live.keepAlive, limits: limits).addRoutes(to: router)
     let api = router.group("/api/v1")
     PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
+    ExportsController(store: store, clock: environment.clock, baseURL: config.resolvedPublicURL).addRoutes(to: api)
     AuthController(accounts: store, clock: environment.clock, randomness: environment.randomness,
                    tokenLifetime: config.tokenLifetime, sessionLifetime: config.sessionLifetime, secureCookies: config.secureCookies,
                    csrf: csrf, limits: limits, decoyHash: decoyHash).addRoutes(to: api)

@@ -104,3 +104,26 @@ extension SQLiteStore {
         try await read { db in try EventRecord.fetchCount(db) == 0 }
     }
 }
+
+extension SQLiteStore {
+    /// When each session of an event last changed (created, edited, moved, delayed, cancelled), from
+    /// the change log: calendar exports give it as LAST-MODIFIED.
+    public func sessionsLastModified(eventSlug: String) async throws -> [Session.ID: Date] {
+        try await read { db in
+            let event = try db.eventRecord(slug: eventSlug)
+            var result: [Session.ID: Date] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT sessionId, MAX(at) FROM (
+                    SELECT json_extract(payload, '$.session.id') AS sessionId, at FROM change
+                    WHERE eventId = ? AND type LIKE 'session.%'
+                    UNION ALL
+                    SELECT json_extract(each.value, '$.session.id'), change.at FROM change, json_each(change.payload, '$.sessions') AS each
+                    WHERE change.eventId = ? AND change.type = 'schedule.delayed'
+                ) WHERE sessionId IS NOT NULL GROUP BY sessionId
+                """, arguments: [event.id, event.id]) {
+                result[Session.ID(row[0])] = row[1]
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TandemCore
+import TandemStore
+
+/// Schedule exports for calendar apps and conference-schedule apps:
+/// - `schedule.ics` (RFC 5545): the whole event, or one room with `?room=ID`; times in the venue's
+///   zone with its VTIMEZONE; UID = the session's guid, SEQUENCE = its version, LAST-MODIFIED from
+///   the change log, cancelled sessions as STATUS:CANCELLED (so subscribed calendars update).
+/// - `schedule.xml` / `schedule.json`: the frab / c3voc schedule format (`FrabSchedule`).
+/// - `/registrations/{token}/schedule.ics`: an attendee's own programme.
+struct ExportsController {
+    let store: SQLiteStore
+    let clock: any WallClock
+    let baseURL: String
+
+    func addRoutes(to group: RouterGroup<TandemRequestContext>) {
+        group.get("/events/{slug}/schedule.ics", use: calendar)
+        group.get("/events/{slug}/schedule.xml", use: frabXML)
+        group.get("/events/{slug}/schedule.json", use: frabJSON)
+        group.get("/registrations/{token}/schedule.ics", use: personalCalendar)
+    }
+
+    @Sendable func calendar(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let schedule = try await visibleSchedule(context)
+        var room: Room?
+        if let value = request.uri.queryParameters.get("room") {
+            guard let id = Int64(value), let match = schedule.rooms.first(where: { $0.id.rawValue == id }) else {
+                throw Problem.invalid(field: "room", "no room \(value) in this event")
+            }
+            room = match
+        }
+        let modified = try await store.sessionsLastModified(eventSlug: schedule.event.slug)
+        let sessions = schedule.sessions.filter { room == nil || $0.session.roomID == room!.id }
+        let name = schedule.event.title.en + (room.map { " — \($0.name)" } ?? "")
+        let ics = Self.calendar(schedule, sessions: sessions, name: name, modified: modified, baseURL: baseURL, now: clock.now())
+        return file(ics, type: "text/calendar; charset=utf-8", name: "\(schedule.event.slug)\(room.map { "-room-\($0.id)" } ?? "").ics",
+                    etag: "\"ics-\(schedule.event.scheduleVersion)-\(room?.id.rawValue ?? 0)\"", request: request)
+    }
+
+    /// The attendee's programme: the event itself, every session open to all (no own capacity), and the
+    /// workshops where they hold a seat.
+    @Sendable func personalCalendar(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this link") }
+        let (registration, event) = try await store.registration(token: token)
+        let schedule = try await store.schedule(slug: event.slug, announcementsActiveAt: clock.now())
+        let seats = Set(registration.choices.filter { $0.status == .confirmed }.map(\.sessionID))
+        let sessions = registration.status == .cancelled ? [] : schedule.sessions.filter { $0.session.capacity == nil || seats.contains($0.session.id) }
+        let modified = try await store.sessionsLastModified(eventSlug: event.slug)
+        let ics = Self.calendar(schedule, sessions: sessions, name: event.title.text(in: registration.language), modified: modified,
+                                baseURL: baseURL, now: clock.now(), language: registration.language)
+        var response = file(ics, type: "text/calendar; charset=utf-8", name: "\(event.slug)-my-programme.ics", etag: nil, request: request)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func frabJSON(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let schedule = try await visibleSchedule(context)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(FrabSchedule(schedule, baseURL: baseURL))
+        return file(String(decoding: json, as: UTF8.self), type: "application/json; charset=utf-8", name: nil,
+                    etag: "\"frab-json-\(schedule.event.scheduleVersion)\"", request: request)
+    }
+
+    @Sendable func frabXML(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let schedule = try await visibleSchedule(context)
+        return file(FrabSchedule(schedule, baseURL: baseURL).xml(), type: "application/xml; charset=utf-8", name: nil,
+                    etag: "\"frab-xml-\(schedule.event.scheduleVersion)\"", request: request)
+    }
+
+    static func calendar(_ schedule: EventSchedule, sessions: [SessionDetail], name: String, modified: [Session.ID: Date], baseURL: String,
+                         now: Date, language: Language = .en) -> String {
+        let event = schedule.event
+        let rooms = Dictionary(uniqueKeysWithValues: schedule.rooms.map { ($0.id, $0.name) })
+        let place = [event.venue.name, event.venue.address, event.venue.city].compactMap { $0 }.joined(separator: ", ")
+        let entries = sessions.map { detail in
+            let session = detail.session
+            let speakers = detail.speakers.map { [$0.name, $0.organisation].compactMap { $0 }.joined(separator: ", ") }
+            let description = ([session.abstract?.text(in: language)].compactMap { $0 } + speakers).joined(separator: "\n")
+            return ICalendar.Entry(
+                uid: "\(session.guid.uuidString.lowercased())@tandem", start: session.startsAt, end: session.endsAt,
+                summary: session.title.text(in: language),
+                location: [rooms[session.roomID], place].compactMap { $0 }.joined(separator: ", "),
+                description: description.isEmpty ? nil : description, cancelled: session.status == .cancelled,
+                sequence: session.version, lastModified: modified[session.id], url: "\(baseURL)/events/\(event.slug)#session-\(session.id)")
+        }
+        return ICalendar(name: name, entries: entries, stamp: now, timezone: event.zone).render()
+    }
+
+    private func visibleSchedule(_ context: TandemRequestContext) async throws -> EventSchedule {
+        let slug = try context.parameters.require("slug")
+        let schedule = try await store.schedule(slug: slug, announcementsActiveAt: clock.now())
+        if schedule.event.status == .draft && !context.may(.editSchedule) { throw StoreError.notFound(entity: "event", key: slug) }
+        return schedule
+    }
+
+    private func file(_ text: String, type: String, name: String?, etag: String?, request: Request) -> Response {
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache"]
+        if let name { headers[.contentDisposition] = "inline; filename=\"\(name)\"" }
+        if let etag {
+            headers[.eTag] = etag
+            if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
+                headers[.contentType] = nil
+                return Response(status: .notModified, headers: headers)
+            }
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
