@@ -5,6 +5,7 @@ import HummingbirdBcrypt
 import HummingbirdWebSocket
 import ServiceLifecycle
 import Logging
+import Prometheus
 import TandemCore
 import TandemStore
 
@@ -13,11 +14,15 @@ public struct AppEnvironment: Sendable {
     public var clock: any WallClock
     public var randomness: Randomness
     public var logger: Logger
+    /// The registry swift-metrics was bootstrapped with; `/metrics` serves it. `nil`: no `/metrics`.
+    public var metrics: PrometheusCollectorRegistry?
 
-    public init(clock: any WallClock = SystemClock(), randomness: Randomness = .system, logger: Logger = Logger(label: "tandem")) {
+    public init(clock: any WallClock = SystemClock(), randomness: Randomness = .system, logger: Logger = Logger(label: "tandem"),
+                metrics: PrometheusCollectorRegistry? = nil) {
         self.clock = clock
         self.randomness = randomness
         self.logger = logger
+        self.metrics = metrics
     }
 }
 
@@ -96,7 +101,10 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     let router = Router(context: TandemRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
     if !config.corsOrigins.isEmpty { router.add(middleware: AllowListedCORSMiddleware(origins: Set(config.corsOrigins))) }
+    if environment.metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
     router.add(middleware: ClientAddressMiddleware(trusted: config.limits.trustedProxies.compactMap(IPNetwork.init)))
@@ -105,6 +113,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     router.add(middleware: CredentialAuthenticator(accounts: store, clock: environment.clock, csrf: csrf))
 
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
+    if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub).addRoutes(to: router) }
     PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
     RegistrationFormController(store: store, tokens: tokens, limits: limits).addRoutes(to: router)
 

@@ -1,7 +1,11 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
+import SystemPackage
 import TandemCore
 import TandemServer
 import TandemStore
@@ -20,9 +24,32 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE).")
     var database: String?
 
-    func path(_ environment: [String: String]) -> String {
-        database ?? environment["TANDEM_DATABASE"] ?? AppConfig().databasePath
+    func path(_ settings: Settings) -> String {
+        database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath
     }
+}
+
+/// Settings by their environment-variable names: the process environment first, then the optional
+/// settings file (`--config PATH` / `TANDEM_CONFIG`), a `.env`-style file of the same names, read
+/// with swift-configuration.
+struct Settings {
+    let reader: ConfigReader
+
+    subscript(name: String) -> String? {
+        reader.string(forKey: ConfigKey(name.lowercased().split(separator: "_").map(String.init)))
+    }
+
+    static func load(file: String?) async throws -> Settings {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider()]
+        if let file, !file.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read the settings file \(file)") }
+            providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(file)))
+        }
+        return Settings(reader: ConfigReader(providers: providers))
+    }
+
+    /// The process environment alone (subcommands other than `serve`).
+    static var environment: Settings { Settings(reader: ConfigReader(provider: EnvironmentVariablesProvider())) }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -39,9 +66,12 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(help: "E-mail delivery: 'directory:PATH', 'sendmail' or 'sendmail:PATH', 'log' (env TANDEM_MAIL; default: directory beside the database).")
     var mail: String?
+    @Option(name: .customLong("log-format"), help: "text or json (one JSON object per line; env TANDEM_LOG_FORMAT).") var logFormat: String?
+    @Option(name: .customLong("config"), help: "A settings file of TANDEM_* lines (KEY=value, # comments); the environment overrides it (env TANDEM_CONFIG).")
+    var configFile: String?
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
+        let env = try await Settings.load(file: configFile ?? ProcessInfo.processInfo.environment["TANDEM_CONFIG"])
         var config = AppConfig()
         config.host = host ?? env["TANDEM_HOST"] ?? config.host
         config.port = try port ?? env["TANDEM_PORT"].map { value in
@@ -65,10 +95,17 @@ struct Serve: AsyncParsableCommand {
             return cidr
         }
         config.corsOrigins = Self.list(env["TANDEM_CORS_ORIGINS"])
+        switch logFormat ?? env["TANDEM_LOG_FORMAT"] ?? "text" {
+        case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        case "text": break
+        default: throw ValidationError("--log-format / TANDEM_LOG_FORMAT must be 'text' or 'json'")
+        }
         var logger = Logger(label: "tandem")
         logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
-        try await runServer(config, environment: AppEnvironment(logger: logger))
+        try await runServer(config, environment: AppEnvironment(logger: logger, metrics: registry))
     }
 }
 
@@ -85,7 +122,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try SQLiteStore(path: database.path(ProcessInfo.processInfo.environment), clock: SystemClock())
+        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
         try store.migrate()
         print("migrated: " + (try await store.appliedMigrations()).joined(separator: ", "))
     }
@@ -99,7 +136,7 @@ struct Backup: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let source = database.path(ProcessInfo.processInfo.environment)
+        let source = database.path(.environment)
         let migrations = try SQLiteStore.backup(databasePath: source, to: path)
         print("backed up \(source) to \(path) (integrity ok, schema \(migrations.last ?? "empty"))")
     }
@@ -114,7 +151,7 @@ struct CreateAdmin: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
+        let env = Settings.environment
         var password = env["TANDEM_ADMIN_PASSWORD"] ?? ""
         if password.isEmpty {
             FileHandle.standardError.write(Data("Password (at least \(PasswordPolicy.minimumLength) characters): ".utf8))

@@ -59,6 +59,11 @@ public final class LiveHub: ChangeSink, Service {
         }
     }
 
+    /// Live subscribers per event.
+    public func subscriberCounts() -> [Event.ID: Int] {
+        topics.withLock { $0.mapValues(\.count) }
+    }
+
     /// Live subscribers of one event, or of all events.
     public func subscriberCount(eventID: Event.ID? = nil) -> Int {
         topics.withLock { topics in eventID.map { topics[$0]?.count ?? 0 } ?? topics.values.reduce(0) { $0 + $1.count } }
@@ -82,11 +87,15 @@ public final class LiveHub: ChangeSink, Service {
 
     func publish(_ frame: LiveFrame, to eventID: Event.ID) {
         let subscribers = topics.withLock { $0[eventID].map { Array($0.values) } ?? [] }
+        var dropped = 0
         for subscriber in subscribers {
             if case .dropped = subscriber.continuation.yield(frame) {
+                dropped += 1
                 cutOff(subscriber, reason: .overflow)
             }
         }
+        TandemMetrics.liveSent.increment(by: subscribers.count - dropped)
+        if dropped > 0 { TandemMetrics.liveDropped.increment(by: dropped) }
     }
 
     /// Ends a subscriber's stream; its handler closes the connection with a resume hint. A client so

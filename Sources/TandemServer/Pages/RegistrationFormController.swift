@@ -66,8 +66,10 @@ struct RegistrationFormController {
         do {
             try limits.admitRegistration(address: context.clientIP ?? "unknown", event: slug)
             let receipt = try await store.register(eventSlug: slug, form.request)
+            TandemMetrics.registration(receipt.registration.status.rawValue)
             return Response(status: .seeOther, headers: [.location: "/registrations/\(receipt.token)", .cacheControl: "no-store"])
         } catch {
+            TandemMetrics.registration("rejected")
             let problem = ProblemMapping.problem(for: error)
             guard problem.status.code < 500, problem.status != .notFound else { throw error }
             return try await page(slug: slug, form: form, errors: problem.errors ?? [], message: problem.errors == nil ? problem.detail ?? problem.title : nil,

@@ -20,7 +20,14 @@ struct RegistrationsController {
         let slug = try context.parameters.require("slug")
         try limits.admitRegistration(address: context.clientIP ?? "unknown", event: slug)
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
-        let receipt = try await store.register(eventSlug: slug, body.request)
+        let receipt: RegistrationReceipt
+        do {
+            receipt = try await store.register(eventSlug: slug, body.request)
+        } catch {
+            TandemMetrics.registration("rejected")
+            throw error
+        }
+        TandemMetrics.registration(receipt.registration.status.rawValue)
         let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/registrations/\(receipt.token)", .cacheControl: "no-store"],
