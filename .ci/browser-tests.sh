@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Browser tests for the attendee site and the agenda screen (Tests/Browser): Python + pytest +
+# Selenium driving Debian's chromium through chromium-driver, against the real server binary.
+# Run from the repository root after a build; TANDEM_BINARY overrides .build/debug/tandem.
+# TANDEM_SCREENSHOTS=docs/screenshots also saves the README's screenshots.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+export SE_OFFLINE=true
+
+section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+section "system packages (chromium, chromium-driver, CJK fonts)"
+missing=()
+for package in chromium chromium-driver python3 python3-pip fonts-noto-cjk; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "${missing[@]}"
+fi
+
+section "python tools (selenium, pytest)"
+python3 -c 'import selenium, pytest' 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages selenium pytest \
+  || python3 -m pip install --quiet selenium pytest
+
+binary=${TANDEM_BINARY:-.build/debug/tandem}
+[ -x "$binary" ] || { echo "no server binary at $binary: run swift build first, or set TANDEM_BINARY"; exit 1; }
+
+section "browser tests against $binary"
+python3 -m pytest Tests/Browser -q

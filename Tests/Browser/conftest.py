@@ -1,0 +1,318 @@
+"""Browser tests for Tandem's attendee site and agenda screen.
+
+They start the real server binary (``TANDEM_BINARY``, default ``.build/debug/tandem``) on a free
+port with a fresh SQLite database, and drive Debian's ``chromium`` through ``chromium-driver``.
+``TANDEM_SCREENSHOTS=docs/screenshots`` additionally saves named screenshots for the README.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "browser tests, long enough"
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("TANDEM_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager go to the internet
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TandemServer:
+    """The real binary on one port and one database; can be stopped and started again on both."""
+
+    def __init__(self, binary: Path, workdir: Path):
+        self.binary = binary
+        self.workdir = workdir
+        self.database = workdir / "tandem.sqlite"
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = workdir / "server.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "TANDEM_ADMIN_EMAIL": ADMIN_EMAIL,
+            "TANDEM_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "TANDEM_MAIL": "log",
+            "TANDEM_BCRYPT_COST": "4",
+            "TANDEM_RATE_LIMITS": "0",
+        }
+        log = open(self.log, "ab")
+        self.process = subprocess.Popen(
+            [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port),
+             "--database", str(self.database), "--public", str(REPO / "Public")],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tandem exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.1)
+        raise RuntimeError(f"tandem did not become healthy:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+class Api:
+    """A small JSON client for the server's HTTP API (organiser calls use the admin token)."""
+
+    def __init__(self, server: TandemServer):
+        self.server = server
+        self.token: str | None = None
+
+    def request(self, method: str, path: str, body=None, headers=None, auth=True):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.server.base}{path}", data=data, method=method)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if auth and self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        for key, value in (headers or {}).items():
+            request.add_header(key, value)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw = response.read()
+                return response.status, dict(response.headers), (json.loads(raw) if raw and "json" in (response.headers.get("Content-Type") or "") else raw)
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = raw
+            return error.code, dict(error.headers), parsed
+
+    def ok(self, method: str, path: str, body=None, headers=None, auth=True):
+        status, _, data = self.request(method, path, body, headers, auth)
+        assert 200 <= status < 300, f"{method} {path} → {status}: {data}"
+        return data
+
+    def login(self) -> str:
+        self.token = self.ok("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, auth=False)["token"]
+        return self.token
+
+    # --- fixtures built through the API -------------------------------------------------
+
+    def create_event(self, *, starts: datetime, hours: float = 10, capacity: int | None = 50,
+                     tz: str = "Europe/Berlin", title=None, slug: str | None = None, **extra) -> dict:
+        slug = slug or f"bt-{uuid.uuid4().hex[:10]}"
+        body = {
+            "slug": slug, "kind": "workshop", "status": "published",
+            "title": title or {"en": f"Browser test {slug}", "zh": f"浏览器测试 {slug}"},
+            "timezone": tz, "startsAt": iso(starts), "endsAt": iso(starts + timedelta(hours=hours)),
+            "venue": {"name": "Elbforum", "city": "Hamburg", "country": "DE"},
+            **({"capacity": capacity} if capacity is not None else {}), **extra,
+        }
+        return self.ok("POST", "/api/v1/events", body)
+
+    def create_room(self, slug: str, name: str, capacity: int | None = None) -> dict:
+        return self.ok("POST", f"/api/v1/events/{slug}/rooms", {"name": name, **({"capacity": capacity} if capacity else {})})
+
+    def create_session(self, slug: str, room: int, starts: datetime, minutes: int, title, kind="talk", **extra) -> dict:
+        if isinstance(title, str):
+            title = {"en": title}
+        return self.ok("POST", f"/api/v1/events/{slug}/sessions", {
+            "title": title, "kind": kind, "roomId": room, "startsAt": iso(starts),
+            "endsAt": iso(starts + timedelta(minutes=minutes)), **extra})
+
+    def update_session(self, slug: str, session_id: int, patch: dict) -> dict:
+        return self.ok("PATCH", f"/api/v1/events/{slug}/sessions/{session_id}", patch)
+
+    def register(self, slug: str, name: str, email: str, session_ids=(), **extra) -> dict:
+        return self.ok("POST", f"/api/v1/events/{slug}/registrations", {
+            "name": name, "email": email, "sessionIds": list(session_ids), "consent": True, **extra}, auth=False)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def server():
+    binary = Path(os.environ.get("TANDEM_BINARY", REPO / ".build/debug/tandem"))
+    if not binary.is_absolute():
+        binary = REPO / binary
+    if not binary.exists():
+        pytest.exit(f"no Tandem binary at {binary}: build it (swift build) or set TANDEM_BINARY", returncode=2)
+    with tempfile.TemporaryDirectory(prefix="tandem-browser-") as workdir:
+        instance = TandemServer(binary, Path(workdir))
+        instance.start()
+        yield instance
+        instance.stop()
+
+
+@pytest.fixture(scope="session")
+def api(server) -> Api:
+    client = Api(server)
+    client.login()
+    return client
+
+
+@pytest.fixture
+def live_event(api):
+    """A published event happening now (Europe/Berlin) with two rooms, a current and a next session in each."""
+    start = now_utc() - timedelta(hours=2)
+    event = api.create_event(starts=start, hours=12)
+    slug = event["slug"]
+    room_a = api.create_room(slug, "Room A")
+    room_b = api.create_room(slug, "Room B")
+    now = now_utc()
+    sessions = {
+        "a_now": api.create_session(slug, room_a["id"], now - timedelta(minutes=30), 60, {"en": "Opening plenary", "zh": "开幕全体会议"}, kind="plenary"),
+        "a_next": api.create_session(slug, room_a["id"], now + timedelta(minutes=40), 50, {"en": "Fundraising for NGOs", "zh": "非政府组织筹款"}),
+        "b_now": api.create_session(slug, room_b["id"], now - timedelta(minutes=20), 60, {"en": "Monitoring and evaluation", "zh": "监测与评估"}),
+        "b_next": api.create_session(slug, room_b["id"], now + timedelta(minutes=50), 40, {"en": "Volunteer management", "zh": "志愿者管理"}),
+    }
+    return {"slug": slug, "event": event, "rooms": {"a": room_a, "b": room_b}, "sessions": sessions}
+
+
+@pytest.fixture
+def future_event(api):
+    """A published event in a month with registration open, two rooms, a plenary and two workshops."""
+    start = (now_utc() + timedelta(days=30)).replace(hour=7, minute=0)
+    event = api.create_event(starts=start, hours=9, capacity=20)
+    slug = event["slug"]
+    hall = api.create_room(slug, "Saal 1")
+    room = api.create_room(slug, "Workshop Room")
+    sessions = {
+        "plenary": api.create_session(slug, hall["id"], start, 60, {"en": "Welcome", "zh": "欢迎"}, kind="plenary"),
+        "ws_small": api.create_session(slug, room["id"], start + timedelta(hours=2), 90, {"en": "Small workshop", "zh": "小型工作坊"}, kind="workshop", capacity=1),
+        "ws_big": api.create_session(slug, hall["id"], start + timedelta(hours=5), 90, {"en": "Big workshop", "zh": "大型工作坊"}, kind="workshop", capacity=10),
+    }
+    return {"slug": slug, "event": event, "rooms": {"hall": hall, "room": room}, "sessions": sessions, "start": start}
+
+
+def _options(width: int, height: int) -> Options:
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                f"--window-size={width},{height}", "--lang=en-GB", "--disable-extensions",
+                "--no-first-run", "--disable-background-networking"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return options
+
+
+CSP_PROBE = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push({directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber});
+});
+"""
+
+
+def _make_driver(width: int, height: int):
+    driver = webdriver.Chrome(options=_options(width, height), service=Service(CHROMEDRIVER))
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_PROBE})
+    driver.set_script_timeout(20)
+    return driver
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def _teardown(request, driver):
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+        try:
+            driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+            (ARTIFACTS / f"{name}.console.json").write_text(json.dumps(driver.get_log("browser"), indent=1))
+        except Exception:  # the browser may already be gone
+            pass
+    driver.quit()
+
+
+@pytest.fixture
+def browser(request):
+    """Headless Chromium, 1280×900, with a CSP-violation probe on every document."""
+    driver = _make_driver(1280, 900)
+    yield driver
+    _teardown(request, driver)
+
+
+@pytest.fixture
+def screen_browser(request):
+    """Headless Chromium at 1920×1080, like the hallway TV."""
+    driver = _make_driver(1920, 1080)
+    yield driver
+    _teardown(request, driver)
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(driver, name): saves docs/screenshots/<name>.png when TANDEM_SCREENSHOTS is set."""
+    folder = os.environ.get("TANDEM_SCREENSHOTS")
+
+    def save(driver, name: str):
+        if not folder:
+            return None
+        target = Path(folder)
+        if not target.is_absolute():
+            target = REPO / target
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{name}.png"
+        driver.save_screenshot(str(path))
+        return path
+
+    return save
+
+
+def wait(driver, timeout=10, poll=0.05):
+    return WebDriverWait(driver, timeout, poll_frequency=poll)

@@ -1,0 +1,140 @@
+"""Registering on the event page, workshop waitlists, errors next to fields, self-service cancel."""
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import wait
+
+
+def email() -> str:
+    return f"bt-{uuid.uuid4().hex[:8]}@example.org"
+
+
+def fill_form(browser, name, address, workshop_ids=(), consent=True, country=None):
+    browser.find_element(By.ID, "reg-name").send_keys(name)
+    browser.find_element(By.ID, "reg-email").send_keys(address)
+    if country:
+        browser.find_element(By.ID, "reg-country").send_keys(country)
+    for session_id in workshop_ids:
+        box = browser.find_element(By.ID, f"workshop-{session_id}")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        box.click()
+    if consent:
+        consent_box = browser.find_element(By.ID, "reg-consent")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", consent_box)
+        consent_box.click()
+    browser.find_element(By.ID, "register-submit").click()
+
+
+def open_event(browser, server, slug):
+    browser.get(f"{server.base}/events/{slug}")
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "register-form")))
+
+
+def test_register_for_event_and_workshop_shows_confirmation(browser, server, api, future_event):
+    slug = future_event["slug"]
+    workshop = future_event["sessions"]["ws_big"]
+    open_event(browser, server, slug)
+    fill_form(browser, "李伟 Li Wei", email(), [workshop["id"]], country="cn")
+
+    box = wait(browser).until(EC.visibility_of_element_located((By.ID, "confirmation")))
+    assert box.get_attribute("data-status") == "confirmed"
+    assert "You are registered" in box.text
+    choice = box.find_element(By.CSS_SELECTOR, f'[data-session-id="{workshop["id"]}"]')
+    assert choice.get_attribute("data-status") == "confirmed"
+    assert "Big workshop" in choice.text
+    link = box.find_element(By.ID, "self-service-link")
+    token = link.get_attribute("href").rsplit("/", 1)[1]
+    own = api.ok("GET", f"/api/v1/registrations/{token}", auth=False)
+    assert own["name"] == "李伟 Li Wei" and own["status"] == "confirmed" and own["country"] == "CN"
+    assert not browser.find_element(By.ID, "register-form").is_displayed()
+    # Both "add to calendar" links lead to iCalendar files.
+    for calendar in box.find_elements(By.CSS_SELECTOR, 'a[href$=".ics"]'):
+        path = calendar.get_attribute("href").split(server.base, 1)[1]
+        status, headers, body = api.request("GET", path, auth=False)
+        assert status == 200 and b"BEGIN:VCALENDAR" in body, (path, status)
+
+
+def test_full_workshop_puts_you_on_its_waitlist(browser, server, api, future_event):
+    slug = future_event["slug"]
+    small = future_event["sessions"]["ws_small"]  # capacity 1
+    api.register(slug, "First Person", email(), [small["id"]])
+    open_event(browser, server, slug)
+    seats = browser.find_element(By.CSS_SELECTOR, f'[data-workshop-seats="{small["id"]}"]')
+    assert "Full" in seats.text
+
+    fill_form(browser, "Second Person", email(), [small["id"]])
+    box = wait(browser).until(EC.visibility_of_element_located((By.ID, "confirmation")))
+    assert box.get_attribute("data-status") == "confirmed"  # the event itself has seats
+    choice = box.find_element(By.CSS_SELECTOR, f'[data-session-id="{small["id"]}"]')
+    assert choice.get_attribute("data-status") == "waitlisted"
+    assert "Waitlist, number 1" in choice.text
+
+
+def test_full_event_puts_you_on_the_event_waitlist(browser, server, api):
+    from conftest import now_utc
+    from datetime import timedelta
+    event = api.create_event(starts=now_utc() + timedelta(days=20), hours=4, capacity=1)
+    api.register(event["slug"], "Only Seat", email())
+    open_event(browser, server, event["slug"])
+    assert "Full" in browser.find_element(By.ID, "event-seats").text
+    fill_form(browser, "Waiting Person", email())
+    box = wait(browser).until(EC.visibility_of_element_located((By.ID, "confirmation")))
+    assert box.get_attribute("data-status") == "waitlisted"
+    assert "number 1 on the waitlist" in box.text
+
+
+def test_validation_errors_appear_next_to_their_fields(browser, server, future_event):
+    open_event(browser, server, future_event["slug"])
+    fill_form(browser, "Someone", "not-an-address", consent=False)
+    email_error = wait(browser).until(EC.visibility_of_element_located((By.ID, "error-email")))
+    consent_error = browser.find_element(By.ID, "error-consent")
+    assert email_error.text and consent_error.is_displayed() and consent_error.text
+    assert browser.find_element(By.ID, "reg-email").get_attribute("aria-invalid") == "true"
+    assert not browser.find_element(By.ID, "error-name").is_displayed()
+    assert browser.find_element(By.ID, "form-summary").is_displayed()
+    assert not browser.find_element(By.ID, "confirmation").is_displayed()
+
+
+def test_duplicate_registration_is_explained(browser, server, api, future_event):
+    address = email()
+    api.register(future_event["slug"], "Already There", address)
+    open_event(browser, server, future_event["slug"])
+    fill_form(browser, "Already There", address)
+    summary = wait(browser).until(EC.visibility_of_element_located((By.ID, "form-summary")))
+    assert "already registered" in summary.text
+
+
+def test_cancel_through_the_self_service_page(browser, server, api, future_event):
+    slug = future_event["slug"]
+    small = future_event["sessions"]["ws_small"]
+    first = api.register(slug, "Seat Holder", email(), [small["id"]])
+    second = api.register(slug, "Next In Line", email(), [small["id"]])
+    assert second["sessions"][0]["status"] == "waitlisted"
+
+    browser.get(f"{server.base}/registrations/{first['token']}")
+    status = wait(browser).until(EC.visibility_of_element_located((By.ID, "registration-status")))
+    assert status.get_attribute("data-status") == "confirmed"
+    browser.find_element(By.ID, "cancel-open").click()
+    dialog = wait(browser).until(EC.visibility_of_element_located((By.ID, "cancel-dialog")))
+    dialog.find_element(By.ID, "cancel-yes").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "registration-status").get_attribute("data-status") == "cancelled")
+    assert api.ok("GET", f"/api/v1/registrations/{first['token']}", auth=False)["status"] == "cancelled"
+    promoted = api.ok("GET", f"/api/v1/registrations/{second['token']}", auth=False)
+    assert promoted["sessions"][0]["status"] == "confirmed"
+    assert not browser.find_element(By.ID, "cancel").is_displayed()
+
+
+def test_change_workshops_on_the_self_service_page(browser, server, api, future_event):
+    slug = future_event["slug"]
+    big = future_event["sessions"]["ws_big"]
+    mine = api.register(slug, "Changer", email())
+    browser.get(f"{server.base}/registrations/{mine['token']}")
+    box = wait(browser).until(EC.element_to_be_clickable((By.ID, f"workshop-{big['id']}")))
+    box.click()
+    browser.find_element(By.ID, "change-submit").click()
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "change-result")))
+    own = api.ok("GET", f"/api/v1/registrations/{mine['token']}", auth=False)
+    assert [c["sessionId"] for c in own["sessions"]] == [big["id"]]
+    assert browser.find_element(By.CSS_SELECTOR, f'#choices [data-session-id="{big["id"]}"]').get_attribute("data-status") == "confirmed"
