@@ -67,9 +67,21 @@ public struct ICalendar: Sendable {
         return lines.map(Self.fold).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// A local time with TZID; in UTC when that local time is ambiguous and this instant is its second
+    /// occurrence (the repeated hour when clocks go back), since RFC 5545 §3.3.5 reads it as the first.
     func dateLine(_ name: String, _ date: Date) -> String {
         guard let timezone else { return name + ":" + Self.utc(date) }
+        if Self.isSecondOccurrence(date, in: timezone) { return name + ":" + Self.utc(date) }
         return "\(name);TZID=\(timezone.identifier):" + Self.local(date, in: timezone)
+    }
+
+    /// Whether an earlier instant shows the same wall-clock time as `date` in `zone`.
+    static func isSecondOccurrence(_ date: Date, in zone: TimeZone) -> Bool {
+        let offset = zone.secondsFromGMT(for: date)
+        let before = zone.secondsFromGMT(for: date.addingTimeInterval(-3 * 3600))
+        let shift = before - offset
+        guard shift > 0 else { return false }
+        return zone.secondsFromGMT(for: date.addingTimeInterval(-Double(shift))) == before
     }
 
     /// `20170615T100000` in `zone`.

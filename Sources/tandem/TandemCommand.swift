@@ -15,7 +15,7 @@ struct TandemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Tandem: workshops and open events with live agendas.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self, Import.self, ImportSpeakers.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -139,6 +139,48 @@ struct Backup: AsyncParsableCommand {
         let source = database.path(.environment)
         let migrations = try SQLiteStore.backup(databasePath: source, to: path)
         print("backed up \(source) to \(path) (integrity ok, schema \(migrations.last ?? "empty"))")
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or update an event from a frab/pretalx schedule.json (idempotent: sessions by guid, rooms and speakers by name).")
+
+    @Argument(help: "The schedule.json file (frab / c3voc / pretalx export).") var file: String
+    @Option(help: "Event slug (default: the conference acronym with '-' for '_').") var slug: String?
+    @Option(help: "Kind of a new event: workshop, open-event, side-event, conference.") var kind: String = "conference"
+    @Flag(help: "Publish a newly created event (default: draft).") var publish = false
+    @Option(help: "Venue name, for a new event.") var venue: String?
+    @Option(help: "Venue city, for a new event.") var city: String?
+    @Option(help: "Venue country (ISO 3166 alpha-2), for a new event.") var country: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard let kind = Event.Kind(rawValue: kind) else { throw ValidationError("--kind must be one of: workshop, open-event, side-event, conference") }
+        let place: Venue? = if let venue, let city, let country { Venue(name: venue, city: city, country: country.uppercased()) } else { nil }
+        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
+        try store.migrate()
+        let report = try await ScheduleImporter(store: store).importSchedule(
+            json: data, options: .init(slug: slug, kind: kind, publish: publish, venue: place))
+        print(report)
+    }
+}
+
+struct ImportSpeakers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-speakers",
+        abstract: "Create or update speakers and fellows from CSV: name, name_zh, organisation, country, cohort, partner_organisation, topics, bio_en, bio_zh.")
+
+    @Argument(help: "The CSV file (UTF-8, header row).") var file: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
+        try store.migrate()
+        let (created, updated) = try await ScheduleImporter(store: store).importSpeakers(csv: String(decoding: data, as: UTF8.self))
+        print("speakers: \(created) created, \(updated) updated")
     }
 }
 

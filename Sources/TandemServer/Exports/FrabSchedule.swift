@@ -77,6 +77,33 @@ struct FrabSchedule: Encodable {
         var description: String?
         var persons: [Person]
         var links: [Link]
+
+        /// Every key, `null` included: the schema requires `subtitle`, `track`, `language`, `abstract` even when empty.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(guid, forKey: .guid)
+            try c.encode(id, forKey: .id)
+            try c.encode(date, forKey: .date)
+            try c.encode(start, forKey: .start)
+            try c.encode(end, forKey: .end)
+            try c.encode(duration, forKey: .duration)
+            try c.encode(room, forKey: .room)
+            try c.encode(slug, forKey: .slug)
+            try c.encode(url, forKey: .url)
+            try c.encode(title, forKey: .title)
+            try c.encode(subtitle, forKey: .subtitle)
+            try c.encode(track, forKey: .track)
+            try c.encode(type, forKey: .type)
+            try c.encode(language, forKey: .language)
+            try c.encode(abstract, forKey: .abstract)
+            try c.encode(description, forKey: .description)
+            try c.encode(persons, forKey: .persons)
+            try c.encode(links, forKey: .links)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case guid, id, date, start, end, duration, room, slug, url, title, subtitle, track, type, language, abstract, description, persons, links
+        }
     }
 
     struct Person: Encodable {

@@ -1,0 +1,67 @@
+// venue-time.js — wall-clock times in the event's venue zone, for the editor's inputs.
+// Exports:
+//   wallToDate(dayKey "YYYY-MM-DD", minutes, zone) → Date (the instant that wall time names in zone)
+//   eventDays(startsAt, endsAt, zone) → ["YYYY-MM-DD", …] every calendar day the event touches in zone
+//   addDays(dayKey, n) → dayKey
+//   parseClock("9:30" | "09:30") → minutes since midnight, or null
+//   clock(minutes) → "09:30"
+//   wire(date) → "2026-11-29T09:30:00Z" (what the API accepts)
+import { dayKey, minutesOfDay } from "../js/time.js";
+
+const offsetFormatters = new Map();
+
+/** Minutes the zone is ahead of UTC at `date`. */
+function zoneOffset(date, zone) {
+  let f = offsetFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    offsetFormatters.set(zone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(date).map((p) => [p.type, p.value]));
+  const asUTC = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return Math.round((asUTC - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+}
+
+export function wallToDate(day, minutes, zone) {
+  const [y, m, d] = day.split("-").map(Number);
+  const guess = Date.UTC(y, m - 1, d, 0, minutes);
+  const first = zoneOffset(new Date(guess), zone);
+  let instant = guess - first * 60000;
+  const second = zoneOffset(new Date(instant), zone);
+  if (second !== first) instant = guess - second * 60000;
+  return new Date(instant);
+}
+
+export function addDays(day, n) {
+  const [y, m, d] = day.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d + n));
+  return date.toISOString().slice(0, 10);
+}
+
+export function eventDays(startsAt, endsAt, zone) {
+  const first = dayKey(new Date(startsAt), zone);
+  const end = new Date(endsAt);
+  // An event ending at midnight does not touch the next day.
+  const last = dayKey(new Date(end.getTime() - (minutesOfDay(end, zone) === 0 ? 60000 : 0)), zone);
+  const days = [first];
+  while (days[days.length - 1] < last && days.length < 60) days.push(addDays(days[days.length - 1], 1));
+  return days;
+}
+
+export function parseClock(text) {
+  const match = /^\s*(\d{1,2})[:.h](\d{2})\s*$/.exec(String(text || ""));
+  if (!match) return null;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (hours > 24 || minutes > 59 || (hours === 24 && minutes > 0)) return null;
+  return hours * 60 + minutes;
+}
+
+export function clock(minutes) {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+export function wire(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,329 @@
+import Foundation
+import SwiftCSV
+import TandemCore
+import TandemStore
+
+/// Imports a frab / c3voc `schedule.json` — what pretalx, frab and Tandem itself export — into an
+/// event: the event (created as a draft unless told to publish), its rooms (by name), its speakers
+/// (by name) and its sessions (by guid). Running it again with the same file changes nothing;
+/// with an updated file it moves, retimes and renames what changed. The whole file is decoded and
+/// checked before the first write, so bad input writes nothing.
+///
+/// Mapping (the inverse of `FrabSchedule`): `title` is the English title; a `subtitle` in Chinese
+/// script becomes the Chinese title (others are ignored); likewise `abstract` / `description`;
+/// `type` becomes the session kind when it names one (else `other`).
+public struct ScheduleImporter: Sendable {
+    let store: SQLiteStore
+    let actor: String
+
+    public init(store: SQLiteStore, actor: String = "import") {
+        self.store = store
+        self.actor = actor
+    }
+
+    /// What to create the event with, when it does not exist yet.
+    public struct NewEvent: Sendable {
+        public var slug: String?
+        public var kind: Event.Kind = .conference
+        public var publish = false
+        public var venue: Venue?
+
+        public init(slug: String? = nil, kind: Event.Kind = .conference, publish: Bool = false, venue: Venue? = nil) {
+            self.slug = slug
+            self.kind = kind
+            self.publish = publish
+            self.venue = venue
+        }
+    }
+
+    public struct Report: Sendable, Equatable, CustomStringConvertible {
+        public var event = ""
+        public var eventCreated = false
+        public var roomsCreated = 0
+        public var speakersCreated = 0
+        public var sessionsCreated = 0
+        public var sessionsUpdated = 0
+        public var sessionsUnchanged = 0
+
+        public var description: String {
+            "\(event): event \(eventCreated ? "created" : "kept"), \(roomsCreated) rooms and \(speakersCreated) speakers created, "
+                + "sessions \(sessionsCreated) created, \(sessionsUpdated) updated, \(sessionsUnchanged) unchanged"
+        }
+    }
+
+    public func importSchedule(json: Data, options: NewEvent = NewEvent()) async throws -> Report {
+        let plan = try Plan(json: json, options: options)
+        var report = Report(event: plan.slug)
+
+        // The event.
+        if (try? await store.event(slug: plan.slug)) == nil {
+            guard let venue = options.venue else {
+                throw ImportError("event '\(plan.slug)' does not exist yet: give its venue (--venue, --city, --country) to create it")
+            }
+            let event = Event(id: .init(0), slug: plan.slug, kind: options.kind, status: options.publish ? .published : .draft,
+                              title: plan.title, timezone: plan.zone.identifier, startsAt: plan.start, endsAt: plan.end, venue: venue)
+            try ValidationError.check(EventRules.validate(event))
+            _ = try await store.createEvent(event, by: actor)
+            report.eventCreated = true
+        }
+
+        // Rooms by name.
+        var schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
+        var rooms = Dictionary(schedule.rooms.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+        for name in plan.roomNames where rooms[name] == nil {
+            let room = try await store.createRoom(eventSlug: plan.slug, Room(id: .init(0), eventID: .init(0), name: name), by: actor)
+            rooms[name] = room.id
+            report.roomsCreated += 1
+        }
+
+        // Speakers by name.
+        var speakers = Dictionary(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map { ($0.speaker.name, $0.speaker.id) },
+                                  uniquingKeysWith: { first, _ in first })
+        for person in plan.persons where speakers[person.name] == nil {
+            let speaker = try await store.createSpeaker(
+                Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }), by: actor)
+            speakers[person.name] = speaker.id
+            report.speakersCreated += 1
+        }
+
+        // Sessions by guid.
+        schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
+        let existing = Dictionary(schedule.sessions.map { ($0.session.guid, $0.session) }, uniquingKeysWith: { first, _ in first })
+        for talk in plan.talks {
+            let speakerIDs = talk.persons.compactMap { speakers[$0] }
+            let roomID = rooms[talk.room]!
+            guard let current = existing[talk.guid] else {
+                let session = Session(id: .init(0), eventID: .init(0), guid: talk.guid, title: talk.title, abstract: talk.abstract,
+                                      kind: talk.kind, roomID: roomID, startsAt: talk.start, endsAt: talk.end,
+                                      speakerIDs: speakerIDs, language: talk.language)
+                _ = try await store.createSession(eventSlug: plan.slug, session, by: actor)
+                report.sessionsCreated += 1
+                continue
+            }
+            var patch = SessionPatch()
+            if current.title != talk.title { patch.title = .set(talk.title) }
+            if current.abstract != talk.abstract { patch.abstract = .set(talk.abstract) }
+            if current.kind != talk.kind { patch.kind = .set(talk.kind) }
+            if current.roomID != roomID { patch.roomID = .set(roomID) }
+            if current.startsAt != talk.start { patch.startsAt = .set(talk.start) }
+            if current.endsAt != talk.end { patch.endsAt = .set(talk.end) }
+            if current.speakerIDs != speakerIDs { patch.speakerIDs = .set(speakerIDs) }
+            if current.language != talk.language { patch.language = .set(talk.language) }
+            if current.status == .cancelled { patch.status = .set(.scheduled) }
+            if patch == SessionPatch() {
+                report.sessionsUnchanged += 1
+            } else {
+                _ = try await store.updateSession(eventSlug: plan.slug, id: current.id, patch: patch, ifVersion: nil, by: actor)
+                report.sessionsUpdated += 1
+            }
+        }
+        return report
+    }
+
+    /// Creates or updates speakers from CSV (header row; UTF-8, with or without BOM), matched by name:
+    /// `name, name_zh, organisation, country, cohort, partner_organisation, topics` (`;`-separated),
+    /// `bio_en, bio_zh`. A row with a `cohort` is a twinning fellow. Returns (created, updated).
+    public func importSpeakers(csv text: String) async throws -> (created: Int, updated: Int) {
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let table = try NamedCSV(string: body, delimiter: .comma, loadColumns: false)
+        guard table.header.contains("name") else { throw ImportError("the CSV needs a header row with a 'name' column") }
+        var speakers: [Speaker] = []
+        for (index, row) in table.rows.enumerated() {
+            func value(_ key: String) -> String? { row[key].map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 } }
+            guard let name = value("name") else { throw ImportError("row \(index + 2): 'name' is empty") }
+            var cohort: Int?
+            if let text = value("cohort") {
+                guard let year = Int(text), (1990...2200).contains(year) else { throw ImportError("row \(index + 2): cohort '\(text)' is not a year") }
+                cohort = year
+            }
+            let bio = value("bio_en").map { TranslatedText(en: $0, zh: value("bio_zh")) }
+            let speaker = Speaker(id: .init(0), name: name, nameZh: value("name_zh"), organisation: value("organisation"),
+                                  country: value("country")?.asciiUppercased, bio: bio,
+                                  topics: value("topics")?.components(separatedBy: ";").map { $0.trimmingWhitespace }.filter { !$0.isEmpty } ?? [],
+                                  fellowship: cohort.map { Fellowship(cohort: $0, partnerOrganisation: value("partner_organisation")) })
+            let errors = ProfileRules.validate(speaker)
+            guard errors.isEmpty else { throw ImportError("row \(index + 2): " + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
+            speakers.append(speaker)
+        }
+        let existing = Dictionary(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map { ($0.speaker.name, $0.speaker) },
+                                  uniquingKeysWith: { first, _ in first })
+        var created = 0, updated = 0
+        for speaker in speakers {
+            guard let current = existing[speaker.name] else {
+                _ = try await store.createSpeaker(speaker, by: actor)
+                created += 1
+                continue
+            }
+            var patch = SpeakerPatch()
+            if current.nameZh != speaker.nameZh { patch.nameZh = .set(speaker.nameZh) }
+            if current.organisation != speaker.organisation { patch.organisation = .set(speaker.organisation) }
+            if current.country != speaker.country { patch.country = .set(speaker.country) }
+            if current.bio != speaker.bio { patch.bio = .set(speaker.bio) }
+            if current.topics != speaker.topics { patch.topics = .set(speaker.topics) }
+            if current.fellowship != speaker.fellowship { patch.fellowship = .set(speaker.fellowship) }
+            if patch != SpeakerPatch() {
+                _ = try await store.updateSpeaker(id: current.id, patch: patch, by: actor)
+                updated += 1
+            }
+        }
+        return (created, updated)
+    }
+}
+
+/// A schedule file that cannot be imported, with the reason.
+public struct ImportError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The decoded and checked content of a schedule file.
+struct Plan {
+    struct Talk {
+        var guid: UUID
+        var title: TranslatedText
+        var abstract: TranslatedText?
+        var kind: Session.Kind
+        var room: String
+        var start: Date
+        var end: Date
+        var language: String?
+        var persons: [String]
+    }
+
+    struct Person: Hashable {
+        var name: String
+        var biography: String?
+    }
+
+    var slug: String
+    var title: TranslatedText
+    var zone: TimeZone
+    var start: Date
+    var end: Date
+    var roomNames: [String] = []
+    var persons: [Person] = []
+    var talks: [Talk] = []
+
+    init(json: Data, options: ScheduleImporter.NewEvent) throws {
+        let file: FrabFile
+        do {
+            file = try JSONDecoder().decode(FrabFile.self, from: json)
+        } catch {
+            throw ImportError("not a frab/pretalx schedule.json: \(error)")
+        }
+        let conference = file.schedule.conference
+        guard let zone = TimeZone(identifier: conference.time_zone_name ?? "UTC") else {
+            throw ImportError("unknown time zone '\(conference.time_zone_name ?? "")'")
+        }
+        self.zone = zone
+        slug = options.slug ?? conference.acronym.lowercased().replacingOccurrences(of: "_", with: "-")
+        title = TranslatedText(en: conference.title)
+        guard let start = Self.instant(conference.start, zone: zone), let end = Self.instant(conference.end, zone: zone, endOfDay: true) else {
+            throw ImportError("conference start/end must be dates or RFC 3339 date-times")
+        }
+        self.start = start
+        self.end = end
+        var seen = Set<UUID>()
+        var personNames = Set<String>()
+        for room in conference.rooms ?? [] where !roomNames.contains(room.name) { roomNames.append(room.name) }
+        for day in conference.days {
+            for (roomName, talks) in day.rooms.sorted(by: { $0.key < $1.key }) {
+                if !roomNames.contains(roomName) { roomNames.append(roomName) }
+                for talk in talks {
+                    guard let guid = UUID(uuidString: talk.guid) else { throw ImportError("event '\(talk.title)': guid '\(talk.guid)' is not a UUID") }
+                    guard seen.insert(guid).inserted else { throw ImportError("guid \(talk.guid) appears twice") }
+                    guard let begins = RFC3339.date(from: talk.date) else { throw ImportError("event '\(talk.title)': date '\(talk.date)' is not RFC 3339") }
+                    let ends: Date
+                    if let end = talk.end.flatMap(RFC3339.date(from:)) {
+                        ends = end
+                    } else if let minutes = talk.duration.flatMap(Self.minutes) {
+                        ends = begins.addingTimeInterval(TimeInterval(minutes * 60))
+                    } else {
+                        throw ImportError("event '\(talk.title)': needs 'end' or a 'duration' like 01:30")
+                    }
+                    let names = (talk.persons ?? []).compactMap { $0.name ?? $0.public_name }.map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+                    for (person, name) in zip(talk.persons ?? [], names) where personNames.insert(name).inserted {
+                        persons.append(Person(name: name, biography: person.biography))
+                    }
+                    self.talks.append(Talk(
+                        guid: guid,
+                        title: TranslatedText(en: talk.title, zh: talk.subtitle.flatMap { Self.isChinese($0) ? $0 : nil }),
+                        abstract: talk.abstract.flatMap { $0.isEmpty ? nil : $0 }.map {
+                            TranslatedText(en: $0, zh: talk.description.flatMap { Self.isChinese($0) ? $0 : nil })
+                        },
+                        kind: Session.Kind(rawValue: (talk.type ?? "").lowercased()) ?? .other, room: roomName, start: begins, end: ends,
+                        language: talk.language, persons: names))
+                }
+            }
+        }
+    }
+
+    /// `2017-06-15` (start or end of that day in `zone`) or an RFC 3339 date-time.
+    static func instant(_ text: String, zone: TimeZone, endOfDay: Bool = false) -> Date? {
+        if let date = RFC3339.date(from: text) { return date }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return endOfDay ? calendar.date(byAdding: .day, value: 1, to: day) : day
+    }
+
+    /// `01:30` → 90.
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count >= 2 else { return nil }
+        return parts[0] * 60 + parts[1]
+    }
+
+    static func isChinese(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) || (0x3400...0x4DBF).contains($0.value) }
+    }
+}
+
+/// The parts of frab's / pretalx's schedule.json that Tandem reads.
+struct FrabFile: Decodable {
+    var schedule: Schedule
+
+    struct Schedule: Decodable {
+        var conference: Conference
+    }
+
+    struct Conference: Decodable {
+        var acronym: String
+        var title: String
+        var start: String
+        var end: String
+        var time_zone_name: String?
+        var rooms: [Room]?
+        var days: [Day]
+    }
+
+    struct Room: Decodable {
+        var name: String
+    }
+
+    struct Day: Decodable {
+        var rooms: [String: [Talk]]
+    }
+
+    struct Talk: Decodable {
+        var guid: String
+        var date: String
+        var end: String?
+        var duration: String?
+        var title: String
+        var subtitle: String?
+        var type: String?
+        var language: String?
+        var abstract: String?
+        var description: String?
+        var persons: [Person]?
+    }
+
+    struct Person: Decodable {
+        var name: String?
+        var public_name: String?
+        var biography: String?
+    }
+}
