@@ -53,6 +53,10 @@ struct EventRulesTests {
     func passwords() {
         #expect(PasswordPolicy.validate("short").count == 1)
         #expect(PasswordPolicy.validate("correct horse battery").isEmpty)
+        // The most common long passwords, one repeated character, straight runs: refused.
+        for weak in ["Password1234", "123456789012", "qwertyuiopas", "aaaaaaaaaaaaaa", "ababababababab", "zyxwvutsrqponm", "1qaz2wsx3edc"] {
+            #expect(PasswordPolicy.validate(weak).first?.message.contains(weak.count >= 12 ? "common" : "") == true, "\(weak)")
+        }
         #expect(PasswordPolicy.validate(String(repeating: "密", count: 25)).count == 1) // 75 bytes
     }
 
