@@ -22,31 +22,11 @@ if ! python3 -c 'import icalendar, xmlschema, jsonschema, rfc3339_validator, rfc
     || python3 -m pip install --quiet "${packages[@]}"
 fi
 
-tmp=$(mktemp -d)
-server=""
-cleanup() {
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# shellcheck source=.ci/tandem-server.sh
+source .ci/tandem-server.sh
 export TANDEM_ADMIN_EMAIL=exports-check@example.org
 export TANDEM_ADMIN_PASSWORD="exports check password $RANDOM$RANDOM"
-TANDEM_BCRYPT_COST=4 TANDEM_RATE_LIMITS=0 TANDEM_MAIL=log \
-  "$binary" --host 127.0.0.1 --port "$port" --database "$tmp/tandem.sqlite" --public "$repo/Public" >"$tmp/server.log" 2>&1 &
-server=$!
-
-url="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -sf "$url/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; echo "FAIL: the server exited" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "$url/healthz" >/dev/null || { cat "$tmp/server.log" >&2; echo "FAIL: no /healthz on $url" >&2; exit 1; }
+start_tandem "$TANDEM_ADMIN_EMAIL" "$TANDEM_ADMIN_PASSWORD"
 
 status=0
 TANDEM_URL=$url TANDEM_FORMATS=$formats python3 scripts/validate-exports.py || status=$?

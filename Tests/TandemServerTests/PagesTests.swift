@@ -25,6 +25,9 @@ struct PagesTests {
             #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.headers[.cacheControl] == "no-cache")
             #expect(!page.text.contains("__ASSET_VERSION__"))
+            // Without JavaScript the event page still links to the plain registration form.
+            #expect(page.text.contains("href=\"/events/anything/register\""))
+            #expect(try await api.get("/events/%3Cb%3E").text.contains("/events/%3Cb%3E/register"))
             let version = try #require(page.text.firstMatch(of: /\/assets\/(v[0-9a-f]{12})\//)?.1)
             let etag = try #require(page.headers[.eTag])
             #expect(try await api.get("/events/anything", headers: [.ifNoneMatch: etag]).status == .notModified)

@@ -12,6 +12,8 @@ import NIOPosix
 /// picked up on the next page load. Pages themselves are revalidated (`no-cache` + ETag).
 struct PagesController {
     static let placeholder = "__ASSET_VERSION__"
+    /// Replaced by the page's `{slug}` (escaped), so event pages can link without JavaScript.
+    static let slugPlaceholder = "__EVENT_SLUG__"
 
     let publicDirectory: String
     let assetVersion: String
@@ -29,16 +31,20 @@ struct PagesController {
     func addRoutes(to router: Router<TandemRequestContext>) {
         for page in Self.pages {
             let file = page.file
-            router.get(page.path) { request, _ in try await serve(file, request: request) }
+            router.get(page.path) { request, context in
+                try await serve(file, request: request, slug: context.parameters.get("slug"))
+            }
         }
     }
 
-    func serve(_ file: String, request: Request) async throws -> Response {
+    func serve(_ file: String, request: Request, slug: String?) async throws -> Response {
         let path = publicDirectory + "/" + file
         let version = assetVersion
+        let slug = HTML.escape(slug.flatMap { ($0.removingPercentEncoding ?? $0).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", "_", "."])) } ?? "")
         let page: Data? = try await NIOThreadPool.singleton.runIfActive {
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
-            return Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: Self.placeholder, with: version).utf8)
+            return Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: Self.placeholder, with: version)
+                .replacingOccurrences(of: Self.slugPlaceholder, with: slug).utf8)
         }
         guard let page else { throw Problem.notFound("This page is not installed (\(file)).") }
         let etag = "\"" + AssetVersion.hex(SHA256.hash(data: page)).prefix(20) + "\""
