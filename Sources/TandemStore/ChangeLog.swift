@@ -53,14 +53,14 @@ final class ChangeLog {
 
     private func record(eventID: Event.ID?, seq: Int64?, data: ChangeData, timezone: String? = nil) throws {
         let payload = try data.encodedPayload(using: ChangePayloadCoding.encoder)
-        var row = ChangeRecord(id: nil, eventId: eventID?.rawValue, seq: seq, type: data.type,
-                               payload: String(decoding: payload, as: UTF8.self), actor: actor, at: at)
-        try row.insert(db)
+        try db.cachedExecute("INSERT INTO change (eventId, seq, type, payload, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+                             [eventID?.rawValue, seq, data.type, String(decoding: payload, as: UTF8.self), actor, at])
+        let changeID = db.lastInsertedRowID
         changes.append(Change(eventID: eventID, seq: seq, data: data, actor: actor, at: at, timezone: timezone))
         if isOrganiser {
             try db.cachedExecute("""
                 INSERT INTO auditEntry (eventId, seq, changeId, action, detail, actor, at) VALUES (?, ?, ?, ?, NULL, ?, ?)
-                """, [eventID?.rawValue, seq, row.id, data.type, actor, at])
+                """, [eventID?.rawValue, seq, changeID, data.type, actor, at])
         }
     }
 

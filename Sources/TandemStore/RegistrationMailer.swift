@@ -3,15 +3,40 @@ import GRDB
 import TandemCore
 
 /// Writes attendees' e-mails into the outbox, in the same transaction as the change they report.
+///
+/// The row is written in that transaction (so no confirmed registration ever lacks its e-mail), but
+/// its text is composed later, by the outbox worker, outside the write path: a rush of registrations
+/// spends its transactions on seats. Programme-change notices, which describe a "before" that is
+/// gone after commit, are composed at once.
 struct RegistrationMailer {
     let tokens: any SelfServiceTokens
     let now: Date
 
     func enqueue(_ kind: RegistrationMailKind, registrationID: Int64, changes: [SessionSnapshot] = [], db: Database) throws {
+        if changes.isEmpty {
+            try db.cachedExecute("""
+                INSERT INTO outbox (registrationId, kind, recipient, recipientName, language, subject, body, createdAt,
+                                    nextAttemptAt, attempts, pendingComposition)
+                SELECT id, ?, email, name, language, '', '', ?, ?, 0, 1 FROM registration
+                WHERE id = ? AND erasedAt IS NULL AND tokenNonce IS NOT NULL
+                """, [kind.rawValue, now, now, registrationID])
+            return
+        }
+        guard let (record, mail) = try compose(kind, registrationID: registrationID, changes: changes, db: db) else { return }
+        var row = OutboxRecord(
+            id: nil, registrationId: registrationID, kind: kind.rawValue, recipient: record.email, recipientName: record.name,
+            language: record.language, subject: mail.subject, body: mail.text, calendar: mail.calendar, createdAt: now,
+            nextAttemptAt: now, attempts: 0, sentAt: nil, failedAt: nil, lastError: nil)
+        try row.insert(db)
+    }
+
+    /// The message for `kind` as the registration stands now; `nil` when it was erased.
+    func compose(_ kind: RegistrationMailKind, registrationID: Int64, changes: [SessionSnapshot] = [],
+                 db: Database) throws -> (RegistrationRecord, RegistrationMail)? {
         guard let record = try db.cachedRecord(RegistrationRecord.self, "SELECT * FROM registration WHERE id = ?", [registrationID]),
               record.erasedAt == nil,
               let nonce = record.tokenNonce
-        else { return }
+        else { return nil }
         let registration = try db.registration(record)
         let event = try db.event(db.eventRecordByID(record.eventId))
         // Only what this message mentions: the attendee's sessions and the changed ones.
@@ -23,12 +48,7 @@ struct RegistrationMailer {
             event: event, sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) }),
             roomNames: Dictionary(uniqueKeysWithValues: roomNames.map { (Room.ID($0.id ?? 0), $0.name) }),
             selfServiceURL: tokens.url(token: tokens.token(nonce: nonce)), now: now)
-        let mail = RegistrationMail.compose(kind, for: registration, context: context, changes: changes)
-        var row = OutboxRecord(
-            id: nil, registrationId: registrationID, kind: kind.rawValue, recipient: record.email, recipientName: record.name,
-            language: record.language, subject: mail.subject, body: mail.text, calendar: mail.calendar, createdAt: now,
-            nextAttemptAt: now, attempts: 0, sentAt: nil, failedAt: nil, lastError: nil)
-        try row.insert(db)
+        return (record, RegistrationMail.compose(kind, for: registration, context: context, changes: changes))
     }
 }
 

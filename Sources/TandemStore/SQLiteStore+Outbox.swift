@@ -4,9 +4,11 @@ import TandemCore
 
 /// The e-mail outbox and the batching of programme-change notices.
 extension SQLiteStore {
+    /// Messages due for delivery; composes the text of those written without it first.
     public func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail] {
-        try await read { db in
-            try OutboxRecord.filter(sql: "sentAt IS NULL AND failedAt IS NULL AND nextAttemptAt <= ?", arguments: [instant])
+        while try await composePendingMail(limit: 200) == 200 {}
+        return try await read { db in
+            try OutboxRecord.filter(sql: "sentAt IS NULL AND failedAt IS NULL AND pendingComposition = 0 AND nextAttemptAt <= ?", arguments: [instant])
                 .order(Column("nextAttemptAt"), Column("id")).limit(limit).fetchAll(db).map(\.mail)
         }
     }
@@ -31,6 +33,45 @@ extension SQLiteStore {
                 WHERE id = ?
                 """, arguments: [String(error.prefix(1000)), retryAt, retryAt == nil ? log.at : nil, mailID])
         }
+    }
+
+    /// Writes the text of up to `limit` messages queued without it. The text is composed in a read
+    /// transaction (beside the writer, in WAL mode); the write only stores it, and leaves alone a
+    /// message erased or delivered in between. Returns how many were looked at.
+    @discardableResult
+    func composePendingMail(limit: Int) async throws -> Int {
+        guard let tokens else { return 0 }
+        let composed: [(id: Int64, mail: RegistrationMail?)] = try await read { db in
+            let pending = try Row.fetchAll(db, sql: """
+                SELECT id, registrationId, kind, createdAt FROM outbox WHERE pendingComposition = 1 ORDER BY id LIMIT ?
+                """, arguments: [limit])
+            return try pending.map { row in
+                let id: Int64 = row["id"]
+                guard let registrationID: Int64 = row["registrationId"], let kind = RegistrationMailKind(rawValue: row["kind"]) else {
+                    return (id, nil)
+                }
+                let mailer = RegistrationMailer(tokens: tokens, now: row["createdAt"])
+                return (id, try mailer.compose(kind, registrationID: registrationID, db: db)?.1)
+            }
+        }
+        guard !composed.isEmpty else { return 0 }
+        try await write(actor: "system") { db, log in
+            for (id, mail) in composed {
+                if let mail {
+                    try db.cachedExecute("""
+                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, pendingComposition = 0
+                        WHERE id = ? AND pendingComposition = 1 AND failedAt IS NULL AND sentAt IS NULL
+                        """, [mail.subject, mail.text, mail.calendar, id])
+                } else {
+                    // Erased (or unknown) before its text was written: nothing to send.
+                    try db.cachedExecute("""
+                        UPDATE outbox SET pendingComposition = 0, failedAt = COALESCE(failedAt, ?), subject = '(erased)'
+                        WHERE id = ? AND pendingComposition = 1
+                        """, [log.at, id])
+                }
+            }
+        }
+        return composed.count
     }
 
     public func outboxBacklog() async throws -> Int {

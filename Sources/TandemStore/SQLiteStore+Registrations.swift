@@ -55,7 +55,7 @@ extension SQLiteStore: RegistrationStore {
             status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
             queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
             consentAt: log.at, createdAt: log.at, updatedAt: log.at)
-        try record.insert(db)
+        try record.insertFast(db)
         let mailer = RegistrationMailer(tokens: tokens, now: log.at)
         let seating = Seating(db: db, log: log, event: event, mailer: mailer)
         for sessionID in request.sessionIDs {

@@ -27,14 +27,14 @@ final class Seating {
             registrationId: registrationID, sessionId: sessionID,
             status: free ? SessionChoice.Status.confirmed.rawValue : SessionChoice.Status.waitlisted.rawValue,
             queueOrder: free ? nil : try db.nextQueueOrder(sessionID: sessionID), createdAt: log.at
-        ).insert(db, onConflict: .replace)
+        ).upsertFast(db)
         touch(sessionID)
     }
 
     /// Records a choice that waits until the attendee has a seat at the event itself.
     func pend(registrationID: Int64, sessionID: Int64) throws {
         try RegistrationSessionRecord(registrationId: registrationID, sessionId: sessionID, status: SessionChoice.Status.pending.rawValue,
-                                      queueOrder: nil, createdAt: log.at).insert(db, onConflict: .replace)
+                                      queueOrder: nil, createdAt: log.at).upsertFast(db)
     }
 
     /// Drops a choice; a seat it held goes to the next in line.

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TandemCore
 @testable import TandemStore
@@ -34,6 +35,21 @@ struct RegistrationStoreTests {
         #expect(try await f.store.event(slug: event.slug).seats == SeatCount(capacity: 2, confirmed: 2, waitlisted: 1))
         let mails = try await f.store.dueMail(at: f.clock.now(), limit: 100).map(\.kind)
         #expect(mails == ["confirmation", "confirmation", "waitlisted", "waitlisted", "cancelled", "promoted"])
+    }
+
+    @Test("an e-mail is queued in the registration's own transaction; its text is written afterwards, outside the write path")
+    func deferredComposition() async throws {
+        let f = try StoreFixture()
+        let (event, _, _) = try await f.openEvent(capacity: 5)
+        let receipt = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        let pending: [String] = try await f.store.read { db in
+            try String.fetchAll(db, sql: "SELECT kind || '|' || subject || '|' || pendingComposition FROM outbox")
+        }
+        #expect(pending == ["confirmation||1"])
+        #expect(try await f.store.outboxBacklog() == 1)
+        let mail = try #require(try await f.store.dueMail(at: f.clock.now(), limit: 10).first)
+        #expect(mail.to == "attendee1@example.org" && !mail.subject.isEmpty)
+        #expect(mail.text.contains(receipt.token) && mail.calendar?.contains("BEGIN:VCALENDAR") == true)
     }
 
     @Test("raising the capacity seats the waitlist in order; lowering it never un-confirms anyone")

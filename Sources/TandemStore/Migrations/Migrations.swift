@@ -8,6 +8,7 @@ enum Migrations {
         ("003_registrations", Migration003Registrations.migrate),
         ("004_announcement_expiry", Migration004AnnouncementExpiry.migrate),
         ("005_access", Migration005Access.migrate),
+        ("006_deferred_mail", Migration006DeferredMail.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -28,10 +28,28 @@ struct RegistrationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var registrationStatus: Registration.Status { Registration.Status(rawValue: status) ?? .cancelled }
+
+    /// Inserts a new registration through a cached statement: registrations come in rushes, and
+    /// this is their hot path (Codable persistence costs more than the insert itself).
+    mutating func insertFast(_ db: Database) throws {
+        try db.cachedExecute("""
+            INSERT INTO registration (eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status,
+                                      queueOrder, consentAt, createdAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status, queueOrder, consentAt, createdAt, updatedAt])
+        id = db.lastInsertedRowID
+    }
 }
 
 /// A row of `registrationSession`: a workshop choice, holding a seat or queued for one.
 struct RegistrationSessionRecord: Codable, FetchableRecord, PersistableRecord {
+    /// Inserts or replaces this choice through a cached statement (the registration hot path).
+    func upsertFast(_ db: Database) throws {
+        try db.cachedExecute("""
+            INSERT OR REPLACE INTO registrationSession (registrationId, sessionId, status, queueOrder, createdAt) VALUES (?, ?, ?, ?, ?)
+            """, [registrationId, sessionId, status, queueOrder, createdAt])
+    }
+
     static let databaseTableName = "registrationSession"
 
     var registrationId: Int64
