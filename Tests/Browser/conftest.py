@@ -279,20 +279,24 @@ def _teardown(request, driver):
     driver.quit()
 
 
+def chromium(request, width: int, height: int):
+    """Body of a browser fixture: `yield from chromium(request, w, h)` — a driver of that size,
+    with screenshot-on-failure and quit afterwards."""
+    driver = _make_driver(width, height)
+    yield driver
+    _teardown(request, driver)
+
+
 @pytest.fixture
 def browser(request):
     """Headless Chromium, 1280×900, with a CSP-violation probe on every document."""
-    driver = _make_driver(1280, 900)
-    yield driver
-    _teardown(request, driver)
+    yield from chromium(request, 1280, 900)
 
 
 @pytest.fixture
 def screen_browser(request):
     """Headless Chromium at 1920×1080, like the hallway TV."""
-    driver = _make_driver(1920, 1080)
-    yield driver
-    _teardown(request, driver)
+    yield from chromium(request, 1920, 1080)
 
 
 @pytest.fixture

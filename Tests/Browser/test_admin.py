@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, block, block_room, choose, click_block, drag_block_to, log_in, open_editor,
                            resize_block, session_from_api, wait_for_text)
-from conftest import _make_driver, _teardown, wait
+from conftest import chromium, wait
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -326,17 +326,13 @@ def test_editor_in_chinese_and_screenshot(wide_browser, server, admin_event, scr
 @pytest.fixture
 def second_browser(request):
     """Another organiser's Chromium (its own cookies), with the same screenshot-on-failure as `browser`."""
-    driver = _make_driver(1280, 900)
-    yield driver
-    _teardown(request, driver)
+    yield from chromium(request, 1280, 900)
 
 
 @pytest.fixture
 def wide_browser(request):
     """Chromium at 1440×900, the size of the README screenshot."""
-    driver = _make_driver(1440, 900)
-    yield driver
-    _teardown(request, driver)
+    yield from chromium(request, 1440, 900)
 
 
 @pytest.fixture
