@@ -99,7 +99,8 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
                  decoyHash: String, csrf: CSRFTokens) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
-    let router = Router(context: TandemRequestContext.self)
+    // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
+    let router = Router(context: TandemRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -108,6 +109,8 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
     router.add(middleware: ClientAddressMiddleware(trusted: config.limits.trustedProxies.compactMap(IPNetwork.init)))
+    let routeTable = MethodNotAllowedMiddleware.RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
     router.add(middleware: AssetFilesMiddleware(version: assetVersion))
     router.add(middleware: PublicFilesMiddleware(files: FileMiddleware(config.publicDirectory, searchForIndexHtml: true, logger: environment.logger)))
     router.add(middleware: CredentialAuthenticator(accounts: store, clock: environment.clock, csrf: csrf))
@@ -141,6 +144,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
     AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)
+    routeTable.load(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }
 

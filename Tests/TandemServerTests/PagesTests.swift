@@ -76,6 +76,21 @@ struct PagesTests {
         }
     }
 
+    @Test("a path that exists answers another method with 405 and Allow; unknown paths and things stay 404")
+    func methodNotAllowed() async throws {
+        try await withTandem { api in
+            let put = try await api.call(.put, "/api/v1/events", json: "{}")
+            put.expectProblem(.methodNotAllowed, code: "method-not-allowed")
+            #expect(put.headers[.allow] == "GET, HEAD, POST")
+            #expect(try await api.call(.delete, "/healthz").headers[.allow] == "GET, HEAD")
+            #expect(try await api.call(.post, "/api/v1/events/hamburg-2017/schedule.ics").status == .methodNotAllowed)
+            try await api.get("/api/v1/nothing-here").expectProblem(.notFound)
+            try await api.get("/api/v1/events/no-such-event").expectProblem(.notFound)
+            let head = try await api.call(.head, "/healthz")
+            #expect(head.status == .ok, "\(head.status) \(head.headers) \(head.text)")
+        }
+    }
+
     @Test("stored text with markup, quotes and any script comes back unchanged in JSON")
     func textUnchangedInJSON() async throws {
         try await withTandem { api in
