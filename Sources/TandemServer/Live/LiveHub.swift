@@ -69,7 +69,16 @@ public final class LiveHub: ChangeSink, Service {
         topics.withLock { topics in eventID.map { topics[$0]?.count ?? 0 } ?? topics.values.reduce(0) { $0 + $1.count } }
     }
 
+    /// Called on the database writer's thread right after a commit: hands the changes to the publish
+    /// queue (serial, so commit order is kept) and returns, so encoding and fan-out never hold up the
+    /// next transaction.
     public func committed(_ changes: [Change]) {
+        publishQueue.async { self.publish(changes) }
+    }
+
+    private let publishQueue = DispatchQueue(label: "tandem.live.publish")
+
+    private func publish(_ changes: [Change]) {
         for change in changes {
             guard let eventID = change.eventID else { continue }
             let zone = change.timezone.flatMap(ZoneCache.zone) ?? ZoneCache.utc
