@@ -13,8 +13,9 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocke
     public var credential: Credential?
     /// A session cookie came with a state-changing request but without its CSRF token.
     public var csrfRejected = false
-    /// The client's IP address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy.
-    public var clientIP: String?
+    /// The client's IP address: the peer, or the `X-Forwarded-For` client when the peer is a trusted proxy
+    /// (`unknown` when the connection has none, as in in-process tests).
+    public var clientIP = "unknown"
     /// Whether the client reached us over TLS (directly, or a trusted proxy's `X-Forwarded-Proto: https`).
     public var clientUsesTLS = false
     public var maxUploadSize: Int
@@ -37,8 +38,15 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocke
     /// The caller's account; 401 when anonymous, 403 when it lacks `permission` for the event named
     /// by the route's `{slug}` (or programme-wide, on routes without one).
     public func require(_ permission: Account.Permission) throws -> Account {
-        guard let account = identity else { throw csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
+        let account = try signedIn()
         guard account.may(permission, event: parameters.get("slug")) else { throw Problem.forbidden() }
+        return account
+    }
+
+    /// The caller's account, whatever its role; 401 when anonymous, 403 when a session cookie came
+    /// without its CSRF token.
+    public func signedIn() throws -> Account {
+        guard let account = identity else { throw csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
         return account
     }
 

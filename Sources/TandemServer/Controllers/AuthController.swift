@@ -54,22 +54,18 @@ struct AuthController {
     @Sendable func login(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         let email = body.email.trimmingWhitespace
-        let keys = ["account:" + email.lowercased(), "address:" + (context.clientIP ?? "unknown")]
-        if limits.settings.enabled, let wait = limits.loginFailures.wait(keys) {
-            throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)),
-                                          detail: "Too many failed logins; wait \(Int(wait.rounded(.up))) s before trying again.")
-        }
+        try limits.admitLogin(email: email, address: context.clientIP)
         let credentials = try await accounts.credentials(email: email)
         let hash = credentials?.passwordHash ?? decoyHash
         let password = body.password
         // bcrypt is slow on purpose; keep it off the event loop.
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let credentials, matches, !credentials.account.disabled else {
-            limits.loginFailures.recordFailure(keys)
+            limits.loginFailed(email: email, address: context.clientIP)
             throw Problem(.unauthorized, code: "invalid-credentials", title: "Login failed",
                           detail: "The e-mail or password is wrong, or the account is disabled.")
         }
-        limits.loginFailures.reset(keys[0])
+        limits.loginSucceeded(email: email)
         // A fresh bearer token and a fresh session id on every login; a session the browser had is ended.
         if let old = request.cookies[SessionCookies.session]?.value, old.utf8.count <= 256 { try await accounts.revokeToken(hash: AccessToken.hash(old)) }
         let token = AccessToken.generate(using: randomness)
@@ -95,7 +91,7 @@ struct AuthController {
 
     /// Ends the bearer token or the session the request came with, and clears the cookies.
     @Sendable func logout(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        guard context.identity != nil else { throw context.csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
+        _ = try context.signedIn()
         switch context.credential {
         case .session(let session): try await accounts.revokeToken(hash: AccessToken.hash(session))
         case .loginToken: if let bearer = request.headers.bearer { try await accounts.revokeToken(hash: AccessToken.hash(bearer.token)) }
@@ -109,7 +105,7 @@ struct AuthController {
     }
 
     @Sendable func me(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<MeResponse> {
-        guard let account = context.identity else { throw Problem.unauthorized() }
+        let account = try context.signedIn()
         let (method, csrfToken): (String, String?) = switch context.credential {
         case .session(let session): ("session", csrf.token(session: session))
         case .apiToken: ("api-token", nil)

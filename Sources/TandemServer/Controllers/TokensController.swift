@@ -39,13 +39,13 @@ struct TokensController {
 
     /// Your own tokens; an admin sees everyone's.
     @Sendable func list(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<Page<TokenResponse>> {
-        let account = try signedIn(context)
+        let account = try context.signedIn()
         let tokens = try await accounts.apiTokens(accountID: account.may(.manageAccounts) ? nil : account.id)
         return EditedResponse(headers: [.cacheControl: "no-store"], response: Page(items: tokens.map { TokenResponse($0) }, next: nil))
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<TokenResponse> {
-        let account = try signedIn(context)
+        let account = try context.signedIn()
         let body = try await request.decodeJSON(as: CreateAPITokenRequest.self, context: context)
         let name = body.name.trimmingWhitespace
         var errors: [FieldError] = []
@@ -62,13 +62,8 @@ struct TokensController {
 
     /// Revokes one of your tokens (an admin: anyone's). Revoking twice is fine.
     @Sendable func revoke(_ request: Request, context: TandemRequestContext) async throws -> TokenResponse {
-        let account = try signedIn(context)
+        let account = try context.signedIn()
         let id = APIToken.ID(try context.parameters.require("id", as: Int64.self))
         return TokenResponse(try await accounts.revokeAPIToken(id: id, ownerID: account.may(.manageAccounts) ? nil : account.id, by: context.actor))
-    }
-
-    func signedIn(_ context: TandemRequestContext) throws -> Account {
-        guard let account = context.identity else { throw context.csrfRejected ? Problem.csrfRejected() : Problem.unauthorized() }
-        return account
     }
 }

@@ -39,6 +39,44 @@ final class Limits: Sendable {
         liveConnections = ConnectionCounter(limit: settings.liveConnectionsPerAddress)
     }
 
+    /// Throws 429 while `email` or `address` is waiting out its back-off after failed logins.
+    func admitLogin(email: String, address: String) throws {
+        guard settings.enabled, let wait = loginFailures.wait(Self.loginKeys(email: email, address: address)) else { return }
+        let seconds = Int(wait.rounded(.up))
+        throw Problem.tooManyRequests(retryAfter: seconds, detail: "Too many failed logins; wait \(seconds) s before trying again.")
+    }
+
+    func loginFailed(email: String, address: String) {
+        guard settings.enabled else { return }
+        loginFailures.recordFailure(Self.loginKeys(email: email, address: address))
+    }
+
+    /// A success clears the account's failures, not the address's (one good password must not
+    /// reset an address that is guessing at others).
+    func loginSucceeded(email: String) {
+        guard settings.enabled else { return }
+        loginFailures.reset(Self.loginKeys(email: email, address: "")[0])
+    }
+
+    static func loginKeys(email: String, address: String) -> [String] {
+        ["account:" + email.lowercased(), "address:" + address]
+    }
+
+    /// Throws 429 when `address` has as many live connections open as it may; with `count`, counts
+    /// this one (balance it with `closeLiveConnection`).
+    func admitLiveConnection(address: String, count: Bool) throws {
+        guard settings.enabled else { return }
+        let admitted = count ? liveConnections.open(address) : !liveConnections.isFull(address)
+        guard admitted else {
+            throw Problem.tooManyRequests(retryAfter: 30, detail: "Too many live connections from your address.")
+        }
+    }
+
+    func closeLiveConnection(address: String) {
+        guard settings.enabled else { return }
+        liveConnections.close(address)
+    }
+
     /// Throws 429 when `address` or `event` has used up its registrations for now.
     func admitRegistration(address: String, event: String) throws {
         guard settings.enabled else { return }

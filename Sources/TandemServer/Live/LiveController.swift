@@ -122,17 +122,11 @@ struct LiveController {
 
     /// Refuses (429) a client address that has too many live connections open; with `count`, counts this one.
     private func admit(_ context: TandemRequestContext, count: Bool) throws {
-        guard limits.settings.enabled else { return }
-        let address = context.clientIP ?? "unknown"
-        let admitted = count ? limits.liveConnections.open(address) : !limits.liveConnections.isFull(address)
-        guard admitted else {
-            throw Problem.tooManyRequests(retryAfter: 30, detail: "Too many live connections from your address.")
-        }
+        try limits.admitLiveConnection(address: context.clientIP, count: count)
     }
 
     private func release(_ context: TandemRequestContext) {
-        guard limits.settings.enabled else { return }
-        limits.liveConnections.close(context.clientIP ?? "unknown")
+        limits.closeLiveConnection(address: context.clientIP)
     }
 
     @Sendable func serveEvents(_ request: Request, context: TandemRequestContext) async throws -> Response {

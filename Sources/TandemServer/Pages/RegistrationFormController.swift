@@ -64,7 +64,7 @@ struct RegistrationFormController {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let form = Form(urlEncoded: String(buffer: body))
         do {
-            try limits.admitRegistration(address: context.clientIP ?? "unknown", event: slug)
+            try limits.admitRegistration(address: context.clientIP, event: slug)
             let receipt = try await store.register(eventSlug: slug, form.request)
             TandemMetrics.registration(receipt.registration.status.rawValue)
             return Response(status: .seeOther, headers: [.location: "/registrations/\(receipt.token)", .cacheControl: "no-store"])

@@ -18,7 +18,7 @@ struct RegistrationsController {
 
     @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegisteredResponse> {
         let slug = try context.parameters.require("slug")
-        try limits.admitRegistration(address: context.clientIP ?? "unknown", event: slug)
+        try limits.admitRegistration(address: context.clientIP, event: slug)
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         let receipt: RegistrationReceipt
         do {
