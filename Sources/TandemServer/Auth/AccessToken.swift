@@ -8,12 +8,17 @@ enum AccessToken {
     }
 
     static func hash(_ token: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
+        hex(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Lower-case hexadecimal digits of `bytes` (digests, for storage and ETags).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0f)])
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -60,9 +60,7 @@ struct PublicScheduleController {
         let event = try await visibleEvent(slug: slug, context: context)
         let detail = try await store.session(eventSlug: slug, id: Session.ID(id))
         let etag = SessionResponse.etag(version: detail.session.version)
-        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
-            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
-        }
+        if let notModified = ETag.notModified(request, etag: etag, headers: [.cacheControl: "no-cache"]) { return notModified }
         return try EditedResponse(headers: [.eTag: etag, .cacheControl: "no-cache"], response: SessionResponse(detail, zone: event.zone))
             .response(from: request, context: context)
     }
@@ -119,9 +117,7 @@ struct PublicScheduleController {
             if schedule.event.status != .draft { cache.store(entry, slug: slug, representation) }
         }
         var headers: HTTPFields = [.eTag: entry.etag, .cacheControl: "no-cache"]
-        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, entry.etag) {
-            return Response(status: .notModified, headers: headers)
-        }
+        if let notModified = ETag.notModified(request, etag: entry.etag, headers: headers) { return notModified }
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.contentLength] = String(entry.body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: request.method == .head ? ByteBuffer() : entry.body))
@@ -147,6 +143,16 @@ struct PublicScheduleController {
 
 /// Entity-tag comparison for If-Match / If-None-Match (RFC 9110 §13.1).
 enum ETag {
+    /// 304 Not Modified with `headers` (and the tag) when the request's `If-None-Match` names `etag`;
+    /// `nil` when the full response is due.
+    static func notModified(_ request: Request, etag: String, headers: HTTPFields) -> Response? {
+        guard let ifNoneMatch = request.headers[.ifNoneMatch], matches(ifNoneMatch, etag) else { return nil }
+        var headers = headers
+        headers[.eTag] = etag
+        headers[.contentType] = nil
+        return Response(status: .notModified, headers: headers)
+    }
+
     /// Whether a header value (`*`, or a list of tags, weak or strong) names `etag`.
     static func matches(_ header: String, _ etag: String) -> Bool {
         let target = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag

@@ -103,10 +103,7 @@ struct ExportsController {
         if let name { headers[.contentDisposition] = "inline; filename=\"\(name)\"" }
         if let etag {
             headers[.eTag] = etag
-            if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
-                headers[.contentType] = nil
-                return Response(status: .notModified, headers: headers)
-            }
+            if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }

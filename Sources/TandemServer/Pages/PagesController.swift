@@ -47,13 +47,10 @@ struct PagesController {
                 .replacingOccurrences(of: Self.slugPlaceholder, with: slug).utf8)
         }
         guard let page else { throw Problem.notFound("This page is not installed (\(file)).") }
-        let etag = "\"" + AssetVersion.hex(SHA256.hash(data: page)).prefix(20) + "\""
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .eTag: etag]
+        let etag = "\"" + AccessToken.hex(SHA256.hash(data: page)).prefix(20) + "\""
+        let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .eTag: etag]
         // Weak comparison: a compressing proxy turns the tag into W/"…".
-        if let ifNoneMatch = request.headers[.ifNoneMatch], ETag.matches(ifNoneMatch, etag) {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
+        if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 }
@@ -71,15 +68,11 @@ enum AssetVersion {
             hasher.update(data: Data(relative.utf8))
             hasher.update(data: data)
         }
-        return "v" + hex(hasher.finalize()).prefix(12)
+        return "v" + AccessToken.hex(hasher.finalize()).prefix(12)
     }
 
     static func isVersion(_ segment: Substring) -> Bool {
         segment.count == 13 && segment.first == "v" && segment.dropFirst().allSatisfy(\.isHexDigit)
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }
 
