@@ -81,11 +81,7 @@ struct AuthController {
             csrfToken: csrfToken, account: AccountResponse(credentials.account)
         ).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
-        let secure = secureCookies || context.clientUsesTLS
-        response.setCookie(Cookie(name: SessionCookies.session, value: session, maxAge: Int(sessionLifetime), path: "/",
-                                  secure: secure, httpOnly: true, sameSite: .lax))
-        response.setCookie(Cookie(name: SessionCookies.csrf, value: csrfToken, maxAge: Int(sessionLifetime), path: "/",
-                                  secure: secure, httpOnly: false, sameSite: .lax))
+        setSessionCookies(&response, session: session, csrfToken: csrfToken, maxAge: Int(sessionLifetime), context: context)
         return response
     }
 
@@ -98,10 +94,16 @@ struct AuthController {
         case .apiToken, nil: break // API tokens are revoked by DELETE /api/v1/auth/tokens/{id}
         }
         var response = Response(status: .noContent)
-        let secure = secureCookies || context.clientUsesTLS
-        response.setCookie(Cookie(name: SessionCookies.session, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax))
-        response.setCookie(Cookie(name: SessionCookies.csrf, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: false, sameSite: .lax))
+        setSessionCookies(&response, session: "", csrfToken: "", maxAge: 0, context: context)
         return response
+    }
+
+    /// The session cookie (HttpOnly) and its CSRF cookie (readable by the page), SameSite=Lax, Secure
+    /// on https; `maxAge: 0` clears them.
+    private func setSessionCookies(_ response: inout Response, session: String, csrfToken: String, maxAge: Int, context: TandemRequestContext) {
+        let secure = secureCookies || context.clientUsesTLS
+        response.setCookie(Cookie(name: SessionCookies.session, value: session, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax))
+        response.setCookie(Cookie(name: SessionCookies.csrf, value: csrfToken, maxAge: maxAge, path: "/", secure: secure, httpOnly: false, sameSite: .lax))
     }
 
     @Sendable func me(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<MeResponse> {
