@@ -48,10 +48,10 @@ struct RegistrationFormController {
             consent = parameters.get("consent") == "yes"
         }
 
+        /// The same request the JSON API builds, with the same normalisation.
         var request: RegistrationRequest {
-            RegistrationRequest(name: name, email: email, organisation: organisation.trimmingWhitespace.isEmpty ? nil : organisation,
-                                country: country.trimmingWhitespace.isEmpty ? nil : country.trimmingWhitespace.asciiUppercased,
-                                language: language, sessionIDs: sessionIDs.sorted().map { Session.ID($0) }, consent: consent)
+            RegisterRequest(name: name, email: email, organisation: organisation, country: country.trimmingWhitespace, language: language,
+                            sessionIds: sessionIDs.sorted().map { Session.ID($0) }, consent: consent).request
         }
     }
 
@@ -65,11 +65,9 @@ struct RegistrationFormController {
         let form = Form(urlEncoded: String(buffer: body))
         do {
             try limits.admitRegistration(address: context.clientIP, event: slug)
-            let receipt = try await store.register(eventSlug: slug, form.request)
-            TandemMetrics.registration(receipt.registration.status.rawValue)
+            let receipt = try await store.registerCounted(eventSlug: slug, form.request)
             return Response(status: .seeOther, headers: [.location: "/registrations/\(receipt.token)", .cacheControl: "no-store"])
         } catch {
-            TandemMetrics.registration("rejected")
             let problem = ProblemMapping.problem(for: error)
             guard problem.status.code < 500, problem.status != .notFound else { throw error }
             return try await page(slug: slug, form: form, errors: problem.errors ?? [], message: problem.errors == nil ? problem.detail ?? problem.title : nil,

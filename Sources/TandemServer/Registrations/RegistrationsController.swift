@@ -20,14 +20,7 @@ struct RegistrationsController {
         let slug = try context.parameters.require("slug")
         try limits.admitRegistration(address: context.clientIP, event: slug)
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
-        let receipt: RegistrationReceipt
-        do {
-            receipt = try await store.register(eventSlug: slug, body.request)
-        } catch {
-            TandemMetrics.registration("rejected")
-            throw error
-        }
-        TandemMetrics.registration(receipt.registration.status.rawValue)
+        let receipt = try await store.registerCounted(eventSlug: slug, body.request)
         let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc
         return EditedResponse(
             status: .created, headers: [.location: "/api/v1/registrations/\(receipt.token)", .cacheControl: "no-store"],
@@ -65,5 +58,20 @@ struct RegistrationsController {
         let token = try context.parameters.require("token")
         guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this link") }
         return token
+    }
+}
+
+extension RegistrationStore {
+    /// Registers, and counts the outcome (`tandem_registrations_total{outcome}`: confirmed, waitlisted
+    /// or rejected). The API and the plain form both come in here.
+    func registerCounted(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
+        do {
+            let receipt = try await register(eventSlug: eventSlug, request)
+            TandemMetrics.registration(receipt.registration.status.rawValue)
+            return receipt
+        } catch {
+            TandemMetrics.registration("rejected")
+            throw error
+        }
     }
 }
