@@ -27,6 +27,19 @@ struct DatabaseOptions: ParsableArguments {
     func path(_ settings: Settings) -> String {
         database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath
     }
+
+    /// The store on this database, created or migrated to the current schema.
+    func openStore(_ settings: Settings = .environment) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: path(settings), clock: SystemClock())
+        try store.migrate()
+        return store
+    }
+}
+
+/// A file's bytes, or a usage error naming it.
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+    return data
 }
 
 /// Settings by their environment-variable names: the process environment first, then the optional
@@ -122,8 +135,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
-        try store.migrate()
+        let store = try database.openStore()
         print("migrated: " + (try await store.appliedMigrations()).joined(separator: ", "))
     }
 }
@@ -156,11 +168,10 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let data = try readFile(file)
         guard let kind = Event.Kind(rawValue: kind) else { throw ValidationError("--kind must be one of: workshop, open-event, side-event, conference") }
         let place: Venue? = if let venue, let city, let country { Venue(name: venue, city: city, country: country.uppercased()) } else { nil }
-        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
-        try store.migrate()
+        let store = try database.openStore()
         let report = try await ScheduleImporter(store: store).importSchedule(
             json: data, options: .init(slug: slug, kind: kind, publish: publish, venue: place))
         print(report)
@@ -176,9 +187,8 @@ struct ImportSpeakers: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        let store = try SQLiteStore(path: database.path(.environment), clock: SystemClock())
-        try store.migrate()
+        let data = try readFile(file)
+        let store = try database.openStore()
         let (created, updated) = try await ScheduleImporter(store: store).importSpeakers(csv: String(decoding: data, as: UTF8.self))
         print("speakers: \(created) created, \(updated) updated")
     }
@@ -201,8 +211,7 @@ struct CreateAdmin: AsyncParsableCommand {
         }
         let problems = PasswordPolicy.validate(password) + (EmailAddress.isPlausible(email) ? [] : [FieldError(field: "email", message: "must be an e-mail address")])
         guard problems.isEmpty else { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
-        let store = try SQLiteStore(path: database.path(env), clock: SystemClock())
-        try store.migrate()
+        let store = try database.openStore(env)
         let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init) ?? AppConfig().bcryptCost
         let account = try await store.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
         print("admin \(account.email) is ready")
