@@ -68,7 +68,7 @@ public struct ScheduleImporter: Sendable {
         }
 
         // Rooms by name.
-        var schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
+        let schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
         var rooms = Dictionary(schedule.rooms.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         for name in plan.roomNames where rooms[name] == nil {
             let room = try await store.createRoom(eventSlug: plan.slug, Room(id: .init(0), eventID: .init(0), name: name), by: actor)
@@ -87,7 +87,7 @@ public struct ScheduleImporter: Sendable {
         }
 
         // Sessions by guid.
-        schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
+        // Creating rooms and speakers touched no session: the schedule read above still holds.
         let existing = Dictionary(schedule.sessions.map { ($0.session.guid, $0.session) }, uniquingKeysWith: { first, _ in first })
         for talk in plan.talks {
             let speakerIDs = talk.persons.compactMap { speakers[$0] }
