@@ -79,6 +79,8 @@ public struct LiveSettings: Sendable {
     public var replayWindow: Int64 = 1000
     /// Interval of SSE keep-alive comments.
     public var keepAlive: Duration = .seconds(15)
+    /// Interval of WebSocket pings; a connection silent for two intervals is closed.
+    public var pingInterval: Duration = .seconds(30)
 
     public init() {}
 }

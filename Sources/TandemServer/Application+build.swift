@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
-import HummingbirdWebSocket
 import ServiceLifecycle
 import Logging
 import Prometheus
@@ -73,8 +72,9 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws 
     ]
     let application = Application(
         router: router,
-        // Ping every 30 s; a connection that does not answer is closed (dead screens are reaped).
-        server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))),
+        // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
+        // closed (dead screens are reaped).
+        server: .tandem(router: router, hub: hub, pingInterval: config.live.pingInterval),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: services,
         logger: logger)

@@ -1,12 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
-import HummingbirdWebSocket
 import NIOCore
 import TandemCore
 
 /// Per-request state: the authenticated organiser, if any, and the body size limit.
-public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocketRequestContext {
+public struct TandemRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Account?
     /// How `identity` was established; cookie sessions must also present a CSRF token for writes.
@@ -19,13 +18,14 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext, WebSocke
     /// Whether the client reached us over TLS (directly, or a trusted proxy's `X-Forwarded-Proto: https`).
     public var clientUsesTLS = false
     public var maxUploadSize: Int
-    public let webSocket: WebSocketHandlerReference<Self>
+    /// Set by the `/live` route when it admits a WebSocket handshake.
+    let liveUpgrade: LiveUpgradeSlot
     /// The connection, so a live feed can drop a client that stopped reading.
     public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.webSocket = .init()
+        self.liveUpgrade = LiveUpgradeSlot()
         self.channel = source.channel
         self.identity = nil
         self.maxUploadSize = AppConfig().maxBodyBytes

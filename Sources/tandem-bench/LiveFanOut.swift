@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Histogram
-import HummingbirdWSClient
-import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +17,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
     @Option(help: "Schedule changes to make.") var changes = 20
     @Option(help: "Pause between changes, in milliseconds.") var gap = 200
     @Option(help: "Subscribers connecting at the same time.") var connectConcurrency = 250
+    @Option(help: "Event-loop threads of the load client.") var clientThreads = 1
 
     struct Report: Encodable {
         var subscribers: Int
@@ -61,21 +60,21 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         let rssBefore = server.residentKiB
         let clock = ContinuousClock()
         let arrivals = (0..<subscribers).map { _ in Arrivals() }
-        let url = "ws://\(server.host):\(server.port)/api/v1/events/\(slug)/live"
+        let client = WebSocketSubscribers(host: server.host, port: server.port, path: "/api/v1/events/\(slug)/live", threads: clientThreads)
         let connectStart = clock.now
         let connected = Counter()
-        let connections = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for (index, box) in arrivals.enumerated() {
-                    // At most `connectConcurrency` handshakes in flight (started, no snapshot yet).
-                    while index - connected.withLock({ $0 }) >= connectConcurrency { try? await Task.sleep(for: .milliseconds(1)) }
-                    group.addTask { await subscribe(url: url, box: box, connected: connected) }
-                }
+        let failed = Counter()
+        for (index, box) in arrivals.enumerated() {
+            // At most `connectConcurrency` handshakes in flight (started, no snapshot yet).
+            while index - connected.withLock({ $0 }) - failed.withLock({ $0 }) >= connectConcurrency {
+                try await Task.sleep(for: .milliseconds(1))
             }
+            client.connect(box, connected: connected, failed: failed)
         }
         // Connected means: the snapshot arrived.
         while connected.withLock({ $0 }) < subscribers {
             try await Task.sleep(for: .milliseconds(20))
+            if failed.withLock({ $0 }) > 0 { throw BenchError("\(failed.withLock { $0 }) subscribers could not connect") }
             if clock.now - connectStart > .seconds(300) { throw BenchError("subscribers did not connect in 5 minutes") }
         }
         let connectSeconds = (clock.now - connectStart).seconds
@@ -92,7 +91,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         while clock.now < deadline, arrivals.contains(where: { $0.times.withLock { $0.count } < changes }) {
             try await Task.sleep(for: .milliseconds(50))
         }
-        connections.cancel()
+        await client.shutdown()
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var delivered = 0
         for box in arrivals {
@@ -113,21 +112,6 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             maxms: maxMilliseconds, delivered: delivered, lost: lost, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
             perConnectionKiB: perConnection)
         print(report: report)
-    }
-
-    private func subscribe(url: String, box: Arrivals, connected: Counter) async {
-        var logger = Logger(label: "bench-subscriber")
-        logger.logLevel = .critical
-        _ = try? await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
-            for try await _ in inbound.messages(maxSize: 1 << 22) {
-                let now = ContinuousClock.now
-                if box.snapshot.withLock({ seen in defer { seen = true }; return seen }) {
-                    box.times.withLock { $0.append(now) }
-                } else {
-                    connected.withLock { $0 += 1 }
-                }
-            }
-        }
     }
 
     private func print(report: Report) {

@@ -173,6 +173,56 @@ struct LiveTests {
         }
     }
 
+    @Test("heartbeat: the server pings; a pong keeps a screen connected, a silent one is closed; a client's ping gets a pong")
+    func heartbeat() async throws {
+        var config = liveConfig()
+        config.live.pingInterval = .milliseconds(300)
+        try await withTandem(mode: .live, config: config) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let port = try #require(anonymous.port)
+            // HummingbirdWSClient answers pings by itself.
+            let answering = LiveClient(port: port, path: "/api/v1/events/hamburg-2017/live")
+            _ = try await answering.messages(count: 1)
+            let silent = try RawSocket(port: port)
+            silent.send("GET /api/v1/events/hamburg-2017/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            try await waitFor(subscribers: 2, api: anonymous)
+            // A masked ping "hi" from the client is answered with a pong "hi" (0x8A, length 2).
+            let ping: [UInt8] = [0x89, 0x82, 1, 2, 3, 4, UInt8(ascii: "h") ^ 1, UInt8(ascii: "i") ^ 2]
+            silent.send(bytes: ping)
+            let (bytes, closed) = await silent.readUntilClosed(timeout: .seconds(5))
+            #expect(closed, "a client that never answers pings is closed")
+            let pong: [UInt8] = [0x8A, 0x02, UInt8(ascii: "h"), UInt8(ascii: "i")]
+            #expect(bytes.indices.contains { bytes[$0...].starts(with: pong) }, "the client's ping got its pong")
+            #expect(bytes.indices.contains { bytes[$0...].starts(with: [0x89, 0x00]) }, "the server pinged")
+            try await waitFor(subscribers: 1, api: anonymous)
+            _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Still here"}}"#)
+            #expect(try await answering.messages(count: 2)[1]["type"].string == "announcement.created")
+            silent.shutdown()
+            answering.disconnect()
+        }
+    }
+
+    @Test("a plain GET of the WebSocket endpoint is 426; a refused handshake gets the route's problem response, not an upgrade")
+    func notAWebSocket() async throws {
+        try await withTandem(mode: .live, config: liveConfig()) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let problem = try await anonymous.get("/api/v1/events/hamburg-2017/live").expectProblem(.upgradeRequired)
+            #expect(problem["code"].string == "websocket-required")
+            try await anonymous.get("/api/v1/events/nowhere/live").expectProblem(.notFound)
+            let refused = try RawSocket(port: try #require(anonymous.port))
+            refused.send("GET /api/v1/events/nowhere/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            let (bytes, closed) = await refused.readUntilClosed(timeout: .seconds(5))
+            let text = String(decoding: bytes, as: UTF8.self).lowercased()
+            #expect(closed && text.hasPrefix("http/1.1 404"), "\(text)")
+            #expect(text.contains("content-type: application/problem+json") && text.contains("no event"), "\(text)")
+            refused.shutdown()
+        }
+    }
+
     func waitFor(subscribers: Int, api: API, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         var count = -1

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 import NIOWebSocket
 import TandemCore
@@ -23,18 +22,24 @@ struct LiveController {
     let limits: Limits
 
     func addRoutes(to router: Router<TandemRequestContext>) {
-        router.ws("/api/v1/events/{slug}/live", shouldUpgrade: { request, context in
+        // The WebSocket handshake: checked here with every middleware (client address, credentials,
+        // limits), then upgraded by `LiveUpgradeChannel`, which hands the connection to a
+        // `LiveSocketHandler` on the event loop.
+        router.get("/api/v1/events/{slug}/live") { request, context -> Response in
+            let target = try await target(request, context)
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                throw Problem(.upgradeRequired, code: "websocket-required", title: "This is a WebSocket endpoint",
+                              detail: "Open it as a WebSocket (Upgrade: websocket), or read /live/stream as Server-Sent Events.")
+            }
             try admit(context, count: false)
-            _ = try await target(request, context)
-            return .upgrade([:])
-        }, onUpgrade: { inbound, outbound, wsContext in
-            try await serveWebSocket(inbound: inbound, outbound: outbound, request: wsContext.request, context: wsContext.requestContext)
-        })
+            context.liveUpgrade.admit(LiveAdmission(controller: self, target: target, clientIP: context.clientIP))
+            return Response(status: .ok)
+        }
         router.get("/api/v1/events/{slug}/live/stream", use: serveEvents)
     }
 
     /// What a live connection asks for.
-    struct Target {
+    struct Target: Sendable {
         var event: Event
         var since: Int64?
         var room: Int64?
@@ -64,7 +69,7 @@ struct LiveController {
     }
 
     /// The frames a new connection starts with, and the sessions a room screen has been shown.
-    private func opening(_ target: Target) async throws -> (frames: [LiveFrame], known: Set<Int64>) {
+    func opening(_ target: Target) async throws -> (frames: [LiveFrame], known: Set<Int64>) {
         let current = try await store.scheduleVersion(slug: target.event.slug)
         if let since = target.since, since <= current, current - since <= replayWindow {
             let changes = try await store.changes(eventSlug: target.event.slug, after: since, limit: Int(replayWindow))
@@ -79,47 +84,6 @@ struct LiveController {
         return ([frame], known)
     }
 
-    private func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
-                                context: TandemRequestContext) async throws {
-        let target = try await target(request, context)
-        // Checked at the handshake already; counted now, when the connection is ours to close.
-        guard (try? admit(context, count: true)) != nil else {
-            try await outbound.close(.init(codeNumber: 1013), reason: "too many live connections from your address")
-            return
-        }
-        defer { release(context) }
-        let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
-        let hub = self.hub
-        var feed = Feed(room: target.room)
-        do {
-            let (frames, known) = try await opening(target)
-            feed.known = known
-            if let since = target.since, frames.isEmpty { feed.lastSeq = since }
-            for frame in frames where feed.accepts(frame) { try await outbound.write(.custom(Self.message(frame))) }
-            // One child reads (the client says nothing we need, but reading handles pongs and notices a
-            // close, which ends the subscription); this task writes.
-            async let reading: Void = {
-                defer { hub.unsubscribe(subscription) }
-                for try await _ in inbound {}
-            }()
-            for await frame in subscription.stream where feed.accepts(frame) {
-                try await outbound.write(.custom(Self.message(frame)))
-            }
-            let resume = "{\"resume\":{\"since\":\(feed.lastSeq)}}"
-            switch subscription.endReason {
-            case .overflow: try await outbound.close(WebSocketErrorCode(codeNumber: 4008), reason: resume)
-            case .shutdown: try await outbound.close(.goingAway, reason: resume)
-            case nil: break
-            }
-            try await reading
-        } catch {
-            subscription.end(.shutdown)
-            hub.unsubscribe(subscription)
-            throw error
-        }
-        hub.unsubscribe(subscription)
-    }
-
     /// Refuses (429) a client address that has too many live connections open; with `count`, counts this one.
     private func admit(_ context: TandemRequestContext, count: Bool) throws {
         try limits.admitLiveConnection(address: context.clientIP, count: count)
@@ -132,7 +96,7 @@ struct LiveController {
     @Sendable func serveEvents(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let target = try await target(request, context)
         try admit(context, count: true)
-        let subscription = hub.subscribe(eventID: target.event.id, channel: context.channel)
+        let subscription = hub.subscribe(eventID: target.event.id)
         let opening: (frames: [LiveFrame], known: Set<Int64>)
         do {
             opening = try await self.opening(target)
@@ -187,10 +151,6 @@ struct LiveController {
     /// One SSE event per message, flushed as written: `id:` is the seq, so `Last-Event-ID` resumes.
     static func event(_ frame: LiveFrame) -> ByteBuffer { frame.event }
 
-    /// A WebSocket text frame over the frame's shared bytes.
-    static func message(_ frame: LiveFrame) -> WebSocketFrame {
-        WebSocketFrame(fin: true, opcode: .text, data: frame.bytes)
-    }
 }
 
 /// What one connection has been sent: the last seq and, for a room screen, the sessions it shows.

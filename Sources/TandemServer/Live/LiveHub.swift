@@ -18,7 +18,22 @@ public final class LiveHub: ChangeSink, Service {
     /// Frames one subscriber may have queued before it is disconnected.
     let queueLimit: Int
     let logger: Logger
-    private let topics = Mutex<[Event.ID: [UUID: Subscriber]]>([:])
+    private let topics = Mutex<[Event.ID: Topic]>([:])
+
+    /// An event's subscribers: SSE streams, and WebSocket handlers grouped by their event loop so
+    /// that one change costs one hop per loop, not one task wake-up per subscriber.
+    private struct Topic {
+        var streams: [UUID: Subscriber] = [:]
+        var sockets: [ObjectIdentifier: LoopSockets] = [:]
+
+        var count: Int { streams.count + sockets.values.reduce(0) { $0 + $1.handlers.count } }
+        var isEmpty: Bool { streams.isEmpty && sockets.isEmpty }
+    }
+
+    private struct LoopSockets {
+        let loop: any EventLoop
+        var handlers: [ObjectIdentifier: LiveSocketHandler] = [:]
+    }
 
     private struct Subscriber: Sendable {
         var continuation: AsyncStream<LiveFrame>.Continuation
@@ -30,32 +45,51 @@ public final class LiveHub: ChangeSink, Service {
         self.logger = logger
     }
 
-    /// Subscribes to an event's frames. Subscribe first, then read the snapshot: nothing slips between.
-    func subscribe(eventID: Event.ID, channel: (any Channel)?) -> LiveSubscription {
+    /// Subscribes an SSE stream to an event's frames. Subscribe first, then read the snapshot: nothing slips between.
+    func subscribe(eventID: Event.ID) -> LiveSubscription {
         let (stream, continuation) = AsyncStream.makeStream(of: LiveFrame.self, bufferingPolicy: .bufferingOldest(queueLimit))
-        let subscription = LiveSubscription(eventID: eventID, stream: stream, channel: channel)
+        let subscription = LiveSubscription(eventID: eventID, stream: stream)
         let id = subscription.id
         continuation.onTermination = { [weak self] _ in self?.remove(eventID: eventID, id: id) }
-        topics.withLock { $0[eventID, default: [:]][subscription.id] = Subscriber(continuation: continuation, subscription: subscription) }
+        topics.withLock { $0[eventID, default: Topic()].streams[subscription.id] = Subscriber(continuation: continuation, subscription: subscription) }
         return subscription
     }
 
     /// Ends a subscription whose connection is gone.
     func unsubscribe(_ subscription: LiveSubscription) {
-        let subscriber = topics.withLock { $0[subscription.eventID]?[subscription.id] }
+        let subscriber = topics.withLock { $0[subscription.eventID]?.streams[subscription.id] }
         subscriber?.continuation.finish()
     }
 
     /// Queues a keep-alive tick for one subscriber (SSE comment lines).
     func keepAlive(_ subscription: LiveSubscription) {
-        let subscriber = topics.withLock { $0[subscription.eventID]?[subscription.id] }
+        let subscriber = topics.withLock { $0[subscription.eventID]?.streams[subscription.id] }
         _ = subscriber?.continuation.yield(.keepAlive)
     }
 
     private func remove(eventID: Event.ID, id: UUID) {
         topics.withLock { topics in
-            topics[eventID]?[id] = nil
+            topics[eventID]?.streams[id] = nil
             if topics[eventID]?.isEmpty == true { topics[eventID] = nil }
+        }
+    }
+
+    /// Adds a WebSocket subscriber; from now on it gets the event's frames on `loop`.
+    func attach(_ handler: LiveSocketHandler, on loop: any EventLoop) {
+        let key = ObjectIdentifier(loop)
+        topics.withLock { topics in
+            topics[handler.eventID, default: Topic()].sockets[key, default: LoopSockets(loop: loop)].handlers[ObjectIdentifier(handler)] = handler
+        }
+    }
+
+    /// Removes a WebSocket subscriber (idempotent).
+    func detach(_ handler: LiveSocketHandler) {
+        guard let loop = handler.eventLoop else { return }
+        let key = ObjectIdentifier(loop)
+        topics.withLock { topics in
+            guard topics[handler.eventID]?.sockets[key]?.handlers.removeValue(forKey: ObjectIdentifier(handler)) != nil else { return }
+            if topics[handler.eventID]?.sockets[key]?.handlers.isEmpty == true { topics[handler.eventID]?.sockets[key] = nil }
+            if topics[handler.eventID]?.isEmpty == true { topics[handler.eventID] = nil }
         }
     }
 
@@ -94,27 +128,33 @@ public final class LiveHub: ChangeSink, Service {
         }
     }
 
+    /// Hands `frame` to every subscriber of the event: one `execute` per event loop for the WebSocket
+    /// subscribers (each writes it to its socket there), and a bounded stream per SSE subscriber.
     func publish(_ frame: LiveFrame, to eventID: Event.ID) {
-        let subscribers = topics.withLock { $0[eventID].map { Array($0.values) } ?? [] }
+        let topic = topics.withLock { $0[eventID] } ?? Topic()
+        for group in topic.sockets.values {
+            let handlers = group.handlers
+            group.loop.execute {
+                for handler in handlers.values { handler.deliver(frame) }
+            }
+        }
         var dropped = 0
-        for subscriber in subscribers {
+        for subscriber in topic.streams.values {
             if case .dropped = subscriber.continuation.yield(frame) {
                 dropped += 1
                 cutOff(subscriber, reason: .overflow)
             }
         }
-        TandemMetrics.liveSent.increment(by: subscribers.count - dropped)
+        TandemMetrics.liveSent.increment(by: topic.count - dropped)
         if dropped > 0 { TandemMetrics.liveDropped.increment(by: dropped) }
     }
 
-    /// Ends a subscriber's stream; its handler closes the connection with a resume hint. A client so
-    /// stalled that even the close cannot be written is dropped at the socket a moment later.
+    /// Ends an SSE subscriber's stream; its handler ends the response with a resume hint.
     private func cutOff(_ subscriber: Subscriber, reason: LiveSubscription.EndReason) {
         subscriber.subscription.end(reason)
         subscriber.continuation.finish()
-        if reason == .overflow, let channel = subscriber.subscription.channel {
+        if reason == .overflow {
             logger.info("live subscriber fell behind; disconnecting", metadata: ["event": "\(subscriber.subscription.eventID)"])
-            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
         }
     }
 
@@ -122,16 +162,24 @@ public final class LiveHub: ChangeSink, Service {
     /// the connections a moment to say so before the HTTP server itself stops.
     public func run() async throws {
         try? await gracefulShutdown()
-        let all = topics.withLock { $0.values.flatMap(\.values) }
-        for subscriber in all { cutOff(subscriber, reason: .shutdown) }
+        let all = topics.withLock { Array($0.values) }
+        for topic in all {
+            for subscriber in topic.streams.values { cutOff(subscriber, reason: .shutdown) }
+            for group in topic.sockets.values {
+                let handlers = group.handlers
+                group.loop.execute { for handler in handlers.values { handler.cutOff(.shutdown) } }
+            }
+        }
         let deadline = ContinuousClock.now + .seconds(3)
         while subscriberCount() > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        // Give the close frames a moment to reach the clients before the server stops.
+        try? await Task.sleep(for: .milliseconds(100))
     }
 }
 
-/// One live connection's feed and why it ended.
+/// One SSE connection's feed and why it ended.
 final class LiveSubscription: Sendable {
     enum EndReason: Sendable, Equatable {
         /// The client fell too far behind.
@@ -143,13 +191,11 @@ final class LiveSubscription: Sendable {
     let id = UUID()
     let eventID: Event.ID
     let stream: AsyncStream<LiveFrame>
-    let channel: (any Channel)?
     private let reason = Mutex<EndReason?>(nil)
 
-    init(eventID: Event.ID, stream: AsyncStream<LiveFrame>, channel: (any Channel)?) {
+    init(eventID: Event.ID, stream: AsyncStream<LiveFrame>) {
         self.eventID = eventID
         self.stream = stream
-        self.channel = channel
     }
 
     func end(_ why: EndReason) { reason.withLock { $0 = $0 ?? why } }

@@ -46,5 +46,22 @@ final class RawSocket: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Reads raw bytes until the server closes the connection (true) or the time is up (false).
+    func readUntilClosed(timeout: Duration) async -> (bytes: [UInt8], closed: Bool) {
+        var bytes: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while ContinuousClock.now < deadline {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { bytes.append(contentsOf: buffer[0..<count]) } else if count == 0 { return (bytes, true) }
+            await Task.yield()
+        }
+        return (bytes, false)
+    }
+
+    func send(bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
     func shutdown() { close(fd) }
 }

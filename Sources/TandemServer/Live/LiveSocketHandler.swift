@@ -1,0 +1,250 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import TandemCore
+
+/// What the `/live` route decided before the upgrade: the feed the client asked for, and who asked.
+struct LiveAdmission: Sendable {
+    let controller: LiveController
+    let target: LiveController.Target
+    /// The client address the live-connection limit counts.
+    let clientIP: String
+}
+
+/// The route hands its admission to the connection through the request context.
+final class LiveUpgradeSlot: Sendable {
+    private let admission = Mutex<LiveAdmission?>(nil)
+    func admit(_ value: LiveAdmission) { admission.withLock { $0 = value } }
+    var value: LiveAdmission? { admission.withLock { $0 } }
+}
+
+/// One WebSocket subscriber of the live feed, living entirely on its channel's event loop: no task,
+/// no stream, no per-connection buffers beyond what NIO keeps. The hub hands it each change's
+/// shared frame on that loop; it writes the frame straight to the socket.
+///
+/// - Bounded queue: frames written but not yet taken by the kernel are counted; at the hub's
+///   `queueLimit` the client is cut off with close code 4008 and `{"resume":{"since":N}}`, where N
+///   is the last seq it was actually sent (everything up to N was delivered or is not for it).
+/// - Heartbeat: a ping every `pingInterval`; a connection that has said nothing since the previous
+///   ping (no pong, no frame) is closed.
+/// - Shutdown: close code 1001 with the same resume hint.
+///
+/// @unchecked Sendable: every mutable property is touched only on the channel's event loop (the hub
+/// calls `deliver` and `cutOff` through `eventLoop.execute`).
+final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private enum State {
+        /// Subscribed; the opening frames (snapshot or replay) are being read. Changes wait here.
+        case opening(pending: [LiveFrame])
+        case open
+        /// A close frame was sent; waiting for the client's answer or the timeout.
+        case closing
+        case closed
+    }
+
+    private let admission: LiveAdmission
+    private let hub: LiveHub
+    private let pingInterval: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var state = State.opening(pending: [])
+    private var feed: Feed
+    /// Seqs of frames written and not yet flushed to the kernel, oldest first.
+    private var inFlight = CircularBuffer<Int64>(initialCapacity: 4)
+    private var heard = true
+    private var heartbeat: RepeatedTask?
+    private var counted = false
+
+    init(admission: LiveAdmission, hub: LiveHub, pingInterval: TimeAmount) {
+        self.admission = admission
+        self.hub = hub
+        self.pingInterval = pingInterval
+        self.feed = Feed(room: admission.target.room)
+    }
+
+    var eventID: Event.ID { admission.target.event.id }
+    var eventLoop: (any EventLoop)? { context?.eventLoop }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        do {
+            try admission.controller.limits.admitLiveConnection(address: admission.clientIP, count: true)
+            counted = true
+        } catch {
+            state = .open
+            close(code: WebSocketErrorCode(codeNumber: 1013), reason: "too many live connections from your address")
+            return
+        }
+        hub.attach(self, on: context.eventLoop)
+        heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { [weak self] _ in
+            self?.beat()
+        }
+        let loop = context.eventLoop
+        let controller = admission.controller
+        let target = admission.target
+        Task {
+            do {
+                let opening = try await controller.opening(target)
+                loop.execute { self.opened(opening.frames, known: opening.known) }
+            } catch {
+                loop.execute { self.close(code: .unexpectedServerError, reason: "the feed could not be read") }
+            }
+        }
+    }
+
+    private func opened(_ frames: [LiveFrame], known: Set<Int64>) {
+        guard case .opening(let pending) = state else { return }
+        state = .open
+        feed.known = known
+        if let since = admission.target.since, frames.isEmpty { feed.lastSeq = since }
+        for frame in frames { send(frame, flush: false) }
+        for frame in pending { send(frame, flush: false) }
+        context?.flush()
+    }
+
+    /// A committed change for this event (on the event loop).
+    func deliver(_ frame: LiveFrame) {
+        switch state {
+        case .opening(var pending):
+            pending.append(frame)
+            state = .opening(pending: pending)
+            if pending.count > hub.queueLimit { cutOff(.overflow) }
+        case .open:
+            send(frame, flush: true)
+        case .closing, .closed:
+            break
+        }
+    }
+
+    private func send(_ frame: LiveFrame, flush: Bool) {
+        guard case .open = state, let context else { return }
+        guard inFlight.count < hub.queueLimit else {
+            cutOff(.overflow)
+            return
+        }
+        guard feed.accepts(frame) else { return }
+        inFlight.append(frame.seq)
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { _ in _ = self.inFlight.popFirst() }
+        let message = WebSocketFrame(fin: true, opcode: .text, data: frame.bytes)
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(message), promise: promise)
+        } else {
+            context.write(wrapOutboundOut(message), promise: promise)
+        }
+    }
+
+    /// The last seq this connection has handled: everything up to it was delivered or not for it.
+    private var resumeSeq: Int64 {
+        inFlight.first.map { $0 - 1 } ?? feed.lastSeq
+    }
+
+    /// Ends the feed with a resume hint: 4008 when the client fell behind, 1001 on shutdown.
+    func cutOff(_ reason: LiveSubscription.EndReason) {
+        switch state {
+        case .opening, .open: break
+        case .closing, .closed: return
+        }
+        if reason == .overflow {
+            hub.logger.info("live subscriber fell behind; disconnecting", metadata: ["event": "\(eventID)"])
+            TandemMetrics.liveDropped.increment()
+        }
+        let code = reason == .overflow ? WebSocketErrorCode(codeNumber: 4008) : .goingAway
+        close(code: code, reason: "{\"resume\":{\"since\":\(resumeSeq)}}")
+    }
+
+    /// Sends a close frame and closes the connection when the client answers, or after two seconds
+    /// (a client too stalled to read even the close frame).
+    private func close(code: WebSocketErrorCode, reason: String) {
+        guard let context else { return }
+        state = .closing
+        hub.detach(self)
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.write(webSocketErrorCode: code)
+        data.writeString(reason)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+        context.eventLoop.scheduleTask(in: .seconds(2)) { [weak self] in self?.context?.close(promise: nil) }
+    }
+
+    private func beat() {
+        guard let context else { return }
+        switch state {
+        case .opening, .open:
+            guard heard else {
+                // Nothing since the last ping: a dead screen.
+                context.close(promise: nil)
+                return
+            }
+            heard = false
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer())), promise: nil)
+        case .closing, .closed:
+            break
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        heard = true
+        switch frame.opcode {
+        case .ping:
+            guard case .open = state else { break }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            if case .closing = state {
+                context.close(promise: nil)
+            } else {
+                // The client leaves: answer with its code, then close.
+                state = .closing
+                hub.detach(self)
+                var payload = frame.unmaskedData
+                let code = payload.readWebSocketErrorCode() ?? .normalClosure
+                var data = context.channel.allocator.buffer(capacity: 2)
+                data.write(webSocketErrorCode: code)
+                let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
+            }
+        default:
+            // Messages from the client are read and ignored.
+            break
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            cutOff(.shutdown)
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            // The client is gone without a close frame (the server allows half-closure).
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish()
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func finish() {
+        state = .closed
+        heartbeat?.cancel()
+        heartbeat = nil
+        hub.detach(self)
+        if counted {
+            counted = false
+            admission.controller.limits.closeLiveConnection(address: admission.clientIP)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+import Synchronization
+
+/// Hummingbird's HTTP/1 child channel with the live feed's WebSocket upgrade.
+///
+/// Modelled on HummingbirdWebSocket's `HTTP1WebSocketUpgradeChannel`, with one difference that
+/// matters at 10,000 screens: an upgraded connection is served by a `LiveSocketHandler` on its
+/// event loop instead of a Swift task group with async streams, so it costs a few KiB and the hub
+/// writes each change to it directly.
+///
+/// - The handshake request runs through the router with every middleware; the `/live` route
+///   either admits it (`LiveUpgradeSlot`) or answers with a problem (404, 422, 429), which is sent
+///   as an ordinary HTTP response instead of upgrading.
+/// - Every other request is ordinary Hummingbird HTTP/1.
+struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
+    enum UpgradeResult: Sendable {
+        case live
+        case notUpgraded(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// The handshake was refused; the route's response is sent instead.
+        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, Response)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let upgradeResult: EventLoopFuture<UpgradeResult>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let router: RouterResponder<TandemRequestContext>
+    let hub: LiveHub
+    let configuration: HTTP1Channel.Configuration
+    let pingInterval: TimeAmount
+    let maxFrameSize: Int
+
+    init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
+         configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14) {
+        self.responder = Self.redirectingLateUpgrades(responder)
+        self.router = router
+        self.hub = hub
+        self.configuration = configuration
+        self.pingInterval = pingInterval
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// What the handshake's route run decided, for the upgrade step that follows it.
+    private final class Handshake: Sendable {
+        let admission = Mutex<LiveAdmission?>(nil)
+        let refusal = Mutex<Response?>(nil)
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let handshake = Handshake()
+            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+                maxFrameSize: maxFrameSize,
+                shouldUpgrade: { channel, head in
+                    let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                    promise.completeWithTask {
+                        try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake)
+                    }
+                    return promise.futureResult
+                },
+                upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        guard let admission = handshake.admission.withLock({ $0.take() }) else {
+                            throw ChannelError.inappropriateOperationForState
+                        }
+                        let handler = LiveSocketHandler(admission: admission, hub: hub, pingInterval: pingInterval)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return UpgradeResult.live
+                    }
+                })
+            let upgrade = NIOTypedHTTPServerUpgradeConfiguration(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
+                        try channel.pipeline.syncOperations.addHandler(
+                            HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                        if let refusal = handshake.refusal.withLock({ $0.take() }) {
+                            return UpgradeResult.refused(http, refusal)
+                        }
+                        return UpgradeResult.notUpgraded(http)
+                    }
+                })
+            var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: upgrade)
+            pipeline.enablePipelining = false  // HTTP is pipelined by NIOAsyncChannel
+            pipeline.enableErrorHandling = false  // Hummingbird handles these
+            pipeline.enableResponseHeaderValidation = false  // swift-http-types validates already
+            pipeline.decoderConfiguration.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
+            pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
+            pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+            let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            return Value(upgradeResult: result, channel: channel)
+        }
+    }
+
+    /// Runs the handshake request through the router: upgrade headers when the `/live` route admits
+    /// it, `nil` (no upgrade; its response is sent instead) otherwise.
+    private func shouldUpgrade(_ head: HTTPRequestHead, channel: any Channel, logger: Logger, handshake: Handshake) async throws -> HTTPHeaders? {
+        let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: .init(buffer: .init()))
+        var logger = logger
+        logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+        let context = TandemRequestContext(source: .init(channel: channel, logger: logger))
+        var response: Response
+        do {
+            response = try await router.respond(to: request, context: context)
+        } catch {
+            response = Response(status: .notFound)
+        }
+        if response.status == .ok, let admission = context.liveUpgrade.value {
+            handshake.admission.withLock { $0 = admission }
+            return HTTPHeaders(response.headers)
+        }
+        if response.status == .ok {
+            // A route that is not a WebSocket endpoint.
+            response = Response(status: .badRequest, headers: [.connection: "close", .contentLength: "0"])
+        }
+        response.headers[.connection] = "close"
+        handshake.refusal.withLock { $0 = response }
+        return nil
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.upgradeResult.get() {
+            case .live:
+                // The connection now lives on its event loop; the hub and the handler own it.
+                break
+            case .notUpgraded(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .refused(let http, let response):
+                await refuse(http, with: response, logger: logger)
+            }
+        } catch let error as ChannelError where error == .inputClosed {
+            logger.trace("upgrade failed: input closed")
+        } catch {
+            logger.debug("upgrade failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends the route's answer to a refused handshake (404, 422, 429 problem) and closes.
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, with response: Response, logger: Logger) async {
+        do {
+            try await http.executeThenClose { _, outbound in
+                try await ResponseWriter(outbound: outbound).write(response: response.head, body: response.body)
+            }
+        } catch {
+            logger.trace("could not answer a refused WebSocket handshake", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// NIO only upgrades a connection's first request. A later request on a kept-alive connection
+    /// asking to upgrade is redirected to the same URI with `Connection: close`, so the client opens
+    /// a new connection where the upgrade can happen (as HummingbirdWebSocket does).
+    static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
+        struct RedirectClose: Error {}
+        return { request, writer, channel in
+            if request.headers[.upgrade]?.lowercased() == "websocket" {
+                var path = request.uri.path
+                if let query = request.uri.query { path += "?\(query)" }
+                try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: path]))
+                throw RedirectClose()
+            }
+            try await responder(request, writer, channel)
+        }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
+    static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, pingInterval: Duration = .seconds(30)) -> HTTPServerBuilder {
+        let routerResponder = router.buildResponder()
+        return HTTPServerBuilder { responder in
+            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, pingInterval: .init(pingInterval))
+        }
+    }
+}
