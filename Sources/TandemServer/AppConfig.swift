@@ -107,6 +107,11 @@ public struct MailSettings: Sendable {
     /// …or at the latest this long after its first edit.
     public var noticeMaxDelay: TimeInterval
     public var retry: RetryPolicy
+    /// While registrations keep arriving (one written within this interval), the outbox waits, so a
+    /// rush of attendees gets the cores…
+    public var burstQuiet: Duration = .milliseconds(250)
+    /// …but never longer than this.
+    public var burstMaxDeferral: Duration = .seconds(5)
 
     public init(delivery: Delivery? = nil, from: String = "tandem@localhost", fromName: String = "Tandem",
                 pollInterval: Duration = .seconds(1), noticeQuietPeriod: TimeInterval = 180, noticeMaxDelay: TimeInterval = 900,

@@ -57,11 +57,14 @@ extension Database {
         try cachedValue(Int.self, "SELECT COUNT(*) FROM registrationSession WHERE sessionId = ? AND status = 'confirmed'", [sessionID]) ?? 0
     }
 
+    /// The place after the last in line. Only waitlisted rows carry a `queueOrder`, so naming the
+    /// status lets the (eventId, status, queueOrder) index answer with one seek instead of a scan.
     func nextQueueOrder(eventID: Int64) throws -> Int64 {
-        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registration WHERE eventId = ?", [eventID]) ?? 0) + 1
+        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registration WHERE eventId = ? AND status = 'waitlisted'", [eventID]) ?? 0) + 1
     }
 
     func nextQueueOrder(sessionID: Int64) throws -> Int64 {
-        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registrationSession WHERE sessionId = ?", [sessionID]) ?? 0) + 1
+        (try cachedValue(Int64.self, "SELECT MAX(queueOrder) FROM registrationSession WHERE sessionId = ? AND status = 'waitlisted'",
+                         [sessionID]) ?? 0) + 1
     }
 }

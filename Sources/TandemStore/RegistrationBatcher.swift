@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 
 /// Group commit for registrations. Requests that arrive while a transaction is being written
@@ -16,6 +17,8 @@ actor RegistrationBatcher {
     let maxBatch: Int
     private var queue: [Job] = []
     private var draining = false
+    /// When the last batch was written (read by the outbox, outside the actor).
+    nonisolated let lastWrite = Mutex<ContinuousClock.Instant?>(nil)
 
     init(maxBatch: Int = 100) {
         self.maxBatch = maxBatch
@@ -37,6 +40,7 @@ actor RegistrationBatcher {
             queue.removeFirst(batch.count)
             let results = await store.registerBatch(batch.map { ($0.slug, $0.request) })
             for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+            lastWrite.withLock { $0 = .now }
         }
         draining = false
     }

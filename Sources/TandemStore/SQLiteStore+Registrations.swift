@@ -11,6 +11,8 @@ extension SQLiteStore: RegistrationStore {
         return try await registrationBatcher.submit(slug: eventSlug, request: request, store: self)
     }
 
+    public var lastRegistrationWrite: ContinuousClock.Instant? { registrationBatcher.lastWrite.withLock { $0 } }
+
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
     func registerBatch(_ jobs: [(slug: String, request: RegistrationRequest)]) async -> [Result<RegistrationReceipt, any Error>] {
         do {

@@ -71,6 +71,7 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
              "endsAt":"2099-06-15T11:00:00+02:00","capacity":\(workshopSeats)}
             """, token: token).decode(ID.self).id
 
+        try await waitForEmptyOutbox(admin)
         let lanes = (0..<connections).map { _ in HTTPConnection(host: server.host, port: server.port) }
         // Warm each connection up so the burst measures registrations, not TCP handshakes.
         for lane in lanes { _ = try await lane.send(.get, "/healthz") }
@@ -124,6 +125,21 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
         return RunResult(run: run, registrations: replies.count, seconds: seconds, perSecond: Double(replies.count) / seconds,
                          p50ms: ms(50), p90ms: ms(90), p99ms: ms(99), maxms: Double(histogram.max) / 1000,
                          confirmed: confirmed.count, waitlisted: waitlisted.count, outcomeCorrect: problems.isEmpty, problems: problems)
+    }
+
+    /// Waits (up to a minute) until the server has sent the previous run's e-mails, so that one burst
+    /// does not share the cores with the outbox work of the one before. Reads `/metrics`; a server
+    /// without metrics is not waited for.
+    func waitForEmptyOutbox(_ admin: HTTPConnection) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let metrics = try await admin.send(.get, "/metrics")
+            guard metrics.status == 200 else { return }
+            let text = String(decoding: metrics.body, as: UTF8.self)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tandem_outbox_backlog ") }) else { return }
+            if line.split(separator: " ").last.flatMap({ Double($0) }) == 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     func report(_ results: [RunResult]) {

@@ -189,7 +189,10 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
         heard = true
         switch frame.opcode {
         case .ping:
-            guard case .open = state else { break }
+            switch state {
+            case .opening, .open: break
+            case .closing, .closed: return
+            }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
             if case .closing = state {

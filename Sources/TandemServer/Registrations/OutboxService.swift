@@ -1,21 +1,49 @@
 import Foundation
 import Logging
+import Synchronization
 import TandemCore
 import TandemStore
 
 /// Delivers the outbox: turns quiet bursts of programme changes into one notice per attendee,
 /// then sends every due message, retrying failures with back-off. Survives restarts because the
 /// outbox is in the database; run every `pollInterval` by a `PeriodicService`.
-struct OutboxDelivery {
+final class OutboxDelivery: Sendable {
     let store: any RegistrationStore
     let transport: any MailTransport
     let clock: any WallClock
     let settings: MailSettings
     let logger: Logger
+    /// Since when rounds have been held back for a registration burst.
+    private let deferredSince = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(store: any RegistrationStore, transport: any MailTransport, clock: any WallClock, settings: MailSettings, logger: Logger) {
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Whether to hold this round back: registrations are being written right now, and the round
+    /// has not yet been held back for `burstMaxDeferral`.
+    func holdsBackForBurst(now: ContinuousClock.Instant = .now) -> Bool {
+        guard let last = store.lastRegistrationWrite, now - last < settings.burstQuiet else {
+            deferredSince.withLock { $0 = nil }
+            return false
+        }
+        return deferredSince.withLock { since in
+            let start = since ?? now
+            since = start
+            if now - start < settings.burstMaxDeferral { return true }
+            since = nil
+            return false
+        }
+    }
 
     /// One round: flush notices, deliver what is due. Returns the number of messages delivered.
     @discardableResult
     func runOnce() async throws -> Int {
+        if holdsBackForBurst() { return 0 }
         let now = clock.now()
         _ = try await store.flushScheduleNotices(quietSince: now.addingTimeInterval(-settings.noticeQuietPeriod),
                                                  oldestAllowed: now.addingTimeInterval(-settings.noticeMaxDelay))
