@@ -14,28 +14,35 @@ extension SQLiteStore: RegistrationStore {
     public var lastRegistrationWrite: ContinuousClock.Instant? { registrationBatcher.lastWrite.withLock { $0 } }
 
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
+    /// The seat counts (and their one `seats.changed` change per event) are brought up to date once,
+    /// after the last registration of the batch, not after each.
     func registerBatch(_ jobs: [(slug: String, request: RegistrationRequest)]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
             let tokens = try requireTokens()
             return try await write(actor: "attendee") { db, log in
-                jobs.map { job in
+                let batch = RegistrationBatch(db: db, log: log, mailer: RegistrationMailer(tokens: tokens, now: log.at))
+                let results = jobs.map { job in
                     Result {
                         do {
-                            return try log.savepoint { try register(job.request, eventSlug: job.slug, db: db, log: log, tokens: tokens) }
+                            return try log.savepoint { try register(job.request, eventSlug: job.slug, batch: batch, tokens: tokens) }
                         } catch let error as DatabaseError {
                             throw Self.translate(error)
                         }
                     }
                 }
+                try batch.finish()
+                return results
             }
         } catch {
             return jobs.map { _ in .failure(error) }
         }
     }
 
-    private func register(_ request: RegistrationRequest, eventSlug: String, db: Database, log: ChangeLog,
+    private func register(_ request: RegistrationRequest, eventSlug: String, batch: RegistrationBatch,
                           tokens: any SelfServiceTokens) throws -> RegistrationReceipt {
-        let event = try db.event(slug: eventSlug)
+        let db = batch.db
+        let log = batch.log
+        let event = try batch.event(slug: eventSlug)
         if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
         try ValidationError.check(RegistrationRules.validate(request))
         if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
@@ -44,7 +51,7 @@ extension SQLiteStore: RegistrationStore {
             """, [event.id.rawValue, request.email.trimmingWhitespace]) {
             throw RegistrationError.alreadyRegistered(Registration.ID(existing))
         }
-        let sessions = Dictionary(uniqueKeysWithValues: try db.sessions(ids: Set(request.sessionIDs), in: event.id).map { ($0.id, $0) })
+        let sessions = try batch.sessions(Set(request.sessionIDs), in: event.id)
         try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
 
         let nonce = tokens.newNonce()
@@ -58,8 +65,7 @@ extension SQLiteStore: RegistrationStore {
             queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
             consentAt: log.at, createdAt: log.at, updatedAt: log.at)
         try record.insertFast(db)
-        let mailer = RegistrationMailer(tokens: tokens, now: log.at)
-        let seating = Seating(db: db, log: log, event: event, mailer: mailer)
+        let seating = batch.seating(for: event)
         for sessionID in request.sessionIDs {
             if free {
                 try seating.seat(registrationID: record.id!, sessionID: sessionID.rawValue)
@@ -67,8 +73,7 @@ extension SQLiteStore: RegistrationStore {
                 try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
             }
         }
-        try seating.finish()
-        try mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
+        try batch.mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
         return RegistrationReceipt(registration: try db.registration(record), token: token, timezone: event.timezone)
     }
 
@@ -156,4 +161,52 @@ extension SQLiteStore: RegistrationStore {
 struct StoreNotConfigured: Error, CustomStringConvertible {
     var what: String
     var description: String { "store opened without \(what)" }
+}
+
+/// What the registrations of one group-commit transaction share: the events and sessions they
+/// name (read once), and one `Seating` per event, whose counts are brought up to date once at
+/// the end. A registration rolled back to its savepoint leaves nothing behind that matters: the
+/// counts are recounted from the rows.
+final class RegistrationBatch {
+    let db: Database
+    let log: ChangeLog
+    let mailer: RegistrationMailer
+    private var events: [String: Event] = [:]
+    private var sessions: [Session.ID: Session?] = [:]
+    private var seatings: [Event.ID: Seating] = [:]
+
+    init(db: Database, log: ChangeLog, mailer: RegistrationMailer) {
+        self.db = db
+        self.log = log
+        self.mailer = mailer
+    }
+
+    func event(slug: String) throws -> Event {
+        if let event = events[slug] { return event }
+        let event = try db.event(slug: slug)
+        events[slug] = event
+        return event
+    }
+
+    /// The named sessions of the event, by id (unknown or other events' ids are left out).
+    func sessions(_ ids: Set<Session.ID>, in eventID: Event.ID) throws -> [Session.ID: Session] {
+        var found: [Session.ID: Session] = [:]
+        for id in ids {
+            if sessions[id] == nil { sessions[id] = .some(try db.sessions(ids: [id], in: eventID).first) }
+            if let session = sessions[id] ?? nil, session.eventID == eventID { found[id] = session }
+        }
+        return found
+    }
+
+    func seating(for event: Event) -> Seating {
+        if let seating = seatings[event.id] { return seating }
+        let seating = Seating(db: db, log: log, event: event, mailer: mailer)
+        seatings[event.id] = seating
+        return seating
+    }
+
+    /// Stores the new counts and appends one `seats.changed` per event whose counts moved.
+    func finish() throws {
+        for eventID in seatings.keys.sorted(by: { $0.rawValue < $1.rawValue }) { try seatings[eventID]!.finish() }
+    }
 }

@@ -12,7 +12,7 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
     @Option(help: "Attendees registering at once.") var attendees = 500
     @Option(help: "Seats at the event.") var seats = 50
     @Option(help: "Seats in the workshop every attendee also chooses.") var workshopSeats = 20
-    @Option(help: "Parallel HTTP connections.") var connections = 50
+    @Option(help: "Parallel HTTP connections (keep-alive, one request at a time each).") var connections = 50
     @Option(help: "Bursts to run (each on a fresh event).") var runs = 3
 
     struct Registered: Decodable {
@@ -72,28 +72,17 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
             """, token: token).decode(ID.self).id
 
         try await waitForEmptyOutbox(admin)
-        let lanes = (0..<connections).map { _ in HTTPConnection(host: server.host, port: server.port) }
-        // Warm each connection up so the burst measures registrations, not TCP handshakes.
-        for lane in lanes { _ = try await lane.send(.get, "/healthz") }
+        let client = HTTPLoadLanes(host: server.host, port: server.port)
+        defer { Task { await client.shutdown() } }
+        let lanes = (0..<connections).map { lane in
+            stride(from: lane, to: attendees, by: connections).map { n in
+                HTTPLoadLanes.Job(index: n, method: .POST, path: "/api/v1/events/\(slug)/registrations",
+                                  json: #"{"name":"Attendee \#(n)","email":"a\#(n)@bench.example","sessionIds":[\#(workshop)],"consent":true}"#)
+            }
+        }
         let clock = ContinuousClock()
         let started = clock.now
-        let timed = try await withThrowingTaskGroup(of: [(Int, Duration, HTTPConnection.Reply)].self) { group in
-            for (laneIndex, lane) in lanes.enumerated() {
-                group.addTask {
-                    var done: [(Int, Duration, HTTPConnection.Reply)] = []
-                    for n in stride(from: laneIndex, to: attendees, by: connections) {
-                        let body = #"{"name":"Attendee \#(n)","email":"a\#(n)@bench.example","sessionIds":[\#(workshop)],"consent":true}"#
-                        let sent = clock.now
-                        let reply = try await lane.send(.post, "/api/v1/events/\(slug)/registrations", json: body)
-                        done.append((n, clock.now - sent, reply))
-                    }
-                    return done
-                }
-            }
-            var all: [(Int, Duration, HTTPConnection.Reply)] = []
-            for try await part in group { all += part }
-            return all
-        }
+        let timed = try await client.run(lanes).map { ($0.index, $0.latency, $0.reply) }
         let elapsed = clock.now - started
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         for (_, latency, _) in timed { _ = histogram.record(UInt64(latency.microseconds)) }
@@ -119,7 +108,6 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
             let now = try await admin.send(.get, "/api/v1/registrations/\(token)").decode(Registered.self)
             if now.status != "confirmed" { problems.append("waitlist position \(position) was not promoted") }
         }
-        for lane in lanes { await lane.close() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         func ms(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
         return RunResult(run: run, registrations: replies.count, seconds: seconds, perSecond: Double(replies.count) / seconds,

@@ -1,0 +1,130 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A lean HTTP/1.1 load client for the registration burst: each lane is one keep-alive NIO
+/// connection that sends its requests one after another from a channel handler, timing each on its
+/// event loop. No task or continuation per request, so the client takes little of the cores it
+/// shares with the server.
+struct HTTPLoadLanes {
+    struct Job: Sendable {
+        var index: Int
+        var method: HTTPMethod
+        var path: String
+        var json: String
+    }
+
+    struct Outcome: Sendable {
+        var index: Int
+        var latency: Duration
+        var reply: HTTPConnection.Reply
+    }
+
+    let group: MultiThreadedEventLoopGroup
+    let host: String
+    let port: Int
+
+    init(host: String, port: Int, threads: Int = 1) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        self.host = host
+        self.port = port
+    }
+
+    /// Connects one lane per job list, then starts them all at once; returns every outcome.
+    func run(_ lanes: [[Job]]) async throws -> [Outcome] {
+        var channels: [(any Channel, EventLoopFuture<[Outcome]>)] = []
+        for jobs in lanes {
+            let promise = group.next().makePromise(of: [Outcome].self)
+            let host = host
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, done: promise))
+                    }
+                }
+                .connect(host: host, port: port).get()
+            channels.append((channel, promise.futureResult))
+        }
+        for (channel, _) in channels { channel.pipeline.fireUserInboundEventTriggered(Lane.Start()) }
+        var outcomes: [Outcome] = []
+        for (channel, future) in channels {
+            outcomes += try await future.get()
+            try? await channel.close()
+        }
+        return outcomes
+    }
+
+    func shutdown() async { try? await group.shutdownGracefully() }
+}
+
+/// One connection's requests, each sent when the previous response has ended.
+private final class Lane: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+    struct Start: Sendable {}
+
+    let host: String
+    let jobs: [HTTPLoadLanes.Job]
+    let done: EventLoopPromise<[HTTPLoadLanes.Outcome]>
+    private var next = 0
+    private var sentAt = ContinuousClock.now
+    private var status = 0
+    private var body = ByteBuffer()
+    private var outcomes: [HTTPLoadLanes.Outcome] = []
+
+    init(host: String, jobs: [HTTPLoadLanes.Job], done: EventLoopPromise<[HTTPLoadLanes.Outcome]>) {
+        self.host = host
+        self.jobs = jobs
+        self.done = done
+        outcomes.reserveCapacity(jobs.count)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is Start { send(context) } else { context.fireUserInboundEventTriggered(event) }
+    }
+
+    private func send(_ context: ChannelHandlerContext) {
+        guard next < jobs.count else {
+            done.succeed(outcomes)
+            return
+        }
+        let job = jobs[next]
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: host)
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(job.json.utf8.count))
+        sentAt = .now
+        context.write(wrapOutboundOut(.head(HTTPRequestHead(version: .http1_1, method: job.method, uri: job.path, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: job.json)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = Int(head.status.code)
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            let latency = ContinuousClock.now - sentAt
+            outcomes.append(.init(index: jobs[next].index, latency: latency,
+                                  reply: .init(status: status, body: Data(body.readableBytesView))))
+            next += 1
+            send(context)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        done.fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        done.fail(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+}
