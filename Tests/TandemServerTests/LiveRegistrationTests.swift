@@ -23,6 +23,9 @@ struct LiveRegistrationTests {
             let waitlisted = replies.filter { $0.json["status"].string == "waitlisted" }
             #expect(confirmed.count == Self.seats)
             #expect(waitlisted.compactMap { $0.json["waitlistPosition"].int }.sorted() == Array(1...(Self.attendees - Self.seats)))
+            // Seat counts are brought up to date once per group-commit batch: exact after the burst.
+            let afterBurst = try await anonymous.get("/api/v1/events/hamburg-2017").json["seats"]
+            #expect(afterBurst["confirmed"].int == Self.seats && afterBurst["waitlisted"].int == Self.attendees - Self.seats)
 
             let byPosition = Dictionary(uniqueKeysWithValues: waitlisted.map { ($0.json["waitlistPosition"].int!, $0.json["token"].string!) })
             for reply in confirmed.prefix(5) {

@@ -20,6 +20,22 @@ struct RegistrationStoreTests {
         #expect(try await f.store.changes(eventSlug: event.slug, after: 0, limit: 100).filter { $0.type == "seats.changed" }.count == 5)
     }
 
+    @Test("a group-commit batch: FIFO seats and places, one answer each, a failed one rolled back alone, one seats.changed")
+    func batch() async throws {
+        let f = try StoreFixture()
+        let (event, _, _) = try await f.openEvent(capacity: 2)
+        var duplicate = f.attendee(2)
+        duplicate.name = "Someone else"
+        let results = await f.store.registerBatch([f.attendee(1), f.attendee(2), duplicate, f.attendee(3), f.attendee(4)].map { (event.slug, $0) })
+        let receipts = results.compactMap { try? $0.get() }
+        #expect(receipts.map(\.registration.status) == [.confirmed, .confirmed, .waitlisted, .waitlisted])
+        #expect(receipts.map(\.registration.waitlistPosition) == [nil, nil, 1, 2])
+        #expect(throws: RegistrationError.self) { try results[2].get() }
+        #expect(try await f.store.event(slug: event.slug).seats == SeatCount(capacity: 2, confirmed: 2, waitlisted: 2))
+        let seatChanges = try await f.store.changes(eventSlug: event.slug, after: 0, limit: 100).filter { $0.type == "seats.changed" }
+        #expect(seatChanges.count == 1, "one seats.changed for the whole batch")
+    }
+
     @Test("cancelling a confirmed seat promotes the head of the waitlist, in the same transaction")
     func cancelPromotes() async throws {
         let f = try StoreFixture()
