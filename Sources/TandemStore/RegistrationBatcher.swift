@@ -8,8 +8,7 @@ import TandemCore
 /// the arrival order, and a lone request waits for no one.
 actor RegistrationBatcher {
     private struct Job {
-        var slug: String
-        var request: RegistrationRequest
+        var job: RegistrationJob
         var continuation: CheckedContinuation<RegistrationReceipt, any Error>
     }
 
@@ -24,9 +23,9 @@ actor RegistrationBatcher {
         self.maxBatch = maxBatch
     }
 
-    func submit(slug: String, request: RegistrationRequest, store: SQLiteStore) async throws -> RegistrationReceipt {
+    func submit(_ job: RegistrationJob, store: SQLiteStore) async throws -> RegistrationReceipt {
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Job(slug: slug, request: request, continuation: continuation))
+            queue.append(Job(job: job, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain(store: store) }
@@ -38,7 +37,7 @@ actor RegistrationBatcher {
         while !queue.isEmpty {
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
-            let results = await store.registerBatch(batch.map { ($0.slug, $0.request) })
+            let results = await store.registerBatch(batch.map(\.job))
             for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
             lastWrite.withLock { $0 = .now }
         }

@@ -7,8 +7,9 @@ import TandemCore
 extension SQLiteStore: RegistrationStore {
     /// Registers through the group-commit queue: one durable transaction for many concurrent attendees.
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
-        _ = try requireTokens()
-        return try await registrationBatcher.submit(slug: eventSlug, request: request, store: self)
+        let tokens = try requireTokens()
+        // The token is derived here, beside the other requests, not in the one writer.
+        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens), store: self)
     }
 
     public var lastRegistrationWrite: ContinuousClock.Instant? { registrationBatcher.lastWrite.withLock { $0 } }
@@ -19,12 +20,21 @@ extension SQLiteStore: RegistrationStore {
     func registerBatch(_ jobs: [(slug: String, request: RegistrationRequest)]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
             let tokens = try requireTokens()
+            return await registerBatch(jobs.map { RegistrationJob(slug: $0.slug, request: $0.request, tokens: tokens) })
+        } catch {
+            return jobs.map { _ in .failure(error) }
+        }
+    }
+
+    func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
+        do {
+            let tokens = try requireTokens()
             return try await write(actor: "attendee") { db, log in
                 let batch = RegistrationBatch(db: db, log: log, mailer: RegistrationMailer(tokens: tokens, now: log.at))
                 let results = jobs.map { job in
                     Result {
                         do {
-                            return try log.savepoint { try register(job.request, eventSlug: job.slug, batch: batch, tokens: tokens) }
+                            return try log.savepoint { try register(job, batch: batch) }
                         } catch let error as DatabaseError {
                             throw Self.translate(error)
                         }
@@ -38,8 +48,9 @@ extension SQLiteStore: RegistrationStore {
         }
     }
 
-    private func register(_ request: RegistrationRequest, eventSlug: String, batch: RegistrationBatch,
-                          tokens: any SelfServiceTokens) throws -> RegistrationReceipt {
+    private func register(_ job: RegistrationJob, batch: RegistrationBatch) throws -> RegistrationReceipt {
+        let request = job.request
+        let eventSlug = job.slug
         let db = batch.db
         let log = batch.log
         let event = try batch.event(slug: eventSlug)
@@ -54,11 +65,9 @@ extension SQLiteStore: RegistrationStore {
         let sessions = try batch.sessions(Set(request.sessionIDs), in: event.id)
         try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
 
-        let nonce = tokens.newNonce()
-        let token = tokens.token(nonce: nonce)
         let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
         var record = RegistrationRecord(
-            id: nil, eventId: event.id.rawValue, tokenHash: tokens.lookupHash(token: token), tokenNonce: nonce,
+            id: nil, eventId: event.id.rawValue, tokenHash: job.tokenHash, tokenNonce: job.nonce,
             name: request.name.trimmingWhitespace, email: request.email.trimmingWhitespace,
             organisation: request.organisation?.trimmingWhitespace, country: request.country, language: request.language.rawValue,
             status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
@@ -74,7 +83,7 @@ extension SQLiteStore: RegistrationStore {
             }
         }
         try batch.mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
-        return RegistrationReceipt(registration: try db.registration(record), token: token, timezone: event.timezone)
+        return RegistrationReceipt(registration: try db.registration(record), token: job.token, timezone: event.timezone)
     }
 
     public func registration(token: String) async throws -> (Registration, Event) {
@@ -208,5 +217,22 @@ final class RegistrationBatch {
     /// Stores the new counts and appends one `seats.changed` per event whose counts moved.
     func finish() throws {
         for eventID in seatings.keys.sorted(by: { $0.rawValue < $1.rawValue }) { try seatings[eventID]!.finish() }
+    }
+}
+
+/// One registration waiting for the group commit, with its self-service token already derived.
+struct RegistrationJob: Sendable {
+    var slug: String
+    var request: RegistrationRequest
+    var nonce: String
+    var token: String
+    var tokenHash: String
+
+    init(slug: String, request: RegistrationRequest, tokens: any SelfServiceTokens) {
+        self.slug = slug
+        self.request = request
+        nonce = tokens.newNonce()
+        token = tokens.token(nonce: nonce)
+        tokenHash = tokens.lookupHash(token: token)
     }
 }
