@@ -12,14 +12,16 @@ actor RegistrationBatcher {
         var continuation: CheckedContinuation<RegistrationReceipt, any Error>
     }
 
-    /// Most registrations written in one transaction.
+    /// Most registrations written in one transaction. Small enough that the single writer starts on
+    /// the first arrivals while the HTTP side still reads the rest (measured: 16 beat 8, 32 and 100
+    /// by a few per cent in the 500-on-50 burst); an fsync costs about 0.4 ms here.
     let maxBatch: Int
     private var queue: [Job] = []
     private var draining = false
     /// When the last batch was written (read by the outbox, outside the actor).
     nonisolated let lastWrite = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(maxBatch: Int = 100) {
+    init(maxBatch: Int = 16) {
         self.maxBatch = maxBatch
     }
 
