@@ -32,55 +32,20 @@ struct RegistrationMailer {
 
     /// The message for `kind` as the registration stands now; `nil` when it was erased.
     func compose(_ kind: RegistrationMailKind, registrationID: Int64, changes: [SessionSnapshot] = [],
-                 db: Database, cache: MailContextCache? = nil) throws -> (RegistrationRecord, RegistrationMail)? {
+                 db: Database, reads: TransactionReads? = nil) throws -> (RegistrationRecord, RegistrationMail)? {
         guard let record = try db.cachedRecord(RegistrationRecord.self, "SELECT * FROM registration WHERE id = ?", [registrationID]),
               record.erasedAt == nil,
               let nonce = record.tokenNonce
         else { return nil }
         let registration = try db.registration(record)
-        let cache = cache ?? MailContextCache()
-        let event = try cache.event(record.eventId, db: db)
+        let reads = reads ?? TransactionReads(db: db)
+        let event = try reads.event(id: record.eventId)
         // Only what this message mentions: the attendee's sessions and the changed ones.
-        let sessions = try cache.sessions(Set(registration.choices.map(\.sessionID) + changes.map(\.sessionID)), in: event.id, db: db)
+        let sessions = try reads.sessions(Set(registration.choices.map(\.sessionID) + changes.map(\.sessionID)), in: event.id)
         let context = RegistrationMail.Context(
-            event: event, sessions: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) }),
-            roomNames: try cache.roomNames(Set(sessions.map(\.roomID)), db: db),
+            event: event, sessions: sessions, roomNames: try reads.roomNames(Set(sessions.values.map(\.roomID))),
             selfServiceURL: tokens.url(token: tokens.token(nonce: nonce)), now: now)
         return (record, RegistrationMail.compose(kind, for: registration, context: context, changes: changes))
-    }
-}
-
-/// The event, sessions and room names that many e-mails of one read transaction share (a burst of
-/// registrations is mostly one event and a few workshops): each is loaded once per transaction.
-final class MailContextCache {
-    private var events: [Int64: Event] = [:]
-    private var sessions: [Session.ID: Session?] = [:]
-    private var rooms: [Room.ID: String?] = [:]
-
-    func event(_ id: Int64, db: Database) throws -> Event {
-        if let event = events[id] { return event }
-        let event = try db.event(db.eventRecordByID(id))
-        events[id] = event
-        return event
-    }
-
-    func sessions(_ ids: Set<Session.ID>, in eventID: Event.ID, db: Database) throws -> [Session] {
-        for id in ids where sessions[id] == nil {
-            sessions[id] = .some(try db.sessions(ids: [id], in: eventID).first)
-        }
-        return ids.compactMap { sessions[$0] ?? nil }.filter { $0.eventID == eventID }
-            .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
-    }
-
-    func roomNames(_ ids: Set<Room.ID>, db: Database) throws -> [Room.ID: String] {
-        var names: [Room.ID: String] = [:]
-        for id in ids {
-            if rooms[id] == nil {
-                rooms[id] = .some(try db.cachedRecord(RoomRecord.self, "SELECT * FROM room WHERE id = ?", [id.rawValue])?.name)
-            }
-            if let name = rooms[id] ?? nil { names[id] = name }
-        }
-        return names
     }
 }
 

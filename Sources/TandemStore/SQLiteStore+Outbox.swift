@@ -45,14 +45,14 @@ extension SQLiteStore {
             let pending = try Row.fetchAll(db, sql: """
                 SELECT id, registrationId, kind, createdAt FROM outbox WHERE pendingComposition = 1 ORDER BY id LIMIT ?
                 """, arguments: [limit])
-            let cache = MailContextCache()
+            let reads = TransactionReads(db: db)
             return try pending.map { row in
                 let id: Int64 = row["id"]
                 guard let registrationID: Int64 = row["registrationId"], let kind = RegistrationMailKind(rawValue: row["kind"]) else {
                     return (id, nil)
                 }
                 let mailer = RegistrationMailer(tokens: tokens, now: row["createdAt"])
-                return (id, try mailer.compose(kind, registrationID: registrationID, db: db, cache: cache)?.1)
+                return (id, try mailer.compose(kind, registrationID: registrationID, db: db, reads: reads)?.1)
             }
         }
         guard !composed.isEmpty else { return 0 }

@@ -53,7 +53,7 @@ extension SQLiteStore: RegistrationStore {
         let eventSlug = job.slug
         let db = batch.db
         let log = batch.log
-        let event = try batch.event(slug: eventSlug)
+        let event = try batch.reads.event(slug: eventSlug)
         if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
         try ValidationError.check(RegistrationRules.validate(request))
         if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
@@ -62,7 +62,7 @@ extension SQLiteStore: RegistrationStore {
             """, [event.id.rawValue, request.email.trimmingWhitespace]) {
             throw RegistrationError.alreadyRegistered(Registration.ID(existing))
         }
-        let sessions = try batch.sessions(Set(request.sessionIDs), in: event.id)
+        let sessions = try batch.reads.sessions(Set(request.sessionIDs), in: event.id)
         try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
 
         let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
@@ -173,38 +173,21 @@ struct StoreNotConfigured: Error, CustomStringConvertible {
 }
 
 /// What the registrations of one group-commit transaction share: the events and sessions they
-/// name (read once), and one `Seating` per event, whose counts are brought up to date once at
-/// the end. A registration rolled back to its savepoint leaves nothing behind that matters: the
+/// name (`TransactionReads`), and one `Seating` per event, whose counts are brought up to date
+/// once at the end. A registration rolled back to its savepoint leaves nothing behind that matters: the
 /// counts are recounted from the rows.
 final class RegistrationBatch {
     let db: Database
     let log: ChangeLog
     let mailer: RegistrationMailer
-    private var events: [String: Event] = [:]
-    private var sessions: [Session.ID: Session?] = [:]
+    let reads: TransactionReads
     private var seatings: [Event.ID: Seating] = [:]
 
     init(db: Database, log: ChangeLog, mailer: RegistrationMailer) {
         self.db = db
         self.log = log
         self.mailer = mailer
-    }
-
-    func event(slug: String) throws -> Event {
-        if let event = events[slug] { return event }
-        let event = try db.event(slug: slug)
-        events[slug] = event
-        return event
-    }
-
-    /// The named sessions of the event, by id (unknown or other events' ids are left out).
-    func sessions(_ ids: Set<Session.ID>, in eventID: Event.ID) throws -> [Session.ID: Session] {
-        var found: [Session.ID: Session] = [:]
-        for id in ids {
-            if sessions[id] == nil { sessions[id] = .some(try db.sessions(ids: [id], in: eventID).first) }
-            if let session = sessions[id] ?? nil, session.eventID == eventID { found[id] = session }
-        }
-        return found
+        reads = TransactionReads(db: db)
     }
 
     func seating(for event: Event) -> Seating {
