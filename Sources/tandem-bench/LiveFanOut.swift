@@ -72,9 +72,15 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             client.connect(box, connected: connected, failed: failed)
         }
         // Connected means: the snapshot arrived.
+        var progress = (count: 0, at: clock.now)
         while connected.withLock({ $0 }) < subscribers {
             try await Task.sleep(for: .milliseconds(20))
             if failed.withLock({ $0 }) > 0 { throw BenchError("\(failed.withLock { $0 }) subscribers could not connect") }
+            let count = connected.withLock { $0 }
+            if count != progress.count { progress = (count, clock.now) }
+            if clock.now - progress.at > .seconds(30) {
+                throw BenchError("\(subscribers - count) subscribers got no snapshot in 30 s")
+            }
             if clock.now - connectStart > .seconds(300) { throw BenchError("subscribers did not connect in 5 minutes") }
         }
         let connectSeconds = (clock.now - connectStart).seconds

@@ -33,7 +33,9 @@ struct WebSocketSubscribers {
                             try channel.pipeline.syncOperations.addHandler(SubscriberHandler(box: box, connected: connected))
                         }
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                    // The snapshot can arrive in the same read as the 101 response: forward those bytes.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .forwardBytes, withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                     try channel.pipeline.syncOperations.addHandler(HandshakeRequest(host: host, path: path, failed: failed))
                 }
             }

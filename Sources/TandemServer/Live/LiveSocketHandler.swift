@@ -108,6 +108,7 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
     func deliver(_ frame: LiveFrame) {
         switch state {
         case .opening(var pending):
+            state = .open  // releases the enum's reference, so the append does not copy the array
             pending.append(frame)
             state = .opening(pending: pending)
             if pending.count > hub.queueLimit { cutOff(.overflow) }
