@@ -3,7 +3,7 @@ import Foundation
 import Histogram
 
 /// Public schedule reads: C connections fetching `GET /api/v1/events/{slug}/schedule` for a while
-/// (the cached, versioned snapshot). Reports requests/s and latency percentiles.
+/// (the cached, versioned snapshot) over lean NIO connections. Reports requests/s and latency percentiles.
 struct ScheduleReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reads", abstract: "Public schedule reads from the snapshot cache.")
 
@@ -29,39 +29,23 @@ struct ScheduleReadCommand: AsyncParsableCommand {
         let admin = HTTPConnection(host: server.host, port: server.port)
         let path = "/api/v1/events/\(try await prepare(admin, server))/schedule"
         await admin.close()
-        let lanes = (0..<connections).map { _ in HTTPConnection(host: server.host, port: server.port) }
-        for lane in lanes { _ = try await lane.send(.get, path) }
+        let client = HTTPLoadLanes(host: server.host, port: server.port)
+        defer { Task { await client.shutdown() } }
+        // Warm the connections and the snapshot cache, then read for `duration` seconds.
+        let read = HTTPLoadLanes.Job(index: 0, method: .GET, path: path, json: "")
+        _ = try await client.run(Array(repeating: [read], count: connections), keepBodies: false)
         let clock = ContinuousClock()
-        let end = clock.now + .seconds(duration)
         let started = clock.now
-        let results = try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int, Int).self) { group in
-            for lane in lanes {
-                group.addTask {
-                    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-                    var count = 0
-                    var errors = 0
-                    while clock.now < end {
-                        let sent = clock.now
-                        let reply = try await lane.send(.get, path)
-                        _ = histogram.record(UInt64((clock.now - sent).microseconds))
-                        count += 1
-                        if reply.status != 200 { errors += 1 }
-                    }
-                    return (histogram, count, errors)
-                }
-            }
-            var all: [(Histogram<UInt64>, Int, Int)] = []
-            for try await result in group { all.append(result) }
-            return all
-        }
+        let outcomes = try await client.run(Array(repeating: [read], count: connections), repeatUntil: started + .seconds(duration),
+                                            keepBodies: false)
         let elapsed = (clock.now - started).seconds
-        for lane in lanes { await lane.close() }
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        for result in results { histogram.add(result.0) }
-        let requests = results.reduce(0) { $0 + $1.1 }
+        for outcome in outcomes { _ = histogram.record(UInt64(outcome.latency.microseconds)) }
+        let requests = outcomes.count
+        let errors = outcomes.filter { $0.reply.status != 200 }.count
         let report = Report(connections: connections, seconds: elapsed, requests: requests, perSecond: Double(requests) / elapsed,
                             p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
-                            maxms: Double(histogram.max) / 1000, errors: results.reduce(0) { $0 + $1.2 })
+                            maxms: Double(histogram.max) / 1000, errors: errors)
         if target.json {
             printJSON(report)
         } else {
