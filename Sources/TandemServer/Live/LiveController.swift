@@ -69,7 +69,9 @@ struct LiveController {
     }
 
     /// The frames a new connection starts with, and the sessions a room screen has been shown.
-    func opening(_ target: Target) async throws -> (frames: [LiveFrame], known: Set<Int64>) {
+    typealias Opening = (frames: [LiveFrame], known: Set<Int64>)
+
+    func opening(_ target: Target) async throws -> Opening {
         let current = try await store.scheduleVersion(slug: target.event.slug)
         if let since = target.since, since <= current, current - since <= replayWindow {
             let changes = try await store.changes(eventSlug: target.event.slug, after: since, limit: Int(replayWindow))
@@ -97,7 +99,7 @@ struct LiveController {
         let target = try await target(request, context)
         try admit(context, count: true)
         let subscription = hub.subscribe(eventID: target.event.id)
-        let opening: (frames: [LiveFrame], known: Set<Int64>)
+        let opening: Opening
         do {
             opening = try await self.opening(target)
         } catch {
@@ -113,9 +115,7 @@ struct LiveController {
             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
                       HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: ResponseBody { writer in
-                var feed = Feed(room: target.room)
-                feed.known = opening.known
-                if let since = target.since, opening.frames.isEmpty { feed.lastSeq = since }
+                var feed = Feed(target: target, opening: opening)
                 let ticker = Task {
                     while !Task.isCancelled {
                         try await Task.sleep(for: interval)
@@ -133,7 +133,7 @@ struct LiveController {
                         }
                     }
                     if subscription.endReason != nil {
-                        try await writer.write(ByteBuffer(string: "event: close\ndata: {\"resume\":{\"since\":\(feed.lastSeq)}}\n\n"))
+                        try await writer.write(ByteBuffer(string: "event: close\ndata: \(Feed.resumeHint(since: feed.lastSeq))\n\n"))
                     }
                 } catch {
                     ticker.cancel()
@@ -160,6 +160,17 @@ struct Feed: Sendable {
     var known: Set<Int64> = []
 
     init(room: Int64?) { self.room = room }
+
+    /// A feed that has just been sent `opening`: a room screen knows the sessions shown to it, and a
+    /// resumed feed with nothing to replay carries on from `since`.
+    init(target: LiveController.Target, opening: LiveController.Opening) {
+        self.init(room: target.room)
+        known = opening.known
+        if let since = target.since, opening.frames.isEmpty { lastSeq = since }
+    }
+
+    /// The reason a closing feed gives: reconnect with `?since=` this seq to get exactly what was missed.
+    static func resumeHint(since seq: Int64) -> String { "{\"resume\":{\"since\":\(seq)}}" }
 
     /// Whether to send `frame` (newer than anything sent, and about this screen's room); remembers it.
     mutating func accepts(_ frame: LiveFrame) -> Bool {

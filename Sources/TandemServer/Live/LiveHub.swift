@@ -132,12 +132,7 @@ public final class LiveHub: ChangeSink, Service {
     /// subscribers (each writes it to its socket there), and a bounded stream per SSE subscriber.
     func publish(_ frame: LiveFrame, to eventID: Event.ID) {
         let topic = topics.withLock { $0[eventID] } ?? Topic()
-        for group in topic.sockets.values {
-            let handlers = group.handlers
-            group.loop.execute {
-                for handler in handlers.values { handler.deliver(frame) }
-            }
-        }
+        onEachSocket(of: topic) { $0.deliver(frame) }
         var dropped = 0
         for subscriber in topic.streams.values {
             if case .dropped = subscriber.continuation.yield(frame) {
@@ -146,16 +141,27 @@ public final class LiveHub: ChangeSink, Service {
             }
         }
         TandemMetrics.liveSent.increment(by: topic.count - dropped)
-        if dropped > 0 { TandemMetrics.liveDropped.increment(by: dropped) }
+    }
+
+    /// Runs `body` for every WebSocket subscriber of `topic`, on its event loop: one hop per loop.
+    private func onEachSocket(of topic: Topic, _ body: @escaping @Sendable (LiveSocketHandler) -> Void) {
+        for group in topic.sockets.values {
+            let handlers = group.handlers
+            group.loop.execute { for handler in handlers.values { body(handler) } }
+        }
+    }
+
+    /// A subscriber fell behind and is being cut off: logged, and counted as a dropped message.
+    func reportOverflow(eventID: Event.ID) {
+        logger.info("live subscriber fell behind; disconnecting", metadata: ["event": "\(eventID)"])
+        TandemMetrics.liveDropped.increment()
     }
 
     /// Ends an SSE subscriber's stream; its handler ends the response with a resume hint.
     private func cutOff(_ subscriber: Subscriber, reason: LiveSubscription.EndReason) {
         subscriber.subscription.end(reason)
         subscriber.continuation.finish()
-        if reason == .overflow {
-            logger.info("live subscriber fell behind; disconnecting", metadata: ["event": "\(subscriber.subscription.eventID)"])
-        }
+        if reason == .overflow { reportOverflow(eventID: subscriber.subscription.eventID) }
     }
 
     /// Waits for graceful shutdown, then tells every subscriber the server is going away and gives
@@ -165,10 +171,7 @@ public final class LiveHub: ChangeSink, Service {
         let all = topics.withLock { Array($0.values) }
         for topic in all {
             for subscriber in topic.streams.values { cutOff(subscriber, reason: .shutdown) }
-            for group in topic.sockets.values {
-                let handlers = group.handlers
-                group.loop.execute { for handler in handlers.values { handler.cutOff(.shutdown) } }
-            }
+            onEachSocket(of: topic) { $0.cutOff(.shutdown) }
         }
         let deadline = ContinuousClock.now + .seconds(3)
         while subscriberCount() > 0, ContinuousClock.now < deadline {

@@ -87,19 +87,18 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
         Task {
             do {
                 let opening = try await controller.opening(target)
-                loop.execute { self.opened(opening.frames, known: opening.known) }
+                loop.execute { self.opened(opening) }
             } catch {
                 loop.execute { self.close(code: .unexpectedServerError, reason: "the feed could not be read") }
             }
         }
     }
 
-    private func opened(_ frames: [LiveFrame], known: Set<Int64>) {
+    private func opened(_ opening: LiveController.Opening) {
         guard case .opening(let pending) = state else { return }
         state = .open
-        feed.known = known
-        if let since = admission.target.since, frames.isEmpty { feed.lastSeq = since }
-        for frame in frames { send(frame, flush: false) }
+        feed = Feed(target: admission.target, opening: opening)
+        for frame in opening.frames { send(frame, flush: false) }
         for frame in pending { send(frame, flush: false) }
         context?.flush()
     }
@@ -148,12 +147,9 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
         case .opening, .open: break
         case .closing, .closed: return
         }
-        if reason == .overflow {
-            hub.logger.info("live subscriber fell behind; disconnecting", metadata: ["event": "\(eventID)"])
-            TandemMetrics.liveDropped.increment()
-        }
+        if reason == .overflow { hub.reportOverflow(eventID: eventID) }
         let code = reason == .overflow ? WebSocketErrorCode(codeNumber: 4008) : .goingAway
-        close(code: code, reason: "{\"resume\":{\"since\":\(resumeSeq)}}")
+        close(code: code, reason: Feed.resumeHint(since: resumeSeq))
     }
 
     /// Sends a close frame and closes the connection when the client answers, or after two seconds
@@ -162,11 +158,15 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
         guard let context else { return }
         state = .closing
         hub.detach(self)
+        context.writeAndFlush(wrapOutboundOut(closeFrame(code, reason: reason, context: context)), promise: nil)
+        context.eventLoop.scheduleTask(in: .seconds(2)) { [weak self] in self?.context?.close(promise: nil) }
+    }
+
+    private func closeFrame(_ code: WebSocketErrorCode, reason: String = "", context: ChannelHandlerContext) -> WebSocketFrame {
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.write(webSocketErrorCode: code)
         data.writeString(reason)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
-        context.eventLoop.scheduleTask(in: .seconds(2)) { [weak self] in self?.context?.close(promise: nil) }
+        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
     }
 
     private func beat() {
@@ -203,10 +203,7 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
                 state = .closing
                 hub.detach(self)
                 var payload = frame.unmaskedData
-                let code = payload.readWebSocketErrorCode() ?? .normalClosure
-                var data = context.channel.allocator.buffer(capacity: 2)
-                data.write(webSocketErrorCode: code)
-                let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+                let reply = closeFrame(payload.readWebSocketErrorCode() ?? .normalClosure, context: context)
                 let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
             }
