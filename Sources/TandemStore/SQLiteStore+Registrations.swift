@@ -17,15 +17,6 @@ extension SQLiteStore: RegistrationStore {
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
     /// The seat counts (and their one `seats.changed` change per event) are brought up to date once,
     /// after the last registration of the batch, not after each.
-    func registerBatch(_ jobs: [(slug: String, request: RegistrationRequest)]) async -> [Result<RegistrationReceipt, any Error>] {
-        do {
-            let tokens = try requireTokens()
-            return await registerBatch(jobs.map { RegistrationJob(slug: $0.slug, request: $0.request, tokens: tokens) })
-        } catch {
-            return jobs.map { _ in .failure(error) }
-        }
-    }
-
     func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
             let tokens = try requireTokens()

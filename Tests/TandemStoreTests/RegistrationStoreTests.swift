@@ -26,7 +26,11 @@ struct RegistrationStoreTests {
         let (event, _, _) = try await f.openEvent(capacity: 2)
         var duplicate = f.attendee(2)
         duplicate.name = "Someone else"
-        let results = await f.store.registerBatch([f.attendee(1), f.attendee(2), duplicate, f.attendee(3), f.attendee(4)].map { (event.slug, $0) })
+        let tokens = try f.store.requireTokens()
+        let jobs = [f.attendee(1), f.attendee(2), duplicate, f.attendee(3), f.attendee(4)].map {
+            RegistrationJob(slug: event.slug, request: $0, tokens: tokens)
+        }
+        let results = await f.store.registerBatch(jobs)
         let receipts = results.compactMap { try? $0.get() }
         #expect(receipts.map(\.registration.status) == [.confirmed, .confirmed, .waitlisted, .waitlisted])
         #expect(receipts.map(\.registration.waitlistPosition) == [nil, nil, 1, 2])
