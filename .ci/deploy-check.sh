@@ -214,6 +214,16 @@ def request(url, headers=None, data=None, method=None):
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
 
+def read_until(sock, marker, seconds=None):
+    """Reads until `marker` has arrived, the peer closes, or `seconds` have passed."""
+    received = b""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while marker not in received and (deadline is None or time.monotonic() < deadline):
+        chunk = sock.recv(4096)
+        if not chunk: break
+        received += chunk
+    return received
+
 base = f"https://127.0.0.1:{https_port}"
 for _ in range(50):   # nginx is starting
     try:
@@ -252,11 +262,7 @@ sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeo
 started = time.monotonic()
 sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
              b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
-received = b""
-while b"data: {\"seq\":1}" not in received:
-    chunk = sock.recv(4096)
-    if not chunk: break
-    received += chunk
+received = read_until(sock, b"data: {\"seq\":1}")
 first = time.monotonic() - started
 check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
 check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
@@ -267,19 +273,10 @@ sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeo
 sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live?since=3 HTTP/1.1\r\nHost: tandem.example.org\r\n"
              b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
              b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-received = b""
-while b"\r\n\r\n" not in received:
-    chunk = sock.recv(4096)
-    if not chunk: break
-    received += chunk
+received = read_until(sock, b"\r\n\r\n")
 check("WebSocket: 101 Switching Protocols through nginx", received.startswith(b"HTTP/1.1 101"), received[:200])
 sock.sendall(b"hello\n")
-received = b""
-deadline = time.monotonic() + 5
-while b"echo hello" not in received and time.monotonic() < deadline:
-    chunk = sock.recv(4096)
-    if not chunk: break
-    received += chunk
+received = read_until(sock, b"echo hello", seconds=5)
 check("WebSocket: bytes flow after the upgrade", b"echo hello" in received, received)
 sock.close()
 
