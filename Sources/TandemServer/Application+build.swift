@@ -46,8 +46,9 @@ public func runServer(_ config: AppConfig, environment: AppEnvironment = AppEnvi
     }
 }
 
-/// The application and its live hub.
-func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws -> (application: some ApplicationProtocol, liveHub: LiveHub) {
+/// The application, its live hub, and the snapshot replay (nil when requests are logged at debug level).
+func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
+    -> (application: some ApplicationProtocol, liveHub: LiveHub, replay: SnapshotReplay?) {
     let logger = environment.logger
     let cache = SnapshotCache()
     let hub = LiveHub(queueLimit: config.live.queueLimit, logger: logger)
@@ -70,15 +71,18 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws 
         // Announcements past their expiresAt become one announcement.expired change each.
         PeriodicService(name: "announcement expiry", interval: .seconds(1), logger: logger) { _ = try await store.recordExpiredAnnouncements() },
     ]
+    // Anonymous reads of cached event and schedule snapshots are answered on the event loop
+    // (SnapshotReplay); not when every request is to be logged.
+    let replay = logger.logLevel > .debug ? SnapshotReplay(cache: cache, clock: environment.clock, metricsEnabled: environment.metrics != nil) : nil
     let application = Application(
         router: router,
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
         // closed (dead screens are reaped).
-        server: .tandem(router: router, hub: hub, pingInterval: config.live.pingInterval),
+        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: services,
         logger: logger)
-    return (application, hub)
+    return (application, hub, replay)
 }
 
 /// The configured e-mail transport; by default .eml files in a `mail` folder beside the database.

@@ -31,10 +31,8 @@ struct HTTPLoadLanes {
         self.port = port
     }
 
-    /// Connects one lane per job list, then starts them all at once; returns every outcome. With
-    /// `repeatUntil`, each lane goes round its jobs again until that instant; without `keepBodies`,
-    /// replies carry only their status.
-    func run(_ lanes: [[Job]], repeatUntil deadline: ContinuousClock.Instant? = nil, keepBodies: Bool = true) async throws -> [Outcome] {
+    /// Connects one lane per job list, then starts them all at once; returns every outcome.
+    func run(_ lanes: [[Job]]) async throws -> [Outcome] {
         var channels: [(any Channel, EventLoopFuture<[Outcome]>)] = []
         for jobs in lanes {
             let promise = group.next().makePromise(of: [Outcome].self)
@@ -44,7 +42,7 @@ struct HTTPLoadLanes {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, deadline: deadline, keepBodies: keepBodies, done: promise))
+                        try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, done: promise))
                     }
                 }
                 .connect(host: host, port: port).get()
@@ -70,8 +68,6 @@ private final class Lane: ChannelInboundHandler {
 
     let host: String
     let jobs: [HTTPLoadLanes.Job]
-    let deadline: ContinuousClock.Instant?
-    let keepBodies: Bool
     let done: EventLoopPromise<[HTTPLoadLanes.Outcome]>
     private var next = 0
     private var sentAt = ContinuousClock.now
@@ -79,12 +75,9 @@ private final class Lane: ChannelInboundHandler {
     private var body = ByteBuffer()
     private var outcomes: [HTTPLoadLanes.Outcome] = []
 
-    init(host: String, jobs: [HTTPLoadLanes.Job], deadline: ContinuousClock.Instant?, keepBodies: Bool,
-         done: EventLoopPromise<[HTTPLoadLanes.Outcome]>) {
+    init(host: String, jobs: [HTTPLoadLanes.Job], done: EventLoopPromise<[HTTPLoadLanes.Outcome]>) {
         self.host = host
         self.jobs = jobs
-        self.deadline = deadline
-        self.keepBodies = keepBodies
         self.done = done
         outcomes.reserveCapacity(jobs.count)
     }
@@ -94,7 +87,6 @@ private final class Lane: ChannelInboundHandler {
     }
 
     private func send(_ context: ChannelHandlerContext) {
-        if next == jobs.count, let deadline, ContinuousClock.now < deadline { next = 0 }
         guard next < jobs.count else {
             done.succeed(outcomes)
             return
@@ -120,7 +112,7 @@ private final class Lane: ChannelInboundHandler {
             status = Int(head.status.code)
             body.clear()
         case .body(var part):
-            if keepBodies { body.writeBuffer(&part) }
+            body.writeBuffer(&part)
         case .end:
             let latency = ContinuousClock.now - sentAt
             outcomes.append(.init(index: jobs[next].index, latency: latency,

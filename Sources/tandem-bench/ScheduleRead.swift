@@ -3,7 +3,7 @@ import Foundation
 import Histogram
 
 /// Public schedule reads: C connections fetching `GET /api/v1/events/{slug}/schedule` for a while
-/// (the cached, versioned snapshot) over lean NIO connections. Reports requests/s and latency percentiles.
+/// (the cached, versioned snapshot) over lean NIO connections (`GetLoop`). Reports requests/s and latency percentiles.
 struct ScheduleReadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reads", abstract: "Public schedule reads from the snapshot cache.")
 
@@ -29,20 +29,18 @@ struct ScheduleReadCommand: AsyncParsableCommand {
         let admin = HTTPConnection(host: server.host, port: server.port)
         let path = "/api/v1/events/\(try await prepare(admin, server))/schedule"
         await admin.close()
-        let client = HTTPLoadLanes(host: server.host, port: server.port)
+        let client = GetLoop(host: server.host, port: server.port)
         defer { Task { await client.shutdown() } }
         // Warm the connections and the snapshot cache, then read for `duration` seconds.
-        let read = HTTPLoadLanes.Job(index: 0, method: .GET, path: path, json: "")
-        _ = try await client.run(Array(repeating: [read], count: connections), keepBodies: false)
+        _ = try await client.run(path: path, connections: connections, until: ContinuousClock.now + .milliseconds(500))
         let clock = ContinuousClock()
         let started = clock.now
-        let outcomes = try await client.run(Array(repeating: [read], count: connections), repeatUntil: started + .seconds(duration),
-                                            keepBodies: false)
+        let tally = try await client.run(path: path, connections: connections, until: started + .seconds(duration))
         let elapsed = (clock.now - started).seconds
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        for outcome in outcomes { _ = histogram.record(UInt64(outcome.latency.microseconds)) }
-        let requests = outcomes.count
-        let errors = outcomes.filter { $0.reply.status != 200 }.count
+        for latency in tally.latencies { _ = histogram.record(UInt64(latency.microseconds)) }
+        let requests = tally.latencies.count
+        let errors = tally.failures
         let report = Report(connections: connections, seconds: elapsed, requests: requests, perSecond: Double(requests) / elapsed,
                             p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
                             maxms: Double(histogram.max) / 1000, errors: errors)

@@ -36,15 +36,17 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let router: RouterResponder<TandemRequestContext>
     let hub: LiveHub
+    let replay: SnapshotReplay?
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
     let maxFrameSize: Int
 
     init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
-         configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14) {
+         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.router = router
         self.hub = hub
+        self.replay = replay
         self.configuration = configuration
         self.pingInterval = pingInterval
         self.maxFrameSize = maxFrameSize
@@ -86,6 +88,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                         try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
                         try channel.pipeline.syncOperations.addHandler(
                             HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+                        if let replay { try channel.pipeline.syncOperations.addHandler(SnapshotReplayHandler(replay: replay)) }
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                         if let refusal = handshake.refusal.withLock({ $0.take() }) {
@@ -180,10 +183,11 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
-    static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, pingInterval: Duration = .seconds(30)) -> HTTPServerBuilder {
+    static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil,
+                       pingInterval: Duration = .seconds(30)) -> HTTPServerBuilder {
         let routerResponder = router.buildResponder()
         return HTTPServerBuilder { responder in
-            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, pingInterval: .init(pingInterval))
+            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay, pingInterval: .init(pingInterval))
         }
     }
 }

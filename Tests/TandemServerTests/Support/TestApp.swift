@@ -41,10 +41,11 @@ func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: Tes
     var logger = Logger(label: "tandem-test")
     logger.logLevel = .warning
     let config = config ?? testConfig(demo: demo)
-    let app = try await buildApplication(config, environment: AppEnvironment(clock: clock, logger: logger))
-    return try await app.test(mode) { client in
+    let server = try await buildServer(config, environment: AppEnvironment(clock: clock, logger: logger))
+    return try await server.application.test(mode) { client in
         var api = API(client)
         api.mailFolder = mailFolder(config.databasePath)
+        api.replay = server.replay
         return try await body(api)
     }
 }
@@ -57,6 +58,8 @@ struct API: Sendable {
     let port: Int?
     var token: String?
     var mailFolder = ""
+    /// The server's snapshot replay (answers only on a live server).
+    var replay: SnapshotReplay?
 
     /// The .eml files delivered so far.
     func deliveredMail() -> [String] {

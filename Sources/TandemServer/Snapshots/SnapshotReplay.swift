@@ -1,0 +1,237 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+import TandemCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Answers anonymous `GET /api/v1/events/{slug}` and `…/schedule` on the connection's event loop by
+/// replaying the response the router itself gave for the same cached snapshot, with a fresh `Date`
+/// and `X-Request-Id`. Screens and phones poll these two documents; this keeps their cost to one
+/// read and one write on the event loop instead of a Swift task, the router and twelve middlewares.
+///
+/// What it replays is recorded, never built: the first request for a snapshot goes through the
+/// router, and its answer (status, every header the middlewares added, body) is kept next to the
+/// snapshot's ETag. A recording is used only while `SnapshotCache` holds a snapshot with that same
+/// ETag, so a committed change (which drops the snapshot) or an expired announcement ends it at
+/// once. Two recordings per snapshot: the full answer (200) and the conditional one (304), chosen
+/// by `If-None-Match` exactly as the route chooses.
+///
+/// Anything else goes through the router untouched: other methods and paths, a query string, a
+/// request with credentials (`Authorization`, `Cookie`), a CORS request (`Origin`), `Connection`
+/// other than keep-alive, an upgrade, and any request while an earlier request on the same
+/// connection is still being answered by the router (answers stay in order). Off when request
+/// logging is at debug level, so that every request is logged.
+final class SnapshotReplay: Sendable {
+    let cache: SnapshotCache
+    let clock: any WallClock
+    let metricsEnabled: Bool
+
+    struct Target: Hashable, Sendable {
+        var slug: String
+        var representation: SnapshotCache.Representation
+
+        /// The route's path, as the request metrics name it.
+        var route: String {
+            switch representation {
+            case .event: "/api/v1/events/{slug}"
+            case .schedule: "/api/v1/events/{slug}/schedule"
+            }
+        }
+    }
+
+    /// The router's answer for one snapshot: the head as sent and the body (none for 304).
+    struct Recording: Sendable {
+        var etag: String
+        var head: HTTPResponse
+        var body: ByteBuffer?
+    }
+
+    private struct Key: Hashable {
+        var target: Target
+        var notModified: Bool
+    }
+
+    private let recordings = Mutex<[Key: Recording]>([:])
+    private let counters = Mutex<[String: (Counter, Timer)]>([:])
+    private let dates = HTTPDate()
+    private let answered = Atomic<Int>(0)
+
+    /// Requests answered here so far.
+    var replayed: Int { answered.load(ordering: .relaxed) }
+
+    init(cache: SnapshotCache, clock: any WallClock, metricsEnabled: Bool) {
+        self.cache = cache
+        self.clock = clock
+        self.metricsEnabled = metricsEnabled
+    }
+
+    /// The snapshot an eligible request asks for, or nil when the router must answer it.
+    static func target(of request: HTTPRequest) -> Target? {
+        guard request.method == .get, let path = request.path, path.utf8.count <= 120 else { return nil }
+        let prefix = "/api/v1/events/"
+        guard path.hasPrefix(prefix) else { return nil }
+        var rest = path.dropFirst(prefix.count)
+        var representation = SnapshotCache.Representation.event
+        if rest.hasSuffix("/schedule") {
+            rest = rest.dropLast("/schedule".count)
+            representation = .schedule
+        }
+        // Slugs are lower-case letters, digits and hyphens (EventRules); anything else (a query,
+        // another segment, an escape) is the router's.
+        guard !rest.isEmpty, rest.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }) else { return nil }
+        let fields = request.headerFields
+        guard fields[.authorization] == nil, fields[.cookie] == nil, fields[.origin] == nil, fields[.upgrade] == nil else { return nil }
+        if let connection = fields[.connection], connection.lowercased() != "keep-alive" { return nil }
+        return Target(slug: String(rest), representation: representation)
+    }
+
+    /// Which recording answers `request` now: the snapshot must be cached with the recording's ETag.
+    func answer(_ request: HTTPRequest, for target: Target) -> Recording? {
+        guard let entry = cache.entry(slug: target.slug, target.representation, at: clock.now()) else { return nil }
+        let notModified = request.headerFields[.ifNoneMatch].map { ETag.matches($0, entry.etag) } ?? false
+        guard let recording = recordings.withLock({ $0[Key(target: target, notModified: notModified)] }),
+              recording.etag == entry.etag else { return nil }
+        return recording
+    }
+
+    /// Keeps the router's answer for `target` when it is the current snapshot's (200 or 304 with its ETag).
+    func record(_ head: HTTPResponse, body: ByteBuffer?, for target: Target) {
+        guard head.status == .ok || head.status == .notModified, let etag = head.headerFields[.eTag],
+              cache.entry(slug: target.slug, target.representation, at: clock.now())?.etag == etag else { return }
+        let key = Key(target: target, notModified: head.status == .notModified)
+        let recording = Recording(etag: etag, head: head, body: head.status == .ok ? body : nil)
+        recordings.withLock { $0[key] = recording }
+    }
+
+    /// The recorded head with this answer's own `Date` and request id.
+    func head(from recording: Recording) -> HTTPResponse {
+        var head = recording.head
+        head.headerFields[.date] = dates.now()
+        head.headerFields[.xRequestID] = RequestID().description
+        return head
+    }
+
+    /// Counts a replayed answer where the router's metrics middleware counts it (`hb_requests`,
+    /// `http_server_request_duration_seconds`, same labels).
+    func count(_ target: Target, status: HTTPResponse.Status, nanoseconds: UInt64) {
+        answered.add(1, ordering: .relaxed)
+        guard metricsEnabled else { return }
+        let name = "\(target.route) \(status.code)"
+        let (counter, timer) = counters.withLock { counters in
+            if let pair = counters[name] { return pair }
+            let dimensions = [("http.route", target.route), ("http.request.method", "GET"), ("http.response.status_code", status.code.description)]
+            let pair = (Counter(label: "hb.requests", dimensions: dimensions),
+                        Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
+            counters[name] = pair
+            return pair
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(nanoseconds))
+    }
+}
+
+/// The per-connection half of `SnapshotReplay`, between Hummingbird's connection state handler and
+/// its request stream. Lives on the channel's event loop.
+final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let replay: SnapshotReplay
+    /// Requests handed to the router whose answer has not been written completely.
+    private var withRouter = 0
+    /// A request being answered here: its head was taken, its end is awaited.
+    private var answering: (target: SnapshotReplay.Target, recording: SnapshotReplay.Recording, started: UInt64)?
+    /// The router's answer being recorded (for the one request it has).
+    private var recording: (target: SnapshotReplay.Target, head: HTTPResponse?, body: ByteBuffer?)?
+    private var dropping = false
+
+    init(replay: SnapshotReplay) {
+        self.replay = replay
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            dropping = false
+            if withRouter == 0, let target = SnapshotReplay.target(of: request) {
+                if let recording = replay.answer(request, for: target) {
+                    answering = (target, recording, DispatchTime.now().uptimeNanoseconds)
+                    dropping = true
+                    return
+                }
+                self.recording = (target, nil, nil)
+            }
+            withRouter += 1
+            context.fireChannelRead(data)
+        case .body:
+            // A GET answered here has no use for a body.
+            if !dropping { context.fireChannelRead(data) }
+        case .end:
+            guard dropping, let answer = answering else {
+                context.fireChannelRead(data)
+                return
+            }
+            dropping = false
+            answering = nil
+            let head = replay.head(from: answer.recording)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            if let body = answer.recording.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            replay.count(answer.target, status: head.status, nanoseconds: DispatchTime.now().uptimeNanoseconds - answer.started)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if withRouter > 0 {
+            switch unwrapOutboundIn(data) {
+            case .head(let head):
+                recording?.head = head
+            case .body(var buffer):
+                if var body = recording?.body {
+                    recording?.body = nil
+                    body.writeBuffer(&buffer)
+                    recording?.body = body
+                } else if recording != nil {
+                    recording?.body = buffer
+                }
+            case .end:
+                withRouter -= 1
+                if let done = recording, let head = done.head, head.status.kind != .informational {
+                    replay.record(head, body: done.body, for: done.target)
+                }
+                recording = nil
+            }
+        }
+        context.write(data, promise: promise)
+    }
+}
+
+/// `Date` header values (RFC 9110 §5.6.7), formatted once per second.
+final class HTTPDate: Sendable {
+    private let cached = Mutex<(second: Int, text: String)>((-1, ""))
+
+    func now() -> String {
+        let second = time(nil)
+        return cached.withLock { cached in
+            if cached.second == second { return cached.text }
+            var parts = tm()
+            var seconds = second
+            gmtime_r(&seconds, &parts)
+            let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let text = "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+                + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+            cached = (second, text)
+            return text
+        }
+    }
+}

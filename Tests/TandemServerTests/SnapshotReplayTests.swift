@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Testing
+import TandemTestSupport
+@testable import TandemServer
+
+/// Anonymous reads of cached snapshots answered on the event loop (`SnapshotReplay`): the same
+/// answer as the router's, never a stale one, and only for the requests it may answer.
+@Suite("Snapshot replay")
+struct SnapshotReplayTests {
+    static let schedule = "/api/v1/events/cbw-hamburg-2017/schedule"
+    static let event = "/api/v1/events/cbw-hamburg-2017"
+
+    /// Headers that differ per answer by design.
+    static func stable(_ headers: HTTPFields) -> [String: String] {
+        var fields: [String: String] = [:]
+        for field in headers where field.name != .date && field.name != .xRequestID {
+            fields[field.name.canonicalName] = field.value
+        }
+        return fields
+    }
+
+    @Test("the second read of a schedule or event is replayed: same status, headers and body, its own request id and date")
+    func replaysTheRoutersAnswer() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            for path in [Self.schedule, Self.event] {
+                let before = replay.replayed
+                let routed = try await anonymous.get(path)
+                #expect(routed.status == .ok)
+                #expect(replay.replayed == before)
+                let replayed = try await anonymous.get(path)
+                #expect(replay.replayed == before + 1)
+                #expect(replayed.status == .ok)
+                #expect(replayed.body == routed.body)
+                #expect(Self.stable(replayed.headers) == Self.stable(routed.headers))
+                #expect(Self.stable(routed.headers)["content-security-policy"] != nil)
+                let ids = [routed.headers[.xRequestID], replayed.headers[.xRequestID]]
+                #expect(ids[0] != nil && ids[1] != nil && ids[0] != ids[1])
+                #expect(replayed.headers[.date]?.hasSuffix(" GMT") == true)
+            }
+        }
+    }
+
+    @Test("a committed change ends the recording at once: the next read has the new version")
+    func changeEndsRecording() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            let admin = try await anonymous.login()
+            let first = try await anonymous.get(Self.schedule)
+            _ = try await anonymous.get(Self.schedule)
+            #expect(replay.replayed == 1)
+            let version = try #require(first.json["scheduleVersion"].int)
+            try #require(try await admin.post("/api/v1/events/cbw-hamburg-2017/announcements", #"{"text":{"en":"Room B runs 15 minutes late"}}"#).status == .created)
+            // A read the replay does not see (a query) fills the cache again: the old recording
+            // must still not be used, its ETag is no longer the snapshot's.
+            #expect(try await anonymous.get(Self.schedule + "?fresh=1").json["scheduleVersion"].int == version + 1)
+            let after = try await anonymous.get(Self.schedule)
+            #expect(replay.replayed == 1)
+            #expect(after.json["scheduleVersion"].int == version + 1)
+            #expect(after.headers[.eTag] != first.headers[.eTag])
+            let again = try await anonymous.get(Self.schedule)
+            #expect(replay.replayed == 2)
+            #expect(again.headers[.eTag] == after.headers[.eTag] && again.body == after.body)
+        }
+    }
+
+    @Test("If-None-Match: the 304 is recorded and replayed; an older tag gets the full answer")
+    func conditionalReads() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            let full = try await anonymous.get(Self.schedule)
+            let etag = try #require(full.headers[.eTag])
+            let routed304 = try await anonymous.get(Self.schedule, headers: [.ifNoneMatch: etag])
+            #expect(routed304.status == .notModified)
+            #expect(replay.replayed == 0)
+            let replayed304 = try await anonymous.get(Self.schedule, headers: [.ifNoneMatch: etag])
+            #expect(replay.replayed == 1)
+            #expect(replayed304.status == .notModified && replayed304.body.isEmpty)
+            #expect(Self.stable(replayed304.headers) == Self.stable(routed304.headers))
+            let stale = try await anonymous.get(Self.schedule, headers: [.ifNoneMatch: #""s1", W/"s2""#])
+            #expect(replay.replayed == 2)
+            #expect(stale.status == .ok && stale.body == full.body)
+        }
+    }
+
+    @Test("credentials, a query, HEAD, an Origin and other paths go to the router")
+    func othersGoToTheRouter() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            let admin = try await anonymous.login()
+            _ = try await anonymous.get(Self.schedule)
+            let asOrganiser = try await admin.get(Self.schedule)
+            #expect(asOrganiser.status == .ok)
+            let withCookie = try await anonymous.get(Self.schedule, headers: [.cookie: "tandem_session=nonsense"])
+            let withQuery = try await anonymous.get(Self.schedule + "?lang=zh")
+            let withOrigin = try await anonymous.get(Self.schedule, headers: [.origin: "https://elsewhere.example"])
+            let head = try await anonymous.call(.head, Self.schedule)
+            let unknown = try await anonymous.get("/api/v1/events/no-such-event/schedule")
+            let trailing = try await anonymous.get(Self.schedule + "/")
+            // Each was answered, and none from a recording.
+            #expect(replay.replayed == 0)
+            #expect(withQuery.status == .ok && withOrigin.status == .ok && unknown.status == .notFound)
+            #expect(head.status == .ok && head.body.isEmpty)
+            #expect([withCookie.status, trailing.status].allSatisfy { $0 != .internalServerError })
+        }
+    }
+
+    @Test("pipelined requests are answered in order, and Connection: close is honoured")
+    func pipelinedInOrder() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            _ = try await anonymous.get(Self.schedule)
+            let socket = try RawSocket(port: try #require(anonymous.port))
+            defer { socket.shutdown() }
+            socket.send("GET /api/v1/events HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET \(Self.schedule) HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET \(Self.event) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            let (bytes, closed) = await socket.readUntilClosed(timeout: .seconds(10))
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(closed)
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+            let list = try #require(text.range(of: #"{"items":"#)?.lowerBound)
+            let schedule = try #require(text.range(of: #"{"rooms":"#)?.lowerBound)
+            let event = try #require(text.range(of: #""announcements":"#)?.lowerBound)
+            #expect(list < schedule && schedule < event)
+        }
+    }
+
+    @Test("an expired announcement ends the event's recording")
+    func expiryEndsRecording() async throws {
+        let clock = TestClock()
+        try await withTandem(demo: true, clock: clock, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            let admin = try await anonymous.login()
+            let expires = ISO8601DateFormatter().string(from: clock.now().addingTimeInterval(600))
+            try #require(try await admin.post("/api/v1/events/cbw-hamburg-2017/announcements",
+                                              #"{"text":{"en":"Lunch until 13:00"},"expiresAt":"\#(expires)"}"#).status == .created)
+            _ = try await anonymous.get(Self.event)
+            let shown = try await anonymous.get(Self.event)
+            #expect(replay.replayed == 1)
+            #expect(shown.json["announcements"].array.contains { $0["text"]["en"].string == "Lunch until 13:00" })
+            clock.advance(by: 601)
+            let later = try await anonymous.get(Self.event)
+            #expect(replay.replayed == 1)
+            #expect(!later.json["announcements"].array.contains { $0["text"]["en"].string == "Lunch until 13:00" })
+        }
+    }
+
+    @Test("off when requests are logged at debug level, so every request is logged")
+    func offAtDebugLevel() async throws {
+        var logger = Logger(label: "tandem-test")
+        logger.logLevel = .debug
+        let server = try await buildServer(testConfig(), environment: AppEnvironment(clock: TestClock(), logger: logger))
+        #expect(server.replay == nil)
+    }
+}
