@@ -147,6 +147,28 @@ struct SnapshotReplayTests {
         }
     }
 
+    @Test("replayed reads are counted where the router counts them: hb_requests and the request duration")
+    func countedInMetrics() async throws {
+        var logger = Logger(label: "replay-metrics")
+        logger.logLevel = .warning
+        let server = try await buildServer(testConfig(demo: true),
+                                           environment: AppEnvironment(clock: TestClock(), logger: logger, metrics: TestMetrics.registry))
+        try await server.application.test(.live) { client in
+            let api = API(client)
+            let labels = #"{http_route="/api/v1/events/{slug}/schedule",http_request_method="GET",http_response_status_code="200"} "#
+            func counts() async throws -> [Int] {
+                let text = try await api.get("/metrics").text
+                return ["hb_requests", "http_server_request_duration_count"].map { name in
+                    text.split(separator: "\n").first { $0.hasPrefix(name + labels) }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+                }
+            }
+            let before = try await counts()
+            for _ in 0..<3 { #expect(try await api.get(Self.schedule).status == .ok) }
+            #expect(server.replay?.replayed == 2)
+            #expect(try await counts() == before.map { $0 + 3 })
+        }
+    }
+
     @Test("off when requests are logged at debug level, so every request is logged")
     func offAtDebugLevel() async throws {
         var logger = Logger(label: "tandem-test")
