@@ -24,28 +24,10 @@ struct GetLoop {
     /// Runs `connections` connections, each getting `path` again and again until `deadline`.
     func run(path: String, connections: Int, until deadline: ContinuousClock.Instant) async throws -> Tally {
         let request = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n")
-        var running: [(any Channel, EventLoopFuture<Tally>)] = []
-        for _ in 0..<connections {
-            let promise = group.next().makePromise(of: Tally.self)
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(Connection(request: request, deadline: deadline, done: promise))
-                    }
-                }
-                .connect(host: host, port: port).get()
-            running.append((channel, promise.futureResult))
+        let parts = try await runLoadConnections(Array(repeating: (), count: connections), group: group, host: host, port: port) { _, channel, done in
+            try channel.pipeline.syncOperations.addHandler(Connection(request: request, deadline: deadline, done: done))
         }
-        for (channel, _) in running { channel.pipeline.fireUserInboundEventTriggered(Connection.Start()) }
-        var tally = Tally()
-        for (channel, future) in running {
-            let part = try await future.get()
-            tally.latencies += part.latencies
-            tally.failures += part.failures
-            try? await channel.close()
-        }
-        return tally
+        return Tally(latencies: parts.flatMap(\.latencies), failures: parts.reduce(0) { $0 + $1.failures })
     }
 
     func shutdown() async { try? await group.shutdownGracefully() }
@@ -53,7 +35,6 @@ struct GetLoop {
     private final class Connection: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
-        struct Start: Sendable {}
 
         let request: ByteBuffer
         let deadline: ContinuousClock.Instant
@@ -71,7 +52,7 @@ struct GetLoop {
         }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if event is Start { send(context) } else { context.fireUserInboundEventTriggered(event) }
+            if event is LoadStart { send(context) } else { context.fireUserInboundEventTriggered(event) }
         }
 
         private func send(_ context: ChannelHandlerContext) {

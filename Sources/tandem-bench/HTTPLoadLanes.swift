@@ -33,28 +33,11 @@ struct HTTPLoadLanes {
 
     /// Connects one lane per job list, then starts them all at once; returns every outcome.
     func run(_ lanes: [[Job]]) async throws -> [Outcome] {
-        var channels: [(any Channel, EventLoopFuture<[Outcome]>)] = []
-        for jobs in lanes {
-            let promise = group.next().makePromise(of: [Outcome].self)
-            let host = host
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, done: promise))
-                    }
-                }
-                .connect(host: host, port: port).get()
-            channels.append((channel, promise.futureResult))
-        }
-        for (channel, _) in channels { channel.pipeline.fireUserInboundEventTriggered(Lane.Start()) }
-        var outcomes: [Outcome] = []
-        for (channel, future) in channels {
-            outcomes += try await future.get()
-            try? await channel.close()
-        }
-        return outcomes
+        let host = host
+        return try await runLoadConnections(lanes, group: group, host: host, port: port) { jobs, channel, done in
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, done: done))
+        }.flatMap { $0 }
     }
 
     func shutdown() async { try? await group.shutdownGracefully() }
@@ -64,7 +47,6 @@ struct HTTPLoadLanes {
 private final class Lane: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
-    struct Start: Sendable {}
 
     let host: String
     let jobs: [HTTPLoadLanes.Job]
@@ -83,7 +65,7 @@ private final class Lane: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is Start { send(context) } else { context.fireUserInboundEventTriggered(event) }
+        if event is LoadStart { send(context) } else { context.fireUserInboundEventTriggered(event) }
     }
 
     private func send(_ context: ChannelHandlerContext) {

@@ -58,7 +58,12 @@ final class SnapshotReplay: Sendable {
     }
 
     private let recordings = Mutex<[Key: Recording]>([:])
-    private let counters = Mutex<[String: (Counter, Timer)]>([:])
+    private struct MetricKey: Hashable {
+        var representation: SnapshotCache.Representation
+        var status: Int
+    }
+
+    private let counters = Mutex<[MetricKey: (Counter, Timer)]>([:])
     private let dates = HTTPDate()
     private let answered = Atomic<Int>(0)
 
@@ -122,13 +127,13 @@ final class SnapshotReplay: Sendable {
     func count(_ target: Target, status: HTTPResponse.Status, nanoseconds: UInt64) {
         answered.add(1, ordering: .relaxed)
         guard metricsEnabled else { return }
-        let name = "\(target.route) \(status.code)"
+        let key = MetricKey(representation: target.representation, status: status.code)
         let (counter, timer) = counters.withLock { counters in
-            if let pair = counters[name] { return pair }
+            if let pair = counters[key] { return pair }
             let dimensions = [("http.route", target.route), ("http.request.method", "GET"), ("http.response.status_code", status.code.description)]
             let pair = (Counter(label: "hb.requests", dimensions: dimensions),
                         Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds))
-            counters[name] = pair
+            counters[key] = pair
             return pair
         }
         counter.increment()
