@@ -107,9 +107,10 @@ struct SnapshotReplayTests {
         }
     }
 
-    @Test("pipelined requests are answered in order, and Connection: close is honoured")
+    @Test("pipelined requests are answered in order, a replayed one after the router's answer before it; Connection: close is honoured")
     func pipelinedInOrder() async throws {
         try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
             _ = try await anonymous.get(Self.schedule)
             let socket = try RawSocket(port: try #require(anonymous.port))
             defer { socket.shutdown() }
@@ -124,6 +125,8 @@ struct SnapshotReplayTests {
             let schedule = try #require(text.range(of: #"{"rooms":"#)?.lowerBound)
             let event = try #require(text.range(of: #""announcements":"#)?.lowerBound)
             #expect(list < schedule && schedule < event)
+            // The schedule waited for the list (the router's) and was replayed; the last asked to close.
+            #expect(replay.replayed == 1)
         }
     }
 

@@ -24,9 +24,9 @@ import Glibc
 ///
 /// Anything else goes through the router untouched: other methods and paths, a query string, a
 /// request with credentials (`Authorization`, `Cookie`), a CORS request (`Origin`), `Connection`
-/// other than keep-alive, an upgrade, and any request while an earlier request on the same
-/// connection is still being answered by the router (answers stay in order). Off when request
-/// logging is at debug level, so that every request is logged.
+/// other than keep-alive, and an upgrade. Answers stay in request order (see
+/// `SnapshotReplayHandler`). Off when request logging is at debug level, so that every request is
+/// logged.
 final class SnapshotReplay: Sendable {
     let cache: SnapshotCache
     let clock: any WallClock
@@ -143,20 +143,31 @@ final class SnapshotReplay: Sendable {
 
 /// The per-connection half of `SnapshotReplay`, between Hummingbird's connection state handler and
 /// its request stream. Lives on the channel's event loop.
+///
+/// Answers go out in request order. A request the replay can answer while earlier ones are still
+/// with the router waits in `pending` and is written right after the router's answer before it
+/// (HTTP/1.1 pipelining, or simply the next request arriving before the router has written the
+/// end of a response whose body the client already has).
 final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    private enum Answer {
+        /// The router answers; `record` names the snapshot when its answer may be recorded.
+        case router(record: SnapshotReplay.Target?)
+        /// A recording answers, once every earlier answer is written.
+        case replay(SnapshotReplay.Target, SnapshotReplay.Recording, started: UInt64)
+    }
+
     private let replay: SnapshotReplay
-    /// Requests handed to the router whose answer has not been written completely.
-    private var withRouter = 0
-    /// A request being answered here: its head was taken, its end is awaited.
-    private var answering: (target: SnapshotReplay.Target, recording: SnapshotReplay.Recording, started: UInt64)?
-    /// The router's answer being recorded (for the one request it has).
-    private var recording: (target: SnapshotReplay.Target, head: HTTPResponse?, body: ByteBuffer?)?
-    private var dropping = false
+    /// Answers not yet completely written, oldest first.
+    private var pending = CircularBuffer<Answer>(initialCapacity: 2)
+    /// The request being read is answered here: its body (if any) is dropped, its end awaited.
+    private var reading: Answer?
+    /// The router's answer being recorded: its head and body so far.
+    private var recorded: (head: HTTPResponse?, body: ByteBuffer?) = (nil, nil)
 
     init(replay: SnapshotReplay) {
         self.replay = replay
@@ -165,57 +176,80 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            dropping = false
-            if withRouter == 0, let target = SnapshotReplay.target(of: request) {
+            reading = nil
+            if let target = SnapshotReplay.target(of: request) {
                 if let recording = replay.answer(request, for: target) {
-                    answering = (target, recording, DispatchTime.now().uptimeNanoseconds)
-                    dropping = true
+                    reading = .replay(target, recording, started: DispatchTime.now().uptimeNanoseconds)
                     return
                 }
-                self.recording = (target, nil, nil)
+                pending.append(.router(record: target))
+            } else {
+                pending.append(.router(record: nil))
             }
-            withRouter += 1
             context.fireChannelRead(data)
         case .body:
             // A GET answered here has no use for a body.
-            if !dropping { context.fireChannelRead(data) }
+            if reading == nil { context.fireChannelRead(data) }
         case .end:
-            guard dropping, let answer = answering else {
+            guard let answer = reading else {
                 context.fireChannelRead(data)
                 return
             }
-            dropping = false
-            answering = nil
-            let head = replay.head(from: answer.recording)
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            if let body = answer.recording.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            replay.count(answer.target, status: head.status, nanoseconds: DispatchTime.now().uptimeNanoseconds - answer.started)
+            reading = nil
+            if pending.isEmpty {
+                send(answer, context: context)
+                context.flush()
+            } else {
+                pending.append(answer)
+            }
         }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if withRouter > 0 {
-            switch unwrapOutboundIn(data) {
+        guard case .router(let target) = pending.first else {
+            context.write(data, promise: promise)
+            return
+        }
+        let part = unwrapOutboundIn(data)
+        if target != nil {
+            switch part {
             case .head(let head):
-                recording?.head = head
+                recorded.head = head
             case .body(var buffer):
-                if var body = recording?.body {
-                    recording?.body = nil
+                if var body = recorded.body {
+                    recorded.body = nil
                     body.writeBuffer(&buffer)
-                    recording?.body = body
-                } else if recording != nil {
-                    recording?.body = buffer
+                    recorded.body = body
+                } else {
+                    recorded.body = buffer
                 }
             case .end:
-                withRouter -= 1
-                if let done = recording, let head = done.head, head.status.kind != .informational {
-                    replay.record(head, body: done.body, for: done.target)
-                }
-                recording = nil
+                break
             }
         }
         context.write(data, promise: promise)
+        guard case .end = part else { return }
+        _ = pending.removeFirst()
+        if let target, let head = recorded.head, head.status.kind != .informational {
+            replay.record(head, body: recorded.body, for: target)
+        }
+        recorded = (nil, nil)
+        // Replayed answers that were waiting for this one.
+        var sent = false
+        while case .replay = pending.first {
+            send(pending.removeFirst(), context: context)
+            sent = true
+        }
+        if sent { context.flush() }
+    }
+
+    private func send(_ answer: Answer, context: ChannelHandlerContext) {
+        guard case .replay(let target, let recording, let started) = answer else { return }
+        let head = replay.head(from: recording)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body = recording.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        replay.count(target, status: head.status, nanoseconds: DispatchTime.now().uptimeNanoseconds - started)
     }
 }
 
