@@ -32,6 +32,9 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         var rssBeforeKiB: Int?
         var rssAfterKiB: Int?
         var perConnectionKiB: Double?
+        /// CPU time per change while the changes were delivered: the server's, and this client's.
+        var serverCPUPerChangems: Double?
+        var clientCPUPerChangems: Double?
     }
 
     /// Subscribers whose snapshot has arrived.
@@ -87,6 +90,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         try await Task.sleep(for: .seconds(1))
         let rssAfter = server.residentKiB
 
+        let cpuBefore = (server: server.cpuTime, client: processCPUTime(pid: getpid()))
         var sent: [ContinuousClock.Instant] = []
         for k in 1...changes {
             sent.append(clock.now)
@@ -97,7 +101,12 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         while clock.now < deadline, arrivals.contains(where: { $0.times.withLock { $0.count } < changes }) {
             try await Task.sleep(for: .milliseconds(50))
         }
+        let cpuAfter = (server: server.cpuTime, client: processCPUTime(pid: getpid()))
         await client.shutdown()
+        func perChange(_ before: Duration?, _ after: Duration?) -> Double? {
+            guard let before, let after else { return nil }
+            return Double((after - before).microseconds) / 1000 / Double(changes)
+        }
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var delivered = 0
         for box in arrivals {
@@ -116,7 +125,8 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         let report = Report(
             subscribers: subscribers, changes: changes, connectSeconds: connectSeconds, p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
             maxms: maxMilliseconds, delivered: delivered, lost: lost, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
-            perConnectionKiB: perConnection)
+            perConnectionKiB: perConnection, serverCPUPerChangems: perChange(cpuBefore.server, cpuAfter.server),
+            clientCPUPerChangems: perChange(cpuBefore.client, cpuAfter.client))
         print(report: report)
     }
 
@@ -130,6 +140,9 @@ struct LiveFanOutCommand: AsyncParsableCommand {
                            report.connectSeconds, report.p50ms, report.p90ms, report.p99ms, report.maxms, report.delivered, report.lost))
         if let before = report.rssBeforeKiB, let after = report.rssAfterKiB, let per = report.perConnectionKiB {
             Swift.print(String(format: "server RSS %d KiB before, %d KiB after → %.1f KiB per connection", before, after, per))
+        }
+        if let server = report.serverCPUPerChangems, let client = report.clientCPUPerChangems {
+            Swift.print(String(format: "CPU per change: server %.0f ms, load client %.0f ms", server, client))
         }
     }
 }

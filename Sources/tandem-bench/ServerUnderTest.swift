@@ -71,6 +71,12 @@ final class ServerUnderTest: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
     }
 
+    /// CPU time (user and system) the server process has used, when this tool started it.
+    var cpuTime: Duration? {
+        guard let pid = process?.processIdentifier else { return nil }
+        return processCPUTime(pid: pid)
+    }
+
     func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
@@ -82,4 +88,15 @@ final class ServerUnderTest: @unchecked Sendable {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// CPU time (user and system) of a process, from `/proc/PID/stat` (fields 14 and 15, in clock ticks).
+func processCPUTime(pid: Int32) -> Duration? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let afterName = stat.range(of: ") ", options: .backwards) else { return nil }
+    // Fields after the command name start at field 3; utime and stime are fields 14 and 15.
+    let fields = stat[afterName.upperBound...].split(separator: " ")
+    guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+    let ticks = sysconf(Int32(_SC_CLK_TCK))
+    return .milliseconds((user + system) * 1000 / ticks)
 }

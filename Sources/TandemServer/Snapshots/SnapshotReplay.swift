@@ -27,6 +27,10 @@ import Glibc
 /// other than keep-alive, and an upgrade. Answers stay in request order (see
 /// `SnapshotReplayHandler`). Off when request logging is at debug level, so that every request is
 /// logged.
+///
+/// A recording is only right while every answer to such a request differs by `Date` and
+/// `X-Request-Id` alone. A middleware that makes other headers vary per request (a cookie, a
+/// nonce) must make those requests ineligible in `target(of:)`.
 final class SnapshotReplay: Sendable {
     let cache: SnapshotCache
     let clock: any WallClock
