@@ -11,26 +11,22 @@ struct GetLoop {
         var failures = 0
     }
 
-    let group: MultiThreadedEventLoopGroup
-    let host: String
-    let port: Int
+    let transport: LoadConnections
 
     init(host: String, port: Int, threads: Int = 1) {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        self.host = host
-        self.port = port
+        transport = LoadConnections(host: host, port: port, threads: threads)
     }
 
     /// Runs `connections` connections, each getting `path` again and again until `deadline`.
     func run(path: String, connections: Int, until deadline: ContinuousClock.Instant) async throws -> Tally {
-        let request = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n")
-        let parts = try await runLoadConnections(Array(repeating: (), count: connections), group: group, host: host, port: port) { _, channel, done in
+        let request = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(transport.host)\r\n\r\n")
+        let parts = try await transport.run(Array(repeating: (), count: connections)) { _, channel, done in
             try channel.pipeline.syncOperations.addHandler(Connection(request: request, deadline: deadline, done: done))
         }
         return Tally(latencies: parts.flatMap(\.latencies), failures: parts.reduce(0) { $0 + $1.failures })
     }
 
-    func shutdown() async { try? await group.shutdownGracefully() }
+    func shutdown() async { await transport.shutdown() }
 
     private final class Connection: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer

@@ -21,26 +21,22 @@ struct HTTPLoadLanes {
         var reply: HTTPConnection.Reply
     }
 
-    let group: MultiThreadedEventLoopGroup
-    let host: String
-    let port: Int
+    let transport: LoadConnections
 
     init(host: String, port: Int, threads: Int = 1) {
-        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        self.host = host
-        self.port = port
+        transport = LoadConnections(host: host, port: port, threads: threads)
     }
 
     /// Connects one lane per job list, then starts them all at once; returns every outcome.
     func run(_ lanes: [[Job]]) async throws -> [Outcome] {
-        let host = host
-        return try await runLoadConnections(lanes, group: group, host: host, port: port) { jobs, channel, done in
+        let host = transport.host
+        return try await transport.run(lanes) { jobs, channel, done in
             try channel.pipeline.syncOperations.addHTTPClientHandlers()
             try channel.pipeline.syncOperations.addHandler(Lane(host: host, jobs: jobs, done: done))
         }.flatMap { $0 }
     }
 
-    func shutdown() async { try? await group.shutdownGracefully() }
+    func shutdown() async { await transport.shutdown() }
 }
 
 /// One connection's requests, each sent when the previous response has ended.
