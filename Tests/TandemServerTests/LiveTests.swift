@@ -155,8 +155,7 @@ struct LiveTests {
             let fast = LiveClient(port: port, path: "/api/v1/events/hamburg-2017/live")
             _ = try await fast.messages(count: 1)
             let stalled = try RawSocket(port: port, receiveBuffer: 2048)
-            stalled.send("GET /api/v1/events/hamburg-2017/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            stalled.sendWebSocketHandshake(path: "/api/v1/events/hamburg-2017/live")
             try await waitFor(subscribers: 2, api: anonymous)
             // The kernel lets a socket's send buffer grow to 4 MiB here (tcp_wmem), so a stalled reader
             // only backs up into the server after more than that: ~1,100 messages of ~4 KB.
@@ -185,8 +184,7 @@ struct LiveTests {
             let answering = LiveClient(port: port, path: "/api/v1/events/hamburg-2017/live")
             _ = try await answering.messages(count: 1)
             let silent = try RawSocket(port: port)
-            silent.send("GET /api/v1/events/hamburg-2017/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            silent.sendWebSocketHandshake(path: "/api/v1/events/hamburg-2017/live")
             try await waitFor(subscribers: 2, api: anonymous)
             // A masked ping "hi" from the client is answered with a pong "hi" (0x8A, length 2).
             let ping: [UInt8] = [0x89, 0x82, 1, 2, 3, 4, UInt8(ascii: "h") ^ 1, UInt8(ascii: "i") ^ 2]
@@ -213,8 +211,7 @@ struct LiveTests {
             #expect(problem["code"].string == "websocket-required")
             try await anonymous.get("/api/v1/events/nowhere/live").expectProblem(.notFound)
             let refused = try RawSocket(port: try #require(anonymous.port))
-            refused.send("GET /api/v1/events/nowhere/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            refused.sendWebSocketHandshake(path: "/api/v1/events/nowhere/live")
             let (bytes, closed) = await refused.readUntilClosed(timeout: .seconds(5))
             let text = String(decoding: bytes, as: UTF8.self).lowercased()
             #expect(closed && text.hasPrefix("http/1.1 404"), "\(text)")

@@ -28,8 +28,13 @@ final class RawSocket: @unchecked Sendable {
     }
 
     func send(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        send(bytes: Array(text.utf8))
+    }
+
+    /// Opens a WebSocket on `path` (the upgrade request only; the socket then reads what it likes).
+    func sendWebSocketHandshake(path: String) {
+        send("GET \(path) HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
     }
 
     /// Reads until `done` says so, or the time is up; returns all text read.
