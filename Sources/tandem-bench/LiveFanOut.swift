@@ -46,7 +46,6 @@ struct LiveFanOutCommand: AsyncParsableCommand {
     /// Arrival times of one subscriber's messages after the snapshot.
     final class Arrivals: Sendable {
         let times = Mutex<[ContinuousClock.Instant]>([])
-        let snapshot = Mutex(false)
     }
 
     func run() async throws {
