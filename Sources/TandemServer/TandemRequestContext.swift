@@ -20,7 +20,7 @@ public struct TandemRequestContext: AuthRequestContext, RequestContext {
     public var maxUploadSize: Int
     /// Set by the `/live` route when it admits a WebSocket handshake.
     let liveUpgrade: LiveUpgradeSlot
-    /// The connection, so a live feed can drop a client that stopped reading.
+    /// The connection: its peer is the client address unless a trusted proxy names another.
     public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {

@@ -150,7 +150,6 @@ struct LiveController {
 
     /// One SSE event per message, flushed as written: `id:` is the seq, so `Last-Event-ID` resumes.
     static func event(_ frame: LiveFrame) -> ByteBuffer { frame.event }
-
 }
 
 /// What one connection has been sent: the last seq and, for a room screen, the sessions it shows.
