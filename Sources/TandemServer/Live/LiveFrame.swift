@@ -10,8 +10,9 @@ struct LiveFrame: Sendable {
     var text: String
     /// Which room screens need it.
     var scope: Scope
-    /// The message as bytes, shared (not copied) by every WebSocket subscriber.
-    let bytes: ByteBuffer
+    /// The message as one complete WebSocket text frame, header included, shared (not copied) by
+    /// every WebSocket subscriber: the frame is encoded once per change, not once per connection.
+    let wire: ByteBuffer
     /// The SSE event for it, `id: seq` / `data: message`, shared by every SSE subscriber.
     let event: ByteBuffer
 
@@ -20,7 +21,7 @@ struct LiveFrame: Sendable {
         self.type = type
         self.text = text
         self.scope = scope
-        bytes = ByteBuffer(string: text)
+        wire = Self.webSocketText(text)
         event = ByteBuffer(string: "id: \(seq)\ndata: \(text)\n\n")
     }
 
@@ -49,6 +50,26 @@ struct LiveFrame: Sendable {
         case .sessions(let places):
             return places.contains { $0.roomID == room || $0.previousRoomID == room || known.contains($0.sessionID) }
         }
+    }
+
+    /// An unmasked, final WebSocket text frame (RFC 6455 §5.2), as a server sends it: `0x81`, the
+    /// payload length in 7, 7+16 or 7+64 bits, then the payload.
+    static func webSocketText(_ text: String) -> ByteBuffer {
+        let length = text.utf8.count
+        var buffer = ByteBufferAllocator().buffer(capacity: length + 10)
+        buffer.writeInteger(UInt8(0x81))
+        switch length {
+        case ..<126:
+            buffer.writeInteger(UInt8(length))
+        case ...0xFFFF:
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        default:
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+        buffer.writeString(text)
+        return buffer
     }
 
     static let keepAlive = LiveFrame(seq: 0, type: "keep-alive", text: "", scope: .keepAlive)

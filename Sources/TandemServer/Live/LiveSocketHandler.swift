@@ -23,6 +23,11 @@ final class LiveUpgradeSlot: Sendable {
 /// no stream, no per-connection buffers beyond what NIO keeps. The hub hands it each change's
 /// shared frame on that loop; it writes the frame straight to the socket.
 ///
+/// - Change frames are already WebSocket frames (`LiveFrame.wire`, encoded once per change), so they
+///   are written from the position of NIO's `WebSocketFrameEncoder` (its context), straight to the
+///   socket. Control frames (ping, pong, close) go through the encoder as usual. Both happen on the
+///   event loop in call order, so the order of frames on the wire is the order of the calls.
+///
 /// - Bounded queue: frames written but not yet taken by the kernel are counted; at the hub's
 ///   `queueLimit` the client is cut off with close code 4008 and `{"resume":{"since":N}}`, where N
 ///   is the last seq it was actually sent (everything up to N was delivered or is not for it).
@@ -49,6 +54,8 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
     private let hub: LiveHub
     private let pingInterval: TimeAmount
     private var context: ChannelHandlerContext?
+    /// The context of the pipeline's `WebSocketFrameEncoder`: what is written there goes to the socket as is.
+    private let wire: ChannelHandlerContext
     private var state = State.opening(pending: [])
     private var feed: Feed
     /// Seqs of frames written and not yet flushed to the kernel, oldest first.
@@ -57,8 +64,9 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
     private var heartbeat: RepeatedTask?
     private var counted = false
 
-    init(admission: LiveAdmission, hub: LiveHub, pingInterval: TimeAmount) {
+    init(admission: LiveAdmission, hub: LiveHub, pingInterval: TimeAmount, wire: ChannelHandlerContext) {
         self.admission = admission
+        self.wire = wire
         self.hub = hub
         self.pingInterval = pingInterval
         self.feed = Feed(room: admission.target.room)
@@ -128,11 +136,10 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
         inFlight.append(frame.seq)
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { _ in _ = self.inFlight.popFirst() }
-        let message = WebSocketFrame(fin: true, opcode: .text, data: frame.bytes)
         if flush {
-            context.writeAndFlush(wrapOutboundOut(message), promise: promise)
+            wire.writeAndFlush(NIOAny(frame.wire), promise: promise)
         } else {
-            context.write(wrapOutboundOut(message), promise: promise)
+            wire.write(NIOAny(frame.wire), promise: promise)
         }
     }
 

@@ -75,7 +75,9 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                         guard let admission = handshake.admission.withLock({ $0.take() }) else {
                             throw ChannelError.inappropriateOperationForState
                         }
-                        let handler = LiveSocketHandler(admission: admission, hub: hub, pingInterval: pingInterval)
+                        // NIO's upgrader put the frame encoder in; change frames, encoded once, skip it.
+                        let encoder = try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+                        let handler = LiveSocketHandler(admission: admission, hub: hub, pingInterval: pingInterval, wire: encoder)
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return UpgradeResult.live
                     }
