@@ -80,10 +80,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CEpoll"),
         .executableTarget(
             name: "tandem-bench",
             dependencies: [
+                "CEpoll",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -18,8 +18,21 @@ struct LiveFanOutCommand: AsyncParsableCommand {
     @Option(help: "Pause between changes, in milliseconds.") var gap = 200
     @Option(help: "Subscribers connecting at the same time.") var connectConcurrency = 250
     @Option(help: "Event-loop threads of the load client.") var clientThreads = 1
+    @Flag(help: "Also print each change's latency spread (min, p50, p99, max).") var perChange = false
+    @Option(help: "Load client: `epoll` (plain sockets, Linux) or `nio` (a NIO channel per subscriber).") var client = Client.standard
+
+    enum Client: String, ExpressibleByArgument, CaseIterable {
+        case epoll, nio
+        #if os(Linux)
+        static let standard = Client.epoll
+        #else
+        static let standard = Client.nio
+        #endif
+    }
 
     struct Report: Encodable {
+        /// The load client used (`epoll` or `nio`).
+        var client: String
         var subscribers: Int
         var changes: Int
         var connectSeconds: Double
@@ -32,9 +45,21 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         var rssBeforeKiB: Int?
         var rssAfterKiB: Int?
         var perConnectionKiB: Double?
-        /// CPU time per change while the changes were delivered: the server's, and this client's.
+        /// CPU time per change while the changes were delivered: the server's, and this client's,
+        /// each in all and the part of it spent in the kernel.
         var serverCPUPerChangems: Double?
+        var serverKernelCPUPerChangems: Double?
         var clientCPUPerChangems: Double?
+        var clientKernelCPUPerChangems: Double?
+        /// With `--per-change`: each change's spread over the subscribers, in order.
+        var perChange: [ChangeLatency]?
+    }
+
+    struct ChangeLatency: Encodable {
+        var minms: Double
+        var p50ms: Double
+        var p99ms: Double
+        var maxms: Double
     }
 
     /// Subscribers whose snapshot has arrived.
@@ -62,7 +87,18 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         let rssBefore = server.residentKiB
         let clock = ContinuousClock()
         let arrivals = (0..<subscribers).map { _ in Arrivals() }
-        let client = WebSocketSubscribers(host: server.host, port: server.port, path: "/api/v1/events/\(slug)/live", threads: clientThreads)
+        let path = "/api/v1/events/\(slug)/live"
+        let client: any SubscriberClient
+        switch self.client {
+        case .nio:
+            client = WebSocketSubscribers(host: server.host, port: server.port, path: path, threads: clientThreads)
+        case .epoll:
+            #if os(Linux)
+            client = try EpollSubscribers(host: server.host, port: server.port, path: path, threads: clientThreads)
+            #else
+            throw ValidationError("--client epoll needs Linux")
+            #endif
+        }
         let connectStart = clock.now
         let connected = Counter()
         let failed = Counter()
@@ -102,9 +138,9 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         }
         let cpuAfter = (server: server.cpuTime, client: processCPUTime(pid: getpid()))
         await client.shutdown()
-        func perChange(_ before: Duration?, _ after: Duration?) -> Double? {
+        func cpuPerChange(_ before: CPUTime?, _ after: CPUTime?, _ part: KeyPath<CPUTime, Duration>) -> Double? {
             guard let before, let after else { return nil }
-            return Double((after - before).microseconds) / 1000 / Double(changes)
+            return Double((after[keyPath: part] - before[keyPath: part]).microseconds) / 1000 / Double(changes)
         }
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var delivered = 0
@@ -115,6 +151,19 @@ struct LiveFanOutCommand: AsyncParsableCommand {
                 delivered += 1
             }
         }
+        var spreads: [ChangeLatency]?
+        if perChange {
+            spreads = (0..<changes).map { k in
+                var one = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+                for box in arrivals {
+                    box.times.withLock { times in
+                        if times.count > k { _ = one.record(UInt64(max(0, (times[k] - sent[k]).microseconds))) }
+                    }
+                }
+                func ms(_ value: UInt64) -> Double { Double(value) / 1000 }
+                return ChangeLatency(minms: ms(one.min), p50ms: ms(one.valueAtPercentile(50)), p99ms: ms(one.valueAtPercentile(99)), maxms: ms(one.max))
+            }
+        }
         await admin.close()
         func ms(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1000 }
         var perConnection: Double?
@@ -122,11 +171,18 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         let lost: Int = subscribers * changes - delivered
         let maxMilliseconds: Double = Double(histogram.max) / 1000
         let report = Report(
-            subscribers: subscribers, changes: changes, connectSeconds: connectSeconds, p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
+            client: self.client.rawValue, subscribers: subscribers, changes: changes, connectSeconds: connectSeconds, p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
             maxms: maxMilliseconds, delivered: delivered, lost: lost, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
-            perConnectionKiB: perConnection, serverCPUPerChangems: perChange(cpuBefore.server, cpuAfter.server),
-            clientCPUPerChangems: perChange(cpuBefore.client, cpuAfter.client))
+            perConnectionKiB: perConnection, serverCPUPerChangems: cpuPerChange(cpuBefore.server, cpuAfter.server, \.total),
+            serverKernelCPUPerChangems: cpuPerChange(cpuBefore.server, cpuAfter.server, \.kernel),
+            clientCPUPerChangems: cpuPerChange(cpuBefore.client, cpuAfter.client, \.total),
+            clientKernelCPUPerChangems: cpuPerChange(cpuBefore.client, cpuAfter.client, \.kernel), perChange: spreads)
         print(report: report)
+        if lost > 0 {
+            // The live feed must not lose a message: a loss fails the run (and CI's smoke test).
+            FileHandle.standardError.write(Data("\(lost) messages were lost\n".utf8))
+            throw ExitCode.failure
+        }
     }
 
     private func print(report: Report) {
@@ -134,14 +190,20 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             printJSON(report)
             return
         }
-        Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers, \(report.changes) changes")
+        Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers, \(report.changes) changes, \(report.client) load client")
         Swift.print(String(format: "connect %.2f s | delivery p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms | delivered %d, lost %d",
                            report.connectSeconds, report.p50ms, report.p90ms, report.p99ms, report.maxms, report.delivered, report.lost))
         if let before = report.rssBeforeKiB, let after = report.rssAfterKiB, let per = report.perConnectionKiB {
             Swift.print(String(format: "server RSS %d KiB before, %d KiB after → %.1f KiB per connection", before, after, per))
         }
-        if let server = report.serverCPUPerChangems, let client = report.clientCPUPerChangems {
-            Swift.print(String(format: "CPU per change: server %.0f ms, load client %.0f ms", server, client))
+        if let server = report.serverCPUPerChangems, let serverKernel = report.serverKernelCPUPerChangems,
+           let client = report.clientCPUPerChangems, let clientKernel = report.clientKernelCPUPerChangems {
+            Swift.print(String(format: "CPU per change: server %.0f ms (kernel %.0f), load client %.0f ms (kernel %.0f)",
+                               server, serverKernel, client, clientKernel))
+        }
+        for (k, spread) in (report.perChange ?? []).enumerated() {
+            Swift.print(String(format: "  change %2d: min %6.1f ms  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms",
+                               k + 1, spread.minms, spread.p50ms, spread.p99ms, spread.maxms))
         }
     }
 }

@@ -72,7 +72,7 @@ final class ServerUnderTest: @unchecked Sendable {
     }
 
     /// CPU time (user and system) the server process has used, when this tool started it.
-    var cpuTime: Duration? {
+    var cpuTime: CPUTime? {
         guard let pid = process?.processIdentifier else { return nil }
         return processCPUTime(pid: pid)
     }
@@ -91,12 +91,19 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 /// CPU time (user and system) of a process, from `/proc/PID/stat` (fields 14 and 15, in clock ticks).
-func processCPUTime(pid: Int32) -> Duration? {
+func processCPUTime(pid: Int32) -> CPUTime? {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let afterName = stat.range(of: ") ", options: .backwards) else { return nil }
     // Fields after the command name start at field 3; utime and stime are fields 14 and 15.
     let fields = stat[afterName.upperBound...].split(separator: " ")
     guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
     let ticks = sysconf(Int32(_SC_CLK_TCK))
-    return .milliseconds((user + system) * 1000 / ticks)
+    return CPUTime(user: .milliseconds(user * 1000 / ticks), kernel: .milliseconds(system * 1000 / ticks))
+}
+
+/// A process's CPU time so far, in user space and in the kernel (clock-tick resolution, 10 ms here).
+struct CPUTime {
+    var user: Duration
+    var kernel: Duration
+    var total: Duration { user + kernel }
 }

@@ -5,10 +5,18 @@ import NIOPosix
 import NIOWebSocket
 import Synchronization
 
+/// The fan-out benchmark's load client: opens subscribers and records when their messages arrive.
+protocol SubscriberClient: Sendable {
+    /// Opens one subscriber; `box` gets the arrival times of the messages after the snapshot.
+    /// `connected` counts subscribers whose snapshot arrived, `failed` those that could not connect.
+    func connect(_ box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter, failed: LiveFanOutCommand.Counter)
+    func shutdown() async
+}
+
 /// A lean WebSocket load client for the fan-out benchmark: every subscriber is a NIO channel whose
 /// handler records arrival times on its event loop. No task or stream per connection, so on a
 /// machine shared with the server the client's own overhead stays out of the measured latency.
-struct WebSocketSubscribers {
+struct WebSocketSubscribers: SubscriberClient {
     let group: MultiThreadedEventLoopGroup
     let host: String
     let port: Int
@@ -21,7 +29,6 @@ struct WebSocketSubscribers {
         self.path = path
     }
 
-    /// Opens one subscriber; `box` gets the snapshot flag and the arrival times of later messages.
     func connect(_ box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter, failed: LiveFanOutCommand.Counter) {
         let host = host, port = port, path = path
         let bootstrap = ClientBootstrap(group: group)

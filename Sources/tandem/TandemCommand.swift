@@ -108,6 +108,12 @@ struct Serve: AsyncParsableCommand {
             return cidr
         }
         config.corsOrigins = Self.list(env["TANDEM_CORS_ORIGINS"])
+        if let value = env["TANDEM_LIVE_PING_SECONDS"] {
+            guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                throw ValidationError("TANDEM_LIVE_PING_SECONDS must be a whole number of seconds from 1 to 3600")
+            }
+            config.live.pingInterval = .seconds(seconds)
+        }
         switch logFormat ?? env["TANDEM_LOG_FORMAT"] ?? "text" {
         case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         case "text": break
