@@ -119,21 +119,18 @@ final class EpollSubscribers: SubscriberClient {
 /// (until `shutdown` stops the loops and closes it).
 private final class Connection: @unchecked Sendable {
     let fd: Int32
-    let box: LiveFanOutCommand.Arrivals
-    let connected: LiveFanOutCommand.Counter
     let failed: LiveFanOutCommand.Counter
     private let accept: String
+    private var log: ArrivalLog
     private var upgraded = false
-    private var sawSnapshot = false
     private var open = true
     /// Bytes of an incomplete response head or frame, kept for the next read.
     private var pending: [UInt8] = []
 
     init(fd: Int32, key: String, box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter, failed: LiveFanOutCommand.Counter) {
         self.fd = fd
-        self.box = box
-        self.connected = connected
         self.failed = failed
+        log = ArrivalLog(box: box, connected: connected)
         let digest = Insecure.SHA1.hash(data: Data((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))
         accept = Data(digest).base64EncodedString()
     }
@@ -198,12 +195,7 @@ private final class Connection: @unchecked Sendable {
             switch first & 0x0F {
             case 0x0 where fin, 0x1 where fin:
                 // The last (usually only) frame of a text message.
-                if sawSnapshot {
-                    box.times.withLock { $0.append(now) }
-                } else {
-                    sawSnapshot = true
-                    connected.withLock { $0 += 1 }
-                }
+                log.message(at: now)
             case 0x9:
                 pong(payload)
             case 0x8:
@@ -262,7 +254,7 @@ private final class Connection: @unchecked Sendable {
     /// The connection broke before it was done: counted as failed while connecting.
     func fail() {
         guard open else { return }
-        if !sawSnapshot { failed.withLock { $0 += 1 } }
+        if !log.sawSnapshot { failed.withLock { $0 += 1 } }
         end()
     }
 

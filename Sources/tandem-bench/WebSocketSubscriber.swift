@@ -13,6 +13,28 @@ protocol SubscriberClient: Sendable {
     func shutdown() async
 }
 
+/// What a subscriber does with each complete text message: the first is its snapshot (it now
+/// counts as connected); each later one is an arrival, timed.
+struct ArrivalLog {
+    let box: LiveFanOutCommand.Arrivals
+    let connected: LiveFanOutCommand.Counter
+    private(set) var sawSnapshot = false
+
+    init(box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter) {
+        self.box = box
+        self.connected = connected
+    }
+
+    mutating func message(at now: ContinuousClock.Instant) {
+        if sawSnapshot {
+            box.times.withLock { $0.append(now) }
+        } else {
+            sawSnapshot = true
+            connected.withLock { $0 += 1 }
+        }
+    }
+}
+
 /// A lean WebSocket load client for the fan-out benchmark: every subscriber is a NIO channel whose
 /// handler records arrival times on its event loop. No task or stream per connection, so on a
 /// machine shared with the server the client's own overhead stays out of the measured latency.
@@ -109,14 +131,11 @@ private final class HandshakeRequest: ChannelInboundHandler, RemovableChannelHan
 private final class SubscriberHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = WebSocketFrame
-    let box: LiveFanOutCommand.Arrivals
-    let connected: LiveFanOutCommand.Counter
-    var sawSnapshot = false
+    private var log: ArrivalLog
     private var pending = ByteBuffer()
 
     init(box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter) {
-        self.box = box
-        self.connected = connected
+        log = ArrivalLog(box: box, connected: connected)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -130,13 +149,7 @@ private final class SubscriberHandler: ChannelInboundHandler {
             switch frame.opcode {
             case 0x1 where frame.fin, 0x0 where frame.fin:
                 // The last (usually only) frame of a text message.
-                let now = ContinuousClock.now
-                if sawSnapshot {
-                    box.times.withLock { $0.append(now) }
-                } else {
-                    sawSnapshot = true
-                    connected.withLock { $0 += 1 }
-                }
+                log.message(at: .now)
             case 0x9:
                 var payload = frame.payload
                 let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: payload)
