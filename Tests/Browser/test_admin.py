@@ -140,6 +140,23 @@ def test_a_stale_edit_is_refused_and_explained(browser, server, api, admin_event
     assert "Reloaded" in browser.find_element(By.ID, "f-message").text
 
 
+def test_an_address_change_wins_over_an_event_that_finished_opening_meanwhile(browser, server, api, admin_event):
+    """Going to #event=A while event B is still opening: when B finishes it writes #event=B over the
+    address (replaceState, no event), before the queued hashchange for A is handled. A must open."""
+    other = api.create_event(starts=datetime.now(BERLIN) - timedelta(hours=1))["slug"]
+    log_in(browser, server)
+    browser.get(f"{server.base}/admin/#event={other}&tab=schedule")
+    wait(browser, 20).until(lambda d: d.find_element(By.ID, "event-select").get_attribute("value") == other
+                            and d.find_elements(By.CSS_SELECTOR, "#live-note[data-status='live']"))
+    # The same order of events, made deterministic: the address changes to A (hashchange queued),
+    # then is rewritten to B before the handler runs.
+    browser.execute_script("location.hash = arguments[0]; history.replaceState(null, '', arguments[1]);",
+                           f"#event={admin_event['slug']}&tab=schedule", f"#event={other}&tab=schedule")
+    wait(browser, 20).until(lambda d: d.find_element(By.ID, "event-select").get_attribute("value") == admin_event["slug"]
+                            and d.find_elements(By.CSS_SELECTOR, "#sched .block"))
+    assert browser.execute_script("return location.hash") == f"#event={admin_event['slug']}&tab=schedule"
+
+
 def test_keyboard_and_form_move_with_a_conflict_warning_first(browser, server, api, admin_event):
     slug = admin_event["slug"]
     talk = admin_event["sessions"]["studio_talk"]

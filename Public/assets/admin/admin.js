@@ -187,8 +187,8 @@ function wireTabs() {
 
 // --- address (#event=slug&tab=schedule) ----------------------------------------------------------------
 
-function hashState() {
-  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+function hashState(hash = location.hash) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
   return { event: params.get("event"), tab: params.get("tab") };
 }
 
@@ -252,8 +252,10 @@ async function start() {
   wireTabs();
   wireLogin();
   $("event-select").addEventListener("change", (event) => openEvent(event.target.value, current ? current.tab : "schedule"));
-  window.addEventListener("hashchange", () => {
-    const { event, tab } = hashState();
+  window.addEventListener("hashchange", (change) => {
+    // The address this change went to: by the time the event is handled, an event that finished
+    // opening meanwhile may have written its own #event=… over it (replaceState fires nothing).
+    const { event, tab } = hashState(new URL(change.newURL).hash);
     if (!account || !event) return;
     if (!current || current.slug !== event) { if (events.some((e) => e.slug === event)) openEvent(event, tab); }
     else if (TABS.includes(tab) && tab !== current.tab) selectTab(tab, { focus: false });
