@@ -142,28 +142,23 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             guard let before, let after else { return nil }
             return Double((after[keyPath: part] - before[keyPath: part]).microseconds) / 1000 / Double(changes)
         }
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        // One pass: every latency goes into the overall histogram and, with --per-change, its change's.
+        var histogram = latencyHistogram()
+        var byChange = perChange ? Array(repeating: latencyHistogram(), count: changes) : []
         var delivered = 0
         for box in arrivals {
             let times = box.times.withLock { $0 }
             for (k, time) in times.prefix(changes).enumerated() {
-                _ = histogram.record(UInt64(max(0, (time - sent[k]).microseconds)))
+                let microseconds = UInt64(max(0, (time - sent[k]).microseconds))
+                _ = histogram.record(microseconds)
+                if perChange { _ = byChange[k].record(microseconds) }
                 delivered += 1
             }
         }
-        var spreads: [ChangeLatency]?
-        if perChange {
-            spreads = (0..<changes).map { k in
-                var one = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-                for box in arrivals {
-                    box.times.withLock { times in
-                        if times.count > k { _ = one.record(UInt64(max(0, (times[k] - sent[k]).microseconds))) }
-                    }
-                }
-                func ms(_ value: UInt64) -> Double { Double(value) / 1000 }
-                return ChangeLatency(minms: ms(one.min), p50ms: ms(one.valueAtPercentile(50)), p99ms: ms(one.valueAtPercentile(99)), maxms: ms(one.max))
-            }
-        }
+        let spreads: [ChangeLatency]? = perChange ? byChange.map { one in
+            func ms(_ value: UInt64) -> Double { Double(value) / 1000 }
+            return ChangeLatency(minms: ms(one.min), p50ms: ms(one.valueAtPercentile(50)), p99ms: ms(one.valueAtPercentile(99)), maxms: ms(one.max))
+        } : nil
         await admin.close()
         func ms(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1000 }
         var perConnection: Double?

@@ -84,7 +84,7 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
         let started = clock.now
         let timed = try await client.run(lanes).map { ($0.index, $0.latency, $0.reply) }
         let elapsed = clock.now - started
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var histogram = latencyHistogram()
         for (_, latency, _) in timed { _ = histogram.record(UInt64(latency.microseconds)) }
 
         var problems: [String] = []

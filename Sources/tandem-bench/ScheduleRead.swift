@@ -38,7 +38,7 @@ struct ScheduleReadCommand: AsyncParsableCommand {
         let started = clock.now
         let tally = try await client.run(path: path, connections: connections, until: started + .seconds(duration))
         let elapsed = (clock.now - started).seconds
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var histogram = latencyHistogram()
         for latency in tally.latencies { _ = histogram.record(UInt64(latency.microseconds)) }
         let requests = tally.latencies.count
         let errors = tally.failures

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Histogram
 
 /// Load generator and benchmarks for Tandem. Prints figures; asserts nothing but correctness of the outcome.
 @main
@@ -40,4 +41,9 @@ struct TargetOptions: ParsableArguments {
         }
         return try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary())
     }
+}
+
+/// An HdrHistogram for latencies in microseconds: up to a minute, three significant digits.
+func latencyHistogram() -> Histogram<UInt64> {
+    Histogram(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 }
