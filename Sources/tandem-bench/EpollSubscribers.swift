@@ -159,7 +159,7 @@ private final class Connection: @unchecked Sendable {
     private func consume(_ bytes: UnsafeBufferPointer<UInt8>, at now: ContinuousClock.Instant) {
         var offset = 0
         if !upgraded {
-            guard let end = Self.headEnd(bytes) else {
+            guard let end = Wire.endOfHead(bytes) else {
                 pending.append(contentsOf: bytes)
                 return
             }
@@ -170,30 +170,20 @@ private final class Connection: @unchecked Sendable {
             upgraded = true
             offset = end
         }
-        while open, bytes.count - offset >= 2 {
-            let first = bytes[offset], second = bytes[offset + 1]
-            var header = 2
-            var length = Int(second & 0x7F)
-            if length == 126 {
-                guard bytes.count - offset >= 4 else { break }
-                length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-                header = 4
-            } else if length == 127 {
-                guard bytes.count - offset >= 10 else { break }
-                length = (2..<10).reduce(0) { $0 << 8 | Int(bytes[offset + $1]) }
-                header = 10
-            }
-            // A server never masks its frames (RFC 6455 §5.1).
-            guard second & 0x80 == 0 else {
+        while open {
+            let header: Wire.FrameHeader
+            do {
+                guard let complete = try Wire.frameHeader(bytes[offset...]) else { break }
+                header = complete
+            } catch {
                 fail()
                 return
             }
-            guard bytes.count - offset >= header + length else { break }
-            let payload = UnsafeBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
-            offset += header + length
-            let fin = first & 0x80 != 0
-            switch first & 0x0F {
-            case 0x0 where fin, 0x1 where fin:
+            guard bytes.count - offset >= header.size + header.payloadLength else { break }
+            let payload = UnsafeBufferPointer(rebasing: bytes[(offset + header.size)..<(offset + header.size + header.payloadLength)])
+            offset += header.size + header.payloadLength
+            switch header.opcode {
+            case 0x0 where header.fin, 0x1 where header.fin:
                 // The last (usually only) frame of a text message.
                 log.message(at: now)
             case 0x9:
@@ -206,15 +196,6 @@ private final class Connection: @unchecked Sendable {
             }
         }
         if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
-    }
-
-    /// The index just past the response head's blank line, if it is all there.
-    private static func headEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 3..<bytes.count where bytes[index] == 10 && bytes[index - 1] == 13 && bytes[index - 2] == 10 && bytes[index - 3] == 13 {
-            return index + 1
-        }
-        return nil
     }
 
     /// A 101 answer with the `Sec-WebSocket-Accept` the key calls for.

@@ -82,17 +82,7 @@ struct GetLoop {
         static func status(ofComplete buffer: ByteBuffer) throws -> Int? {
             let view = buffer.readableBytesView
             guard view.count >= 16 else { return nil }
-            // The head ends at the first CRLF CRLF.
-            var headEnd: Int?
-            var index = view.startIndex
-            while index + 3 < view.endIndex {
-                if view[index] == 13, view[index + 1] == 10, view[index + 2] == 13, view[index + 3] == 10 {
-                    headEnd = index + 4
-                    break
-                }
-                index += 1
-            }
-            guard let headEnd else { return nil }
+            guard let headEnd = Wire.endOfHead(view) else { return nil }
             let head = view[view.startIndex..<headEnd]
             let digits = head.dropFirst(9).prefix(3)
             let status = digits.reduce(0) { $0 * 10 + Int($1) - 48 }

@@ -167,25 +167,10 @@ private final class SubscriberHandler: ChannelInboundHandler {
 
     /// The next complete frame at the start of `buffer` (consumed), or nil when it is not all there.
     static func frame(in buffer: inout ByteBuffer) -> (fin: Bool, opcode: UInt8, payload: ByteBuffer)? {
-        let start = buffer.readerIndex
-        guard let first = buffer.getInteger(at: start, as: UInt8.self), let second = buffer.getInteger(at: start + 1, as: UInt8.self) else {
-            return nil
-        }
-        var header = 2
-        var length = Int(second & 0x7F)
-        if length == 126 {
-            guard let extended = buffer.getInteger(at: start + 2, as: UInt16.self) else { return nil }
-            length = Int(extended)
-            header = 4
-        } else if length == 127 {
-            guard let extended = buffer.getInteger(at: start + 2, as: UInt64.self) else { return nil }
-            length = Int(extended)
-            header = 10
-        }
-        // A server never masks its frames (RFC 6455 §5.1).
-        guard second & 0x80 == 0, buffer.readableBytes >= header + length,
-              let payload = buffer.getSlice(at: start + header, length: length) else { return nil }
-        buffer.moveReaderIndex(forwardBy: header + length)
-        return (first & 0x80 != 0, first & 0x0F, payload)
+        // A masked frame stops the reading here, as an incomplete one does.
+        guard let header = try? Wire.frameHeader(buffer.readableBytesView), buffer.readableBytes >= header.size + header.payloadLength,
+              let payload = buffer.getSlice(at: buffer.readerIndex + header.size, length: header.payloadLength) else { return nil }
+        buffer.moveReaderIndex(forwardBy: header.size + header.payloadLength)
+        return (header.fin, header.opcode, payload)
     }
 }
