@@ -1,5 +1,6 @@
 /// What an organiser's password must be: at least 12 characters, at most 72 bytes (bcrypt reads no
-/// more, so longer ones are refused rather than silently truncated), and not one of the passwords
+/// more, so longer ones are refused rather than silently truncated), without NUL (where bcrypt
+/// stops reading), and not one of the passwords
 /// that top every leaked-password list, nor a run of one character or of a keyboard or alphabet row.
 public enum PasswordPolicy {
     public static let minimumLength = 12
@@ -8,6 +9,9 @@ public enum PasswordPolicy {
     public static func validate(_ password: String, field: String = "password") -> [FieldError] {
         if password.count < minimumLength {
             return [FieldError(field: field, message: "must be at least \(minimumLength) characters")]
+        }
+        if password.utf8.contains(0) {
+            return [FieldError(field: field, message: "must not contain a NUL character (bcrypt would ignore everything after it)")]
         }
         if password.utf8.count > maximumBytes {
             return [FieldError(field: field, message: "must be at most \(maximumBytes) bytes (bcrypt's limit)")]

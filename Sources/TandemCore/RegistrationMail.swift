@@ -44,9 +44,13 @@ public struct RegistrationMail: Hashable, Sendable {
         public var sessions: [Session.ID: Session]
         public var roomNames: [Room.ID: String]
         public var selfServiceURL: String
+        /// Shown at the door; `nil` leaves the line out.
+        public var checkInCode: String?
         public var now: Date
 
-        public init(event: Event, sessions: [Session.ID: Session], roomNames: [Room.ID: String], selfServiceURL: String, now: Date) {
+        public init(event: Event, sessions: [Session.ID: Session], roomNames: [Room.ID: String], selfServiceURL: String,
+                    checkInCode: String? = nil, now: Date) {
+            self.checkInCode = checkInCode
             self.event = event
             self.sessions = sessions
             self.roomNames = roomNames
@@ -121,6 +125,10 @@ public struct RegistrationMail: Hashable, Sendable {
                 lines.append("")
                 lines.append(en ? "Your workshops:" : "您选择的工作坊：")
                 lines += chosen
+            }
+            if let code = context.checkInCode, kind == .confirmation || kind == .promoted {
+                lines.append("")
+                lines.append(en ? "Your check-in code (show it at the door): \(code)" : "您的签到码（入场时出示）：\(code)")
             }
             lines.append("")
             lines.append(en ? "See, change or cancel your registration: \(context.selfServiceURL)"

@@ -157,8 +157,14 @@ enum Bootstrap {
     static func ensureAdmin(_ config: AppConfig, accounts: any AccountStore, randomness: Randomness, logger: Logger) async throws {
         if let email = config.adminEmail, let password = config.adminPassword {
             try ValidationError.check(PasswordPolicy.validate(password, field: "TANDEM_ADMIN_PASSWORD"))
-            _ = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost))
-            logger.info("admin account ensured", metadata: ["email": "\(email)"])
+            let (_, created) = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost))
+            if created {
+                logger.info("admin account created from TANDEM_ADMIN_EMAIL", metadata: ["email": "\(email)"])
+            } else {
+                // Never re-enable an account an admin disabled, nor undo a password someone changed.
+                logger.info("admin account exists; TANDEM_ADMIN_PASSWORD is not applied to it (run `tandem create-admin` to reset it)",
+                            metadata: ["email": "\(email)"])
+            }
         } else if try await accounts.accountCount() == 0 {
             let email = "admin@tandem.local"
             let password = AccessToken.base64URL(randomness.bytes(12))

@@ -42,9 +42,11 @@ struct RegistrationMailer {
         let event = try reads.event(id: record.eventId)
         // Only what this message mentions: the attendee's sessions and the changed ones.
         let sessions = try reads.sessions(Set(registration.choices.map(\.sessionID) + changes.map(\.sessionID)), in: event.id)
+        let token = tokens.token(nonce: nonce)
         let context = RegistrationMail.Context(
-            event: event, sessions: sessions, roomNames: try reads.roomNames(Set(sessions.values.map(\.roomID))),
-            selfServiceURL: tokens.url(token: tokens.token(nonce: nonce)), now: now)
+            event: event, sessions: sessions, roomNames: try reads.roomNames(Set(sessions.values.map(\.roomID)), in: event.id),
+            selfServiceURL: tokens.url(token: token), checkInCode: tokens.checkInCode(registrationID: record.id!, token: token).description,
+            now: now)
         return (record, RegistrationMail.compose(kind, for: registration, context: context, changes: changes))
     }
 }

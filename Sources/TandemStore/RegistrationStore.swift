@@ -57,7 +57,8 @@ public protocol RegistrationStore: Sendable {
 
     func registrations(eventSlug: String, query: RegistrationQuery) async throws -> [Registration]
     func registration(eventSlug: String, id: Registration.ID) async throws -> Registration
-    func checkIn(eventSlug: String, token: String, by actor: String) async throws -> CheckIn
+    /// Checks in by the code shown to the attendee (never by the self-service token).
+    func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn
     func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
     func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
     func exportRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> RegistrationExport

@@ -41,8 +41,9 @@ extension SQLiteStore: AccountStore {
             if let hash = patch.passwordHash { record.passwordHash = hash; detail["password"] = "reset" }
             try record.update(db)
             if patch.disabled == true || patch.passwordHash != nil {
-                // Whoever held the old password or a session of a disabled account is out, now.
-                try AuthTokenRecord.filter(Column("accountId") == id.rawValue).deleteAll(db)
+                // Whoever held the old password or a session of a disabled account is out, now:
+                // logins, browser sessions and the account's API tokens alike.
+                try db.endCredentials(accountID: id.rawValue, at: log.at)
             }
             try log.audit(event: nil, action: "account.updated", detail: detail)
             return try db.account(record)
@@ -67,18 +68,35 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func ensureAdmin(email: String, passwordHash: String) async throws -> Account {
+    public func ensureAdmin(email: String, passwordHash: String) async throws -> (account: Account, created: Bool) {
         try await write(actor: "system") { db, log in
-            if var record = try AccountRecord.filter(Column("email") == email).fetchOne(db) {
-                record.passwordHash = passwordHash
-                record.role = Account.Role.admin.rawValue
-                record.disabled = false
-                try record.update(db)
-                return try db.account(record)
+            if let record = try AccountRecord.filter(Column("email") == email).fetchOne(db) {
+                return (try db.account(record), false)
             }
             var record = AccountRecord(id: nil, email: email, name: "Administrator", role: Account.Role.admin.rawValue,
                                        passwordHash: passwordHash, disabled: false, createdAt: log.at)
             try record.insert(db)
+            try log.audit(event: nil, action: "account.created", detail: ["account": email, "role": Account.Role.admin.rawValue])
+            return (try db.account(record), true)
+        }
+    }
+
+    public func resetAdmin(email: String, passwordHash: String) async throws -> Account {
+        try await write(actor: "system") { db, log in
+            guard var record = try AccountRecord.filter(Column("email") == email).fetchOne(db) else {
+                var record = AccountRecord(id: nil, email: email, name: "Administrator", role: Account.Role.admin.rawValue,
+                                           passwordHash: passwordHash, disabled: false, createdAt: log.at)
+                try record.insert(db)
+                try log.audit(event: nil, action: "account.created", detail: ["account": email, "role": Account.Role.admin.rawValue])
+                return try db.account(record)
+            }
+            record.passwordHash = passwordHash
+            record.role = Account.Role.admin.rawValue
+            record.disabled = false
+            try record.update(db)
+            try db.endCredentials(accountID: record.id!, at: log.at)
+            try log.audit(event: nil, action: "account.updated", detail: ["account": email, "role": Account.Role.admin.rawValue,
+                                                                          "password": "reset", "disabled": "false"])
             return try db.account(record)
         }
     }
@@ -87,10 +105,13 @@ extension SQLiteStore: AccountStore {
         try await read { db in try AccountRecord.fetchCount(db) }
     }
 
-    public func storeToken(hash: String, accountID: Account.ID, kind: LoginTokenKind, expiresAt: Date) async throws {
+    public func storeLogin(_ login: NewLogin, accountID: Account.ID) async throws {
         try await write(actor: "system") { db, log in
-            try db.execute(sql: "INSERT INTO authToken (tokenHash, accountId, createdAt, expiresAt, kind) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [hash, accountID.rawValue, log.at, expiresAt, kind.rawValue])
+            for (hash, kind, expiresAt) in [(login.bearerHash, LoginTokenKind.bearer, login.bearerExpiresAt),
+                                            (login.sessionHash, LoginTokenKind.session, login.sessionExpiresAt)] {
+                try db.execute(sql: "INSERT INTO authToken (tokenHash, accountId, createdAt, expiresAt, kind, loginId) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [hash, accountID.rawValue, log.at, expiresAt, kind.rawValue, login.bearerHash])
+            }
             // Keep the table small: drop this account's expired tokens.
             try AuthTokenRecord.filter(Column("accountId") == accountID.rawValue && Column("expiresAt") <= log.at).deleteAll(db)
         }
@@ -107,8 +128,15 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func revokeToken(hash: String) async throws {
-        _ = try await write(actor: "system") { db, _ in try AuthTokenRecord.deleteOne(db, key: hash) }
+    public func revokeLogin(tokenHash: String) async throws {
+        try await write(actor: "system") { db, _ in
+            // The bearer token and the session of one login go together (logins from before
+            // migration 008 have no loginId and end alone).
+            try db.execute(sql: """
+                DELETE FROM authToken WHERE tokenHash = ?1
+                   OR loginId = (SELECT loginId FROM authToken WHERE tokenHash = ?1 AND loginId IS NOT NULL)
+                """, arguments: [tokenHash])
+        }
     }
 
     public func createAPIToken(accountID: Account.ID, name: String, hash: String, expiresAt: Date, by actor: String) async throws -> APIToken {
@@ -212,5 +240,14 @@ extension APIToken {
     init(row: Row) {
         self.init(id: APIToken.ID(row["id"]), accountID: Account.ID(row["accountId"]), name: row["name"],
                   createdAt: row["createdAt"], expiresAt: row["expiresAt"], revokedAt: row["revokedAt"])
+    }
+}
+
+extension Database {
+    /// Ends every credential of an account: login tokens, browser sessions, and API tokens (revoked,
+    /// kept on record for the audit trail).
+    func endCredentials(accountID: Int64, at instant: Date) throws {
+        try AuthTokenRecord.filter(Column("accountId") == accountID).deleteAll(self)
+        try execute(sql: "UPDATE apiToken SET revokedAt = ? WHERE accountId = ? AND revokedAt IS NULL", arguments: [instant, accountID])
     }
 }

@@ -28,13 +28,15 @@ extension SQLiteStore {
         }
     }
 
-    public func checkIn(eventSlug: String, token: String, by actor: String) async throws -> CheckIn {
+    public func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn {
         let tokens = try requireTokens()
         return try await write(actor: actor) { db, log in
             let event = try db.eventRecord(slug: eventSlug)
-            guard var record = try RegistrationRecord
-                .filter(Column("tokenHash") == tokens.lookupHash(token: token) && Column("eventId") == event.id!).fetchOne(db)
-            else { throw StoreError.notFound(entity: "registration", key: "for this token at this event") }
+            let unknown = StoreError.notFound(entity: "registration", key: "with this check-in code at this event")
+            guard var record = try RegistrationRecord.filter(Column("id") == code.registrationID && Column("eventId") == event.id!).fetchOne(db),
+                  let nonce = record.tokenNonce,
+                  tokens.checkInCode(registrationID: code.registrationID, token: tokens.token(nonce: nonce)).matches(code)
+            else { throw unknown }
             if record.checkedInAt != nil { return CheckIn(registration: try db.registration(record), alreadyCheckedIn: true) }
             guard record.registrationStatus == .confirmed else { throw RegistrationError.notConfirmed(record.registrationStatus) }
             record.checkedInAt = log.at

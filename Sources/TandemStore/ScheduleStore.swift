@@ -81,23 +81,45 @@ public struct AccountCredentials: Sendable {
     }
 }
 
+/// One login's credentials, as hashes.
+public struct NewLogin: Sendable {
+    public var bearerHash: String
+    public var bearerExpiresAt: Date
+    public var sessionHash: String
+    public var sessionExpiresAt: Date
+
+    public init(bearerHash: String, bearerExpiresAt: Date, sessionHash: String, sessionExpiresAt: Date) {
+        self.bearerHash = bearerHash
+        self.bearerExpiresAt = bearerExpiresAt
+        self.sessionHash = sessionHash
+        self.sessionExpiresAt = sessionExpiresAt
+    }
+}
+
 /// Organiser accounts and their bearer tokens (stored as SHA-256 hashes only).
 public protocol AccountStore: Sendable {
     func credentials(email: String) async throws -> AccountCredentials?
     func accounts() async throws -> [Account]
     func account(id: Account.ID) async throws -> Account
     func createAccount(email: String, name: String, role: Account.Role, passwordHash: String, by actor: String) async throws -> Account
-    /// Edits an account; disabling it or changing its password ends all its sessions and login tokens.
+    /// Edits an account; disabling it or changing its password ends all its credentials: sessions,
+    /// login tokens and API tokens.
     func updateAccount(id: Account.ID, patch: AccountPatch, by actor: String) async throws -> Account
     /// Grants (or with `nil` withdraws) a role for one event.
     func setEventRole(accountID: Account.ID, eventSlug: String, role: Account.EventRole?, by actor: String) async throws -> Account
-    /// Creates the admin, or resets its password and role when it exists.
-    func ensureAdmin(email: String, passwordHash: String) async throws -> Account
+    /// Creates the admin when no account has this e-mail; an existing account is left exactly as it
+    /// is (never re-enabled, its password never reset): `created` says which.
+    func ensureAdmin(email: String, passwordHash: String) async throws -> (account: Account, created: Bool)
+    /// Creates the admin, or sets its password, makes it an enabled admin and ends its credentials
+    /// (`tandem create-admin`: the explicit reset).
+    func resetAdmin(email: String, passwordHash: String) async throws -> Account
     func accountCount() async throws -> Int
 
-    func storeToken(hash: String, accountID: Account.ID, kind: LoginTokenKind, expiresAt: Date) async throws
+    /// Stores a login: its bearer token and its browser session, which end together.
+    func storeLogin(_ login: NewLogin, accountID: Account.ID) async throws
     func account(tokenHash: String, kind: LoginTokenKind, at instant: Date) async throws -> Account?
-    func revokeToken(hash: String) async throws
+    /// Ends the login a bearer token or session belongs to: both its token and its session.
+    func revokeLogin(tokenHash: String) async throws
 
     func createAPIToken(accountID: Account.ID, name: String, hash: String, expiresAt: Date, by actor: String) async throws -> APIToken
     /// An account's API tokens, or everyone's with `nil`.

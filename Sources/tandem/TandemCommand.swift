@@ -203,7 +203,7 @@ struct ImportSpeakers: AsyncParsableCommand {
 struct CreateAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-admin",
-        abstract: "Create an admin account, or reset its password. The password is read from TANDEM_ADMIN_PASSWORD or standard input.")
+        abstract: "Create an admin account, or reset its password: the account is enabled, made an admin, and all its logins and API tokens end. The password is read from TANDEM_ADMIN_PASSWORD or standard input.")
 
     @Option(help: "E-mail address to log in with.") var email: String
     @OptionGroup var database: DatabaseOptions
@@ -219,7 +219,7 @@ struct CreateAdmin: AsyncParsableCommand {
         guard problems.isEmpty else { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
         let store = try database.openStore(env)
         let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init) ?? AppConfig().bcryptCost
-        let account = try await store.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
+        let account = try await store.resetAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
         print("admin \(account.email) is ready")
     }
 }

@@ -137,17 +137,26 @@ struct RegistrationAPITests {
             #expect(try await admin.get("/api/v1/events/hamburg-2017/registrations?status=waitlisted").json["items"].array.count == 2)
 
             let desk = try await anonymous.account(.checkin)
-            let first = try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(tokens[0])"}"#)
+            // The self-service token is not a check-in code: it changes and cancels, the code only checks in.
+            try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(tokens[0])"}"#).expectProblem(.notFound)
+            try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"code":"\#(tokens[0])"}"#).expectProblem(.notFound)
+            try await desk.post("/api/v1/events/hamburg-2017/checkins", "{}").expectProblem(.unprocessableContent)
+            let code = try #require(try await anonymous.get("/api/v1/registrations/\(tokens[0])").json["checkInCode"].string)
+            #expect(code.wholeMatch(of: /[0-9]+-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}/) != nil, "short enough to type: \(code)")
+            let first = try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"code":"\#(code)"}"#)
             #expect(first.status == .ok && first.json["alreadyCheckedIn"].bool == false)
-            let second = try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(tokens[0])"}"#)
+            // Typed in lower case with spaces, under the field's older name: the same code.
+            let parts = code.lowercased().split(separator: "-")
+            let typed = "\(parts[0])-\(parts[1]) \(parts[2])"
+            let second = try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(typed)"}"#)
             #expect(second.json["alreadyCheckedIn"].bool == true)
             #expect(second.json["message"].string?.contains("already checked in at") == true)
-            try await desk.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(tokens[4])"}"#).expectProblem(.conflict, code: "not-confirmed")
+            try await desk.post("/api/v1/events/hamburg-2017/checkins", try await anonymous.checkInBody(token: tokens[4])).expectProblem(.conflict, code: "not-confirmed")
             #expect(try await desk.get("/api/v1/events/hamburg-2017/registrations?q=Attendee").status == .ok)
             try await desk.get("/api/v1/events/hamburg-2017/registrations.csv").expectProblem(.forbidden)
             try await desk.post("/api/v1/events/hamburg-2017/registrations/1/erase", "{}").expectProblem(.forbidden)
             try await anonymous.get("/api/v1/events/hamburg-2017/registrations").expectProblem(.unauthorized)
-            try await anonymous.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(tokens[0])"}"#).expectProblem(.unauthorized)
+            try await anonymous.post("/api/v1/events/hamburg-2017/checkins", #"{"code":"\#(code)"}"#).expectProblem(.unauthorized)
 
             let waiting = try #require(rest.json["items"].array.last?["id"].int)
             try await admin.post("/api/v1/events/hamburg-2017/registrations/\(waiting)/promote", "{}").expectProblem(.conflict, code: "no-free-seat")

@@ -109,7 +109,7 @@ struct SecurityTests {
             let registered = try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1))
             let token = try #require(registered.json["token"].string)
             let volunteer = try await api.eventAccount("door@example.org", role: "checkin", event: "hamburg-2017")
-            #expect(try await volunteer.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(token)"}"#).status == .ok)
+            #expect(try await volunteer.post("/api/v1/events/hamburg-2017/checkins", try await api.checkInBody(token: token)).status == .ok)
             #expect(try await volunteer.get("/api/v1/events/hamburg-2017/registrations").status == .ok)
             try await volunteer.get("/api/v1/events/hamburg-2017/registrations.csv").expectProblem(.forbidden)
             try await volunteer.get("/api/v1/events/other-2017/registrations").expectProblem(.forbidden)
@@ -360,7 +360,7 @@ struct SecurityTests {
             #expect(try await organiser.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Room B runs late"}}"#).status == .created)
             let first = try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1)).json
             let second = try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(2)).json
-            #expect(try await organiser.post("/api/v1/events/hamburg-2017/checkins", #"{"token":"\#(first["token"].string ?? "")"}"#).status == .ok)
+            #expect(try await organiser.post("/api/v1/events/hamburg-2017/checkins", try await api.checkInBody(token: first["token"].string ?? "")).status == .ok)
             let firstID = try #require(first["id"].int)
             #expect(second["status"].string == "waitlisted")
             // Cancelling the confirmed one promotes the waitlisted one (a free seat never waits for a manual promote).

@@ -40,6 +40,39 @@ struct RegistrationStoreTests {
         #expect(seatChanges.count == 1, "one seats.changed for the whole batch")
     }
 
+    @Test("a batch that mixes events: one event's wrong choice never fails another event's valid one")
+    func mixedEventBatch() async throws {
+        let f = try StoreFixture()
+        let x = try await f.openEvent(capacity: 10)
+        let y = try await f.openEvent(capacity: 10)
+        let z = try await f.openEvent(capacity: 10)
+        let tokens = try f.store.requireTokens()
+        func job(_ slug: String, _ n: Int, _ sessions: [Session]) -> RegistrationJob {
+            RegistrationJob(slug: slug, request: f.attendee(n, sessions: sessions), tokens: tokens)
+        }
+        // X names Y's workshop (invalid) before and between Y's valid registrations for it; Z names
+        // both its own and Y's session (invalid as a whole); X's and Z's valid ones come last.
+        let jobs = [
+            job(x.event.slug, 1, [y.workshop]),
+            job(y.event.slug, 2, [y.workshop]),
+            job(z.event.slug, 3, [z.other, y.other]),
+            job(y.event.slug, 4, [y.workshop, y.other]),
+            job(x.event.slug, 5, [y.other]),
+            job(y.event.slug, 6, [y.other]),
+            job(x.event.slug, 7, [x.workshop]),
+            job(z.event.slug, 8, [z.other]),
+        ]
+        let results = await f.store.registerBatch(jobs)
+        let failed = results.indices.filter { (try? results[$0].get()) == nil }
+        #expect(failed == [0, 2, 4], "only the choices of another event's sessions fail")
+        for index in failed {
+            #expect(throws: ValidationError.self) { try results[index].get() }
+        }
+        #expect(try await f.store.event(slug: y.event.slug).seats.confirmed == 3)
+        #expect(try await f.store.event(slug: x.event.slug).seats.confirmed == 1)
+        #expect(try await f.store.event(slug: z.event.slug).seats.confirmed == 1)
+    }
+
     @Test("cancelling a confirmed seat promotes the head of the waitlist, in the same transaction")
     func cancelPromotes() async throws {
         let f = try StoreFixture()
@@ -163,20 +196,30 @@ struct RegistrationStoreTests {
         await #expect(throws: StoreError.self) { try await f.store.register(eventSlug: "a-draft", f.attendee(3)) }
     }
 
-    @Test("check-in is idempotent and refuses the waitlist")
+    @Test("check-in by the check-in code is idempotent and refuses the waitlist; the self-service token is no check-in code")
     func checkIn() async throws {
         let f = try StoreFixture()
         let (event, _, _) = try await f.openEvent(capacity: 1)
         let confirmed = try await f.store.register(eventSlug: event.slug, f.attendee(1))
         let waiting = try await f.store.register(eventSlug: event.slug, f.attendee(2))
-        let first = try await f.store.checkIn(eventSlug: event.slug, token: confirmed.token, by: "door@example.org")
+        let tokens = TestTokens()
+        func code(_ receipt: RegistrationReceipt) -> CheckInCode {
+            tokens.checkInCode(registrationID: receipt.registration.id.rawValue, token: receipt.token)
+        }
+        let first = try await f.store.checkIn(eventSlug: event.slug, code: code(confirmed), by: "door@example.org")
         #expect(!first.alreadyCheckedIn && first.registration.checkedInAt == f.clock.now())
         f.clock.advance(by: 600)
-        let second = try await f.store.checkIn(eventSlug: event.slug, token: confirmed.token, by: "door@example.org")
+        let parts = code(confirmed).description.lowercased().split(separator: "-")
+        let typed = try #require(CheckInCode(" \(parts[0])-\(parts[1]) \(parts[2]) "), "lower case, a space for a dash")
+        let second = try await f.store.checkIn(eventSlug: event.slug, code: typed, by: "door@example.org")
         #expect(second.alreadyCheckedIn && second.registration.checkedInAt == first.registration.checkedInAt)
         await #expect(throws: RegistrationError.notConfirmed(.waitlisted)) {
-            try await f.store.checkIn(eventSlug: event.slug, token: waiting.token, by: "door@example.org")
+            try await f.store.checkIn(eventSlug: event.slug, code: code(waiting), by: "door@example.org")
         }
+        // Another registration's number with this one's check value is nobody.
+        let forged = try #require(CheckInCode("\(waiting.registration.id.rawValue)-\(code(confirmed).check)"))
+        await #expect(throws: StoreError.self) { try await f.store.checkIn(eventSlug: event.slug, code: forged, by: "door@example.org") }
+        #expect(CheckInCode(confirmed.token) == nil, "a self-service token does not read as a check-in code")
     }
 
     @Test("erasing anonymises personal data, kills the link, keeps the counts")

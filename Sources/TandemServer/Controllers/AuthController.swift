@@ -58,23 +58,25 @@ struct AuthController {
         let credentials = try await accounts.credentials(email: email)
         let hash = credentials?.passwordHash ?? decoyHash
         let password = body.password
+        // bcrypt stops at a NUL byte: "secret\0anything" would match "secret". No stored password
+        // contains one (the policy refuses it), so such a guess is simply wrong.
+        let plausible = !password.utf8.contains(0) && password.utf8.count <= PasswordPolicy.maximumBytes
         // bcrypt is slow on purpose; keep it off the event loop.
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) } && plausible
         guard let credentials, matches, !credentials.account.disabled else {
             limits.loginFailed(email: email, address: context.clientIP)
             throw Problem(.unauthorized, code: "invalid-credentials", title: "Login failed",
                           detail: "The e-mail or password is wrong, or the account is disabled.")
         }
-        limits.loginSucceeded(email: email)
+        limits.loginSucceeded(email: email, address: context.clientIP)
         // A fresh bearer token and a fresh session id on every login; a session the browser had is ended.
-        if let old = request.cookies[SessionCookies.session]?.value, old.utf8.count <= 256 { try await accounts.revokeToken(hash: AccessToken.hash(old)) }
+        if let old = request.cookies[SessionCookies.session]?.value, old.utf8.count <= 256 { try await accounts.revokeLogin(tokenHash: AccessToken.hash(old)) }
         let token = AccessToken.generate(using: randomness)
         let session = AccessToken.generate(using: randomness)
         let now = clock.now()
-        try await accounts.storeToken(hash: AccessToken.hash(token), accountID: credentials.account.id, kind: .bearer,
-                                      expiresAt: now.addingTimeInterval(tokenLifetime))
-        try await accounts.storeToken(hash: AccessToken.hash(session), accountID: credentials.account.id, kind: .session,
-                                      expiresAt: now.addingTimeInterval(sessionLifetime))
+        try await accounts.storeLogin(NewLogin(bearerHash: AccessToken.hash(token), bearerExpiresAt: now.addingTimeInterval(tokenLifetime),
+                                               sessionHash: AccessToken.hash(session), sessionExpiresAt: now.addingTimeInterval(sessionLifetime)),
+                                      accountID: credentials.account.id)
         let csrfToken = csrf.token(session: session)
         var response = try LoginResponse(
             token: token, expiresAt: RFC3339.string(from: now.addingTimeInterval(tokenLifetime), in: .gmt),
@@ -85,12 +87,13 @@ struct AuthController {
         return response
     }
 
-    /// Ends the bearer token or the session the request came with, and clears the cookies.
+    /// Ends the login the request came with (its bearer token and its browser session together),
+    /// and clears the cookies.
     @Sendable func logout(_ request: Request, context: TandemRequestContext) async throws -> Response {
         _ = try context.signedIn()
         switch context.credential {
-        case .session(let session): try await accounts.revokeToken(hash: AccessToken.hash(session))
-        case .loginToken: if let bearer = request.headers.bearer { try await accounts.revokeToken(hash: AccessToken.hash(bearer.token)) }
+        case .session(let session): try await accounts.revokeLogin(tokenHash: AccessToken.hash(session))
+        case .loginToken: if let bearer = request.headers.bearer { try await accounts.revokeLogin(tokenHash: AccessToken.hash(bearer.token)) }
         case .apiToken, nil: break // API tokens are revoked by DELETE /api/v1/auth/tokens/{id}
         }
         var response = Response(status: .noContent)

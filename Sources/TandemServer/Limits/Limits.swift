@@ -26,7 +26,10 @@ public struct LimitSettings: Sendable {
 /// The limiters, shared by the controllers that need them.
 final class Limits: Sendable {
     let settings: LimitSettings
+    /// Failed logins per (address, account) and per address.
     let loginFailures: FailureBackoff
+    /// Failed logins per account, from anywhere: applied only to addresses that have failed too.
+    let accountLoginFailures: FailureBackoff
     let registrationsPerAddress: TokenBucket
     let registrationsPerEvent: TokenBucket
     let liveConnections: ConnectionCounter
@@ -34,39 +37,71 @@ final class Limits: Sendable {
     init(_ settings: LimitSettings, clock: any WallClock) {
         self.settings = settings
         loginFailures = FailureBackoff(threshold: settings.loginFailuresBeforeBackoff, maxBackoff: settings.loginMaxBackoff, clock: clock)
+        accountLoginFailures = FailureBackoff(threshold: settings.loginFailuresBeforeBackoff * 4, maxBackoff: settings.loginMaxBackoff, clock: clock)
         registrationsPerAddress = TokenBucket(burst: settings.registrationsPerAddressPerMinute, perMinute: settings.registrationsPerAddressPerMinute, clock: clock)
         registrationsPerEvent = TokenBucket(burst: settings.registrationsPerEventPerMinute, perMinute: settings.registrationsPerEventPerMinute, clock: clock)
         liveConnections = ConnectionCounter(limit: settings.liveConnectionsPerAddress)
     }
 
-    /// Throws 429 while `email` or `address` is waiting out its back-off after failed logins.
+    /// Throws 429 while this address, or this account from this address, is waiting out its
+    /// back-off after failed logins. Failures elsewhere never lock the account out: a stranger's
+    /// guesses from other addresses do not refuse its owner, from an address that has not failed
+    /// (OWASP Authentication Cheat Sheet). Only an address that has itself failed is also held
+    /// back by the account's total, so spreading guesses over many addresses gains little.
     func admitLogin(email: String, address: String) throws {
-        guard settings.enabled, let wait = loginFailures.wait(Self.loginKeys(email: email, address: address)) else { return }
+        guard settings.enabled else { return }
+        let keys = Self.loginKeys(email: email, address: address)
+        var wait = loginFailures.wait([keys.pair, keys.address])
+        if loginFailures.failures(keys.address) > 0, let accountWait = accountLoginFailures.wait([keys.account]) {
+            wait = max(wait ?? 0, accountWait)
+        }
+        guard let wait else { return }
         let seconds = Int(wait.rounded(.up))
         throw Problem.tooManyRequests(retryAfter: seconds, detail: "Too many failed logins; wait \(seconds) s before trying again.")
     }
 
     func loginFailed(email: String, address: String) {
         guard settings.enabled else { return }
-        loginFailures.recordFailure(Self.loginKeys(email: email, address: address))
+        let keys = Self.loginKeys(email: email, address: address)
+        loginFailures.recordFailure([keys.pair, keys.address])
+        accountLoginFailures.recordFailure([keys.account])
     }
 
-    /// A success clears the account's failures, not the address's (one good password must not
-    /// reset an address that is guessing at others).
-    func loginSucceeded(email: String) {
+    /// A success clears this account's failures from this address and its total, not the
+    /// address's (one good password must not reset an address that is guessing at others).
+    func loginSucceeded(email: String, address: String) {
         guard settings.enabled else { return }
-        loginFailures.reset(Self.loginKeys(email: email, address: "")[0])
+        let keys = Self.loginKeys(email: email, address: address)
+        loginFailures.reset(keys.pair)
+        accountLoginFailures.reset(keys.account)
     }
 
-    static func loginKeys(email: String, address: String) -> [String] {
-        ["account:" + email.lowercased(), "address:" + address]
+    /// The throttling keys of a login attempt. The e-mail is case-folded and bounded (the body limit
+    /// bounds it already; the key must not grow with whatever a stranger sends).
+    static func loginKeys(email: String, address: String) -> (pair: String, address: String, account: String) {
+        let account = String(email.lowercased().prefix(320))
+        let network = addressKey(address)
+        return ("pair:\(network) \(account)", "address:" + network, "account:" + account)
+    }
+
+    /// The network a client address is limited as: an IPv4 address itself, an IPv6 address by its
+    /// /64 (one subscriber's whole allocation: a host picks any address in it at will), an
+    /// IPv4-mapped IPv6 address as IPv4. Text that is not an address (only a trusted proxy can
+    /// send such) is one shared key, never the raw text.
+    static func addressKey(_ address: String) -> String {
+        guard address.utf8.count <= 64, let bytes = IPNetwork.bytes(address) else { return "unparsed" }
+        let v4 = bytes.count == 4 ? bytes : IPNetwork.unmapped(bytes, to: 4)
+        if let v4 { return v4.map(String.init).joined(separator: ".") }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
     }
 
     /// Throws 429 when `address` has as many live connections open as it may; with `count`, counts
     /// this one (balance it with `closeLiveConnection`).
     func admitLiveConnection(address: String, count: Bool) throws {
         guard settings.enabled else { return }
-        let admitted = count ? liveConnections.open(address) : !liveConnections.isFull(address)
+        let key = Self.addressKey(address)
+        let admitted = count ? liveConnections.open(key) : !liveConnections.isFull(key)
         guard admitted else {
             throw Problem.tooManyRequests(retryAfter: 30, detail: "Too many live connections from your address.")
         }
@@ -74,20 +109,27 @@ final class Limits: Sendable {
 
     func closeLiveConnection(address: String) {
         guard settings.enabled else { return }
-        liveConnections.close(address)
+        liveConnections.close(Self.addressKey(address))
     }
 
-    /// Throws 429 when `address` or `event` has used up its registrations for now.
-    func admitRegistration(address: String, event: String) throws {
+    /// Throws 429 when `address` has used up its registrations for this event, or the event its
+    /// registrations for now. Call it once the event is known to exist and the body has been
+    /// parsed, with the event's id: a bucket is never keyed by text a stranger chose.
+    func admitRegistration(address: String, eventID: Event.ID) throws {
         guard settings.enabled else { return }
-        if let wait = registrationsPerAddress.take("\(event) \(address)") {
+        if let wait = registrationsPerAddress.take("\(eventID.rawValue) \(Self.addressKey(address))") {
             throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)), detail: "Too many registrations from your network; try again in a minute.")
         }
-        if let wait = registrationsPerEvent.take(event) {
+        if let wait = registrationsPerEvent.take("\(eventID.rawValue)") {
             throw Problem.tooManyRequests(retryAfter: Int(wait.rounded(.up)), detail: "Many people are registering right now; try again in a moment.")
         }
     }
 }
+
+/// The most keys one limiter remembers. Past it, the stale ones go first, then the least recently
+/// used, so memory stays bounded whatever a stranger sends; forgetting a key only ever gives that
+/// key a fresh allowance, never refuses anyone.
+let limiterMaxKeys = 50_000
 
 /// Exponential back-off after repeated failures, per key (an account, an address).
 final class FailureBackoff: Sendable {
@@ -128,10 +170,23 @@ final class FailureBackoff: Sendable {
     func recordFailure(_ keys: [String]) {
         let now = clock.now()
         entries.withLock { entries in
-            if entries.count > 50_000 { entries = entries.filter { now.timeIntervalSince($0.value.last) < maxBackoff } }
+            if entries.count >= limiterMaxKeys {
+                entries = entries.filter { now.timeIntervalSince($0.value.last) < maxBackoff }
+                if entries.count >= limiterMaxKeys {
+                    let keep = entries.sorted { $0.value.last > $1.value.last }.prefix(limiterMaxKeys / 2)
+                    entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+                }
+            }
             for key in keys { entries[key, default: Entry(failures: 0, last: now)].failures += 1; entries[key]!.last = now }
         }
     }
+
+    /// Failures recorded for `key` and not yet forgotten.
+    func failures(_ key: String) -> Int {
+        entries.withLock { $0[key]?.failures ?? 0 }
+    }
+
+    var keyCount: Int { entries.withLock { $0.count } }
 
     func reset(_ key: String) {
         _ = entries.withLock { $0.removeValue(forKey: key) }
@@ -156,11 +211,20 @@ final class TokenBucket: Sendable {
         self.clock = clock
     }
 
+    var keyCount: Int { buckets.withLock { $0.count } }
+
     /// Takes one token; `nil` when granted, else the seconds until one is available.
     func take(_ key: String) -> TimeInterval? {
         let now = clock.now()
         return buckets.withLock { buckets in
-            if buckets.count > 50_000 { buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < burst / perSecond } }
+            if buckets.count >= limiterMaxKeys, buckets[key] == nil {
+                // A full bucket is the same as no bucket: drop those, then the least recently used.
+                buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < burst / perSecond }
+                if buckets.count >= limiterMaxKeys {
+                    let keep = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(limiterMaxKeys / 2)
+                    buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+                }
+            }
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             bucket.tokens = min(burst, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * perSecond)
             bucket.updated = now

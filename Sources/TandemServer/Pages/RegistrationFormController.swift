@@ -64,7 +64,7 @@ struct RegistrationFormController {
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let form = Form(urlEncoded: String(buffer: body))
         do {
-            try limits.admitRegistration(address: context.clientIP, event: slug)
+            try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
             let receipt = try await store.registerCounted(eventSlug: slug, form.request)
             return Response(status: .seeOther, headers: [.location: "/registrations/\(receipt.token)", .cacheControl: "no-store"])
         } catch {

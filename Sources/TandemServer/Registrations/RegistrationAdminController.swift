@@ -109,9 +109,13 @@ struct RegistrationAdminController {
         _ = try context.require(.checkIn)
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: CheckInRequest.self, context: context)
-        let token = body.token.trimmingWhitespace
-        guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this token at this event") }
-        let result = try await store.checkIn(eventSlug: slug, token: token, by: context.actor)
+        guard let text = body.code ?? body.token else {
+            throw Problem.invalid(field: "code", "is required: the check-in code on the attendee's page or confirmation e-mail, like 42-K7QM-3XPT")
+        }
+        guard let code = CheckInCode(text) else {
+            throw StoreError.notFound(entity: "registration", key: "with this check-in code at this event")
+        }
+        let result = try await store.checkIn(eventSlug: slug, code: code, by: context.actor)
         let zone = try await store.event(slug: slug).zone
         let at = result.registration.checkedInAt.map { WallTime.dayAndTime($0, in: zone, .en) } ?? ""
         return CheckInResponse(

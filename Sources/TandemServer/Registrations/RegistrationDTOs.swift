@@ -25,9 +25,11 @@ struct ChangeSessionsRequest: Decodable {
     var sessionIds: [Session.ID]
 }
 
-/// `POST /api/v1/events/{slug}/checkins`.
+/// `POST /api/v1/events/{slug}/checkins`: `{"code": "42-K7QM-3XPT"}`. `token` is the field's
+/// older name, still read, and it too takes only a check-in code.
 struct CheckInRequest: Decodable {
-    var token: String
+    var code: String?
+    var token: String?
 }
 
 /// A registration as its attendee and the organisers see it.
@@ -91,13 +93,16 @@ struct RegisteredResponse: ResponseEncodable {
 struct OwnRegistrationResponse: ResponseEncodable {
     var registration: RegistrationResponse
     var event: EventResponse
+    /// What the attendee shows at the door (absent once cancelled): it checks in, nothing else.
+    var checkInCode: String?
 
-    enum CodingKeys: String, CodingKey { case event }
+    enum CodingKeys: String, CodingKey { case event, checkInCode }
 
     func encode(to encoder: any Encoder) throws {
         try registration.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(event, forKey: .event)
+        try container.encodeIfPresent(checkInCode, forKey: .checkInCode)
     }
 }
 

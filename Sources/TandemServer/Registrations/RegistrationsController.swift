@@ -18,8 +18,8 @@ struct RegistrationsController {
 
     @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegisteredResponse> {
         let slug = try context.parameters.require("slug")
-        try limits.admitRegistration(address: context.clientIP, event: slug)
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
+        try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
         let receipt = try await store.registerCounted(eventSlug: slug, body.request)
         let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc
         return EditedResponse(
@@ -29,8 +29,9 @@ struct RegistrationsController {
     }
 
     @Sendable func show(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
-        let (registration, event) = try await store.registration(token: try token(context))
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+        let token = try token(context)
+        let (registration, event) = try await store.registration(token: token)
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
     }
 
     @Sendable func changeSessions(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
@@ -38,7 +39,7 @@ struct RegistrationsController {
         let body = try await request.decodeJSON(as: ChangeSessionsRequest.self, context: context)
         _ = try await store.changeSessions(token: token, to: body.sessionIds)
         let (registration, event) = try await store.registration(token: token)
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
     }
 
     /// Cancels; the registration stays on record as cancelled and the next in line is promoted.
@@ -46,11 +47,13 @@ struct RegistrationsController {
         let token = try token(context)
         _ = try await store.cancelRegistration(token: token)
         let (registration, event) = try await store.registration(token: token)
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event))
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
     }
 
-    private func own(_ registration: Registration, _ event: Event) -> OwnRegistrationResponse {
-        OwnRegistrationResponse(registration: RegistrationResponse(registration, zone: event.zone, eventSlug: event.slug), event: EventResponse(event))
+    private func own(_ registration: Registration, _ event: Event, token: String) -> OwnRegistrationResponse {
+        OwnRegistrationResponse(registration: RegistrationResponse(registration, zone: event.zone, eventSlug: event.slug), event: EventResponse(event),
+                                checkInCode: registration.status == .cancelled ? nil
+                                    : tokens.checkInCode(registrationID: registration.id.rawValue, token: token).description)
     }
 
     /// Tokens are opaque; anything implausible is simply not found.
@@ -58,6 +61,15 @@ struct RegistrationsController {
         let token = try context.parameters.require("token")
         guard (20...128).contains(token.utf8.count) else { throw StoreError.notFound(entity: "registration", key: "for this link") }
         return token
+    }
+}
+
+extension Limits {
+    /// Takes from the registration buckets of an event that exists (an unknown one is 404 before
+    /// any bucket is touched, so no key is ever made from path text a stranger chose).
+    func admitRegistration(address: String, eventSlug: String, store: any ScheduleStore) async throws {
+        guard settings.enabled else { return }
+        try admitRegistration(address: address, eventID: try await store.event(slug: eventSlug).id)
     }
 }
 

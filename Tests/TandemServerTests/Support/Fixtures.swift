@@ -22,6 +22,12 @@ enum Body {
 }
 
 extension API {
+    /// The check-in body for a registration, with the code its attendee's page shows.
+    func checkInBody(token: String) async throws -> String {
+        let code = try #require(try await get("/api/v1/registrations/\(token)").json["checkInCode"].string)
+        return #"{"code":"\#(code)"}"#
+    }
+
     /// An event with two rooms (A, B) and one fellow, created through the API. Returns the room ids and speaker id.
     func seedEvent(slug: String = "hamburg-2017") async throws -> (roomA: Int, roomB: Int, speaker: Int) {
         try #require(try await post("/api/v1/events", Body.event(slug: slug)).status == .created)
