@@ -34,6 +34,9 @@ public struct AppConfig: Sendable {
     public var corsOrigins: [String] = []
     /// How long a browser session (cookie) lasts without logging in again.
     public var sessionLifetime: TimeInterval = 12 * 3600
+    /// A bearer token that may read `/metrics` (`TANDEM_METRICS_TOKEN`), for Prometheus; admins and
+    /// direct loopback callers may read it without one.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",

@@ -120,7 +120,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     router.add(middleware: CredentialAuthenticator(accounts: store, clock: environment.clock, csrf: csrf))
 
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
-    if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub).addRoutes(to: router) }
+    if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub, token: config.metricsToken).addRoutes(to: router) }
     PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
     RegistrationFormController(store: store, tokens: tokens, limits: limits).addRoutes(to: router)
 

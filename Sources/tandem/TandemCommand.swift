@@ -108,6 +108,7 @@ struct Serve: AsyncParsableCommand {
             return cidr
         }
         config.corsOrigins = Self.list(env["TANDEM_CORS_ORIGINS"])
+        config.metricsToken = env["TANDEM_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let value = env["TANDEM_LIVE_PING_SECONDS"] {
             guard let seconds = Int(value), (1...3600).contains(seconds) else {
                 throw ValidationError("TANDEM_LIVE_PING_SECONDS must be a whole number of seconds from 1 to 3600")

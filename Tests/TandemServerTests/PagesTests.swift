@@ -129,16 +129,25 @@ struct PagesTests {
         let registry = TestMetrics.registry
         var logger = Logger(label: "metrics-test")
         logger.logLevel = .warning
-        let config = testConfig()
+        var settings = testConfig()
+        settings.metricsToken = "prometheus scrape token"
+        let config = settings
         let app = try await buildApplication(config, environment: AppEnvironment(clock: TestClock(), logger: logger, metrics: registry))
         try await app.test(.router) { client in
             var api = API(client)
             api.mailFolder = mailFolder(config.databasePath)
             let admin = try await api.login()
             _ = try await admin.openEvent()
+            #expect(try await admin.post("/api/v1/events", Body.event(slug: "unannounced-draft-2041", status: "draft")).status == .created)
             #expect(try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1)).status == .created)
             _ = try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1))
-            let reply = try await api.get("/metrics")
+            // Not anonymous (router mode has no loopback peer), not for organisers; admins and the token may.
+            try await api.get("/metrics").expectProblem(.unauthorized)
+            try await api.get("/metrics", headers: [.authorization: "Bearer a guessed token"]).expectProblem(.unauthorized)
+            try await api.account(.organiser).get("/metrics").expectProblem(.forbidden)
+            #expect(try await admin.get("/metrics").status == .ok)
+            let reply = try await api.get("/metrics", headers: [.authorization: "Bearer prometheus scrape token"])
+            #expect(!reply.text.contains("unannounced-draft-2041"), "an unpublished event is never named")
             #expect(reply.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = reply.text
             for series in [#"hb_requests{http_route="/api/v1/events/{slug}/registrations",http_request_method="POST",http_response_status_code="201"}"#,

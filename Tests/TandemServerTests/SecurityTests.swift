@@ -41,7 +41,7 @@ enum RouteMatrix {
         let store = try SQLiteStore(path: config.databasePath, clock: TestClock())
         let tokens = SelfServiceKeyring(key: .init(size: .bits256), publicURL: "http://localhost", randomness: .system)
         let router = buildRouter(config, store: store, tokens: tokens, cache: SnapshotCache(), hub: LiveHub(logger: .init(label: "test")),
-                                 environment: AppEnvironment(), decoyHash: "", csrf: CSRFTokens(secret: .init(size: .bits256)))
+                                 environment: AppEnvironment(metrics: TestMetrics.registry), decoyHash: "", csrf: CSRFTokens(secret: .init(size: .bits256)))
         return router.routes.map { "\($0.method) \($0.path)" }.sorted()
     }
 
@@ -69,7 +69,8 @@ struct SecurityTests {
     @Test("role matrix: every protected route answers 401 to anonymous callers and 403 to roles without the right")
     func roleMatrix() async throws {
         let routes = try RouteMatrix.routes().filter { !RouteMatrix.publicRoutes.contains($0) }
-        try await withTandem { api in
+        #expect(routes.contains("GET /metrics"), "the metrics are in the matrix: admins only")
+        try await withTandem(metrics: TestMetrics.registry) { api in
             let admin = try await api.login()
             _ = try await admin.seedEvent()
             _ = try await admin.seedEvent(slug: "other-2017")

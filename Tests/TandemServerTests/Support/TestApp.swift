@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Prometheus
 import TandemCore
 @testable import TandemServer
 import TandemTestSupport
@@ -37,11 +38,12 @@ func mailFolder(_ databasePath: String) -> String {
 /// Runs `body` against a fresh in-process Tandem with a test clock: in router mode by default,
 /// or on a real socket with `.live`.
 func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: TestingSetup = .router, config: AppConfig? = nil,
+                   metrics: PrometheusCollectorRegistry? = nil,
                    _ body: @escaping @Sendable (API) async throws -> T) async throws -> T {
     var logger = Logger(label: "tandem-test")
     logger.logLevel = .warning
     let config = config ?? testConfig(demo: demo)
-    let server = try await buildServer(config, environment: AppEnvironment(clock: clock, logger: logger))
+    let server = try await buildServer(config, environment: AppEnvironment(clock: clock, logger: logger, metrics: metrics))
     return try await server.application.test(mode) { client in
         var api = API(client)
         api.mailFolder = mailFolder(config.databasePath)
