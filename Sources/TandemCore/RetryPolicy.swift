@@ -12,6 +12,9 @@ public struct RetryPolicy: Hashable, Sendable {
         self.maxAttempts = maxAttempts
     }
 
+    /// No second attempt: for a failure that retrying cannot mend.
+    public static let never = RetryPolicy(firstDelay: 0, maxDelay: 0, maxAttempts: 0)
+
     /// The next attempt after `attempts` failed ones, or `nil` to give up.
     public func nextAttempt(afterFailures attempts: Int, from now: Date) -> Date? {
         guard attempts < maxAttempts else { return nil }

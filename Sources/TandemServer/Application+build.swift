@@ -107,7 +107,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     let router = Router(context: TandemRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: RequestLogMiddleware(.debug))
     if !config.corsOrigins.isEmpty { router.add(middleware: AllowListedCORSMiddleware(origins: Set(config.corsOrigins))) }
     if environment.metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ProblemMiddleware())

@@ -222,12 +222,17 @@ struct RegistrationStoreTests {
         #expect(CheckInCode(confirmed.token) == nil, "a self-service token does not read as a check-in code")
     }
 
-    @Test("erasing anonymises personal data, kills the link, keeps the counts")
+    @Test("erasing anonymises personal data (in the outbox too, error texts included), kills the link, keeps the counts")
     func erase() async throws {
         let f = try StoreFixture()
         let (event, _, _) = try await f.openEvent(capacity: 5)
         let receipt = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        // A failed delivery whose error quotes the address (as sendmail's "user unknown" does).
+        let mail = try #require(try await f.store.dueMail(at: f.clock.now(), limit: 1).first)
+        try await f.store.markFailed(mailID: mail.id, error: "550 user unknown: attendee1@example.org", policy: RetryPolicy())
         let erased = try await f.store.eraseRegistration(eventSlug: event.slug, id: receipt.registration.id, by: "o")
+        let outbox = try await f.store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox").map { "\($0)" } }
+        #expect(!outbox.isEmpty && outbox.allSatisfy { !$0.contains("attendee1") }, "the outbox keeps nothing of the address: \(outbox)")
         #expect(erased.name == "(erased)" && !erased.email.contains("attendee1") && erased.organisation == nil && erased.erasedAt != nil)
         #expect(erased.status == .confirmed)
         await #expect(throws: StoreError.self) { try await f.store.registration(token: receipt.token) }

@@ -16,7 +16,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let problem = ProblemMapping.problem(for: error)
             if problem.status.kind == .serverError {
                 context.logger.error("request failed", metadata: [
-                    "error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)",
+                    "error": "\(String(reflecting: error))", "path": "\(LogRedaction.path(request.uri.path))", "method": "\(request.method)",
                 ])
             }
             return problem.response(isHead: request.method == .head)

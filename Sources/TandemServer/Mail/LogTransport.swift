@@ -1,8 +1,8 @@
 import Logging
 import TandemCore
 
-/// Delivers nowhere and logs that it did: for demos and tests. The body is never logged because
-/// it carries the attendee's private self-service links.
+/// Delivers nowhere and logs that it did: for demos and tests. Neither the recipient nor the body
+/// is logged: logs are no place for attendees' addresses or their private self-service links.
 public struct LogTransport: MailTransport {
     public var logger: Logger
 
@@ -14,7 +14,6 @@ public struct LogTransport: MailTransport {
         logger.info("mail not sent (log transport)", metadata: [
             "mail.id": "\(mail.id)",
             "mail.kind": "\(mail.kind)",
-            "mail.to": "\(mail.to)",
             "mail.subject": "\(mail.subject)",
         ])
     }

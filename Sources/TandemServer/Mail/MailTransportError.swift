@@ -17,8 +17,9 @@ public enum MailTransportError: Error, Equatable, Sendable, CustomStringConverti
 
     public var description: String {
         switch self {
-        case .invalidRecipient(let address):
-            "refusing to send to \(address.debugDescription): not a single plain address"
+        case .invalidRecipient:
+            // The address itself stays out: this text goes to the log and the outbox.
+            "refusing to send: the recipient is not a single plain address"
         case .commandNotFound(let path):
             "mail command not found or not executable: \(path)"
         case .launchFailed(let path, let reason):
@@ -33,6 +34,17 @@ public enum MailTransportError: Error, Equatable, Sendable, CustomStringConverti
     }
 
     public var errorDescription: String? { description }
+
+    /// A failure that trying again cannot mend: the address is unusable, or sendmail said so
+    /// (sysexits EX_USAGE 64, EX_DATAERR 65, EX_NOUSER 67, EX_NOHOST 68). Such a message is given
+    /// up at once instead of being retried for days.
+    public var isPermanent: Bool {
+        switch self {
+        case .invalidRecipient: true
+        case .commandFailed(_, let status, _): [64, 65, 67, 68].contains(status)
+        case .commandNotFound, .launchFailed, .commandKilled, .timedOut: false
+        }
+    }
 
     private static func detail(_ stderr: String) -> String {
         stderr.isEmpty ? "" : ": \(stderr)"

@@ -59,8 +59,13 @@ final class OutboxDelivery: Sendable {
                     try await transport.deliver(mail)
                     sent.append(mail.id)
                 } catch {
-                    logger.warning("e-mail delivery failed; will retry", metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(error)"])
-                    try await store.markFailed(mailID: mail.id, error: "\(error)", policy: settings.retry)
+                    // A transport's error may quote the address (sendmail's "user unknown: …"):
+                    // neither the log nor the outbox keeps it.
+                    let text = String(describing: error).replacingOccurrences(of: mail.to, with: "<recipient>")
+                    let permanent = (error as? MailTransportError)?.isPermanent ?? false
+                    logger.warning(permanent ? "e-mail delivery failed for good; not retried" : "e-mail delivery failed; will retry",
+                                   metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(text)"])
+                    try await store.markFailed(mailID: mail.id, error: text, policy: permanent ? .never : settings.retry)
                 }
             }
             try await store.markSent(mailIDs: sent, at: clock.now())
