@@ -36,6 +36,16 @@ extension SQLiteStore {
                 if event.parentID == old.id {
                     throw ValidationError(field: "parentSlug", message: "an event cannot be its own parent")
                 }
+                // Walk up from the new parent: meeting this event again would make a cycle.
+                var ancestor = event.parentID
+                var steps = 0
+                while let current = ancestor, steps < 1000 {
+                    if current == old.id {
+                        throw ValidationError(field: "parentSlug", message: "\"\(parentSlug ?? "")\" is a side event of this event (directly or further down), so it cannot be its parent")
+                    }
+                    ancestor = try Int64.fetchOne(db, sql: "SELECT parentId FROM event WHERE id = ?", arguments: [current.rawValue]).map { Event.ID($0) }
+                    steps += 1
+                }
             }
             var errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
             if event.startsAt != old.startsAt || event.endsAt != old.endsAt {
@@ -47,6 +57,10 @@ extension SQLiteStore {
             try ValidationError.check(errors)
             guard event != old else { return old }
             let saved = try saveUpdated(event, db: db, log: log)
+            if saved.status == .cancelled && old.status != .cancelled {
+                // Cancelling by PATCH is cancelling: the same notices as DELETE.
+                try notifyCancelled(saved, db: db, at: log.at)
+            }
             if saved.capacity != old.capacity {
                 // Raising the capacity seats the waitlist in order; lowering it never un-confirms anyone.
                 let seating = Seating(db: db, log: log, event: saved, mailer: mailer(at: log.at))
@@ -63,14 +77,17 @@ extension SQLiteStore {
             guard event.status != .cancelled else { return event }
             event.status = .cancelled
             let saved = try saveUpdated(event, db: db, log: log)
-            // Everyone holding or awaiting a seat hears of it, in the same transaction.
-            if let mailer = mailer(at: log.at) {
-                let active = try db.cachedValues(Int64.self, "SELECT id FROM registration WHERE eventId = ? AND status != 'cancelled' ORDER BY id",
-                                                 [event.id.rawValue])
-                for registrationID in active { try mailer.enqueue(.eventCancelled, registrationID: registrationID, db: db) }
-            }
+            try notifyCancelled(saved, db: db, at: log.at)
             return saved
         }
+    }
+
+    /// Everyone holding or awaiting a seat hears of the cancellation, in its transaction.
+    private func notifyCancelled(_ event: Event, db: Database, at instant: Date) throws {
+        guard let mailer = mailer(at: instant) else { return }
+        let active = try db.cachedValues(Int64.self, "SELECT id FROM registration WHERE eventId = ? AND status != 'cancelled' ORDER BY id",
+                                         [event.id.rawValue])
+        for registrationID in active { try mailer.enqueue(.eventCancelled, registrationID: registrationID, db: db) }
     }
 
     private func saveUpdated(_ event: Event, db: Database, log: ChangeLog) throws -> Event {

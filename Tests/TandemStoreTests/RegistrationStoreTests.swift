@@ -270,8 +270,8 @@ struct RegistrationStoreTests {
         #expect(try await f.store.flushScheduleNotices(quietSince: f.clock.now(), oldestAllowed: f.clock.now()) == 0)
     }
 
-    @Test("cancelling the event tells everyone holding or awaiting a seat, once")
-    func eventCancelled() async throws {
+    @Test("cancelling the event (DELETE or PATCH status) tells everyone holding or awaiting a seat, once", arguments: ["cancel", "patch"])
+    func eventCancelled(how: String) async throws {
         let f = try StoreFixture()
         let (event, _, _) = try await f.openEvent(capacity: 1)
         _ = try await f.store.register(eventSlug: event.slug, f.attendee(1))
@@ -279,8 +279,15 @@ struct RegistrationStoreTests {
         let gone = try await f.store.register(eventSlug: event.slug, f.attendee(3))
         _ = try await f.store.cancelRegistration(token: gone.token)
         try await f.store.markSent(mailIDs: f.store.dueMail(at: f.clock.now(), limit: 10).map(\.id), at: f.clock.now())
-        _ = try await f.store.cancelEvent(slug: event.slug, by: "o")
-        _ = try await f.store.cancelEvent(slug: event.slug, by: "o")
+        var patch = EventPatch()
+        patch.status = .set(.cancelled)
+        for _ in 1...2 {
+            if how == "cancel" {
+                _ = try await f.store.cancelEvent(slug: event.slug, by: "o")
+            } else {
+                _ = try await f.store.updateEvent(slug: event.slug, patch: patch, by: "o")
+            }
+        }
         let mails = try await f.store.dueMail(at: f.clock.now(), limit: 10)
         #expect(mails.map(\.kind) == ["event-cancelled", "event-cancelled"])
         #expect(Set(mails.map(\.to)) == ["attendee1@example.org", "attendee2@example.org"])

@@ -16,6 +16,7 @@ struct EventsController {
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<EventResponse> {
         _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: CreateEventRequest.self, context: context)
+        try await requireVisibleParent(body.event.parentSlug, context: context)
         let event = try await store.createEvent(body.event, by: context.actor)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(event.slug)"], response: EventResponse(event))
     }
@@ -23,7 +24,18 @@ struct EventsController {
     @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> EventResponse {
         _ = try context.require(.editSchedule)
         let body = try await request.decodeJSON(as: UpdateEventRequest.self, context: context)
+        if case .set(let parent) = body.patch.parentSlug { try await requireVisibleParent(parent, context: context) }
         return EventResponse(try await store.updateEvent(slug: try context.parameters.require("slug"), patch: body.patch, by: context.actor))
+    }
+
+    /// A side event may hang under a published event, or under a draft the caller may edit; a draft
+    /// the caller cannot see reads exactly as an event that does not exist.
+    private func requireVisibleParent(_ slug: String?, context: TandemRequestContext) async throws {
+        guard let slug, context.identity?.may(.editSchedule, event: slug) != true else { return }
+        let parent = try? await store.event(slug: slug)
+        guard let parent, parent.status != .draft else {
+            throw ValidationError(field: "parentSlug", message: "no event with slug \"\(slug)\"")
+        }
     }
 
     /// Cancelling keeps the event on record with status `cancelled`.
