@@ -116,6 +116,10 @@ def test_cancel_through_the_self_service_page(browser, server, api, future_event
     browser.get(f"{server.base}/registrations/{first['token']}")
     status = wait(browser).until(EC.visibility_of_element_located((By.ID, "registration-status")))
     assert status.get_attribute("data-status") == "confirmed"
+    # The page shows the check-in code for the door, which is not the page's own token.
+    code = browser.find_element(By.ID, "check-in-code").text
+    assert code == api.ok("GET", f"/api/v1/registrations/{first['token']}", auth=False)["checkInCode"]
+    assert first["token"] not in code
     browser.find_element(By.ID, "cancel-open").click()
     dialog = wait(browser).until(EC.visibility_of_element_located((By.ID, "cancel-dialog")))
     dialog.find_element(By.ID, "cancel-yes").click()
@@ -124,6 +128,7 @@ def test_cancel_through_the_self_service_page(browser, server, api, future_event
     promoted = api.ok("GET", f"/api/v1/registrations/{second['token']}", auth=False)
     assert promoted["sessions"][0]["status"] == "confirmed"
     assert not browser.find_element(By.ID, "cancel").is_displayed()
+    assert not browser.find_elements(By.ID, "check-in-code"), "a cancelled registration has no check-in code"
 
 
 def test_change_workshops_on_the_self_service_page(browser, server, api, future_event):

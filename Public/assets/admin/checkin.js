@@ -1,4 +1,5 @@
-// checkin.js — the door: type, scan or paste an attendee's token (or their whole link) to check them in.
+// checkin.js — the door: type or scan an attendee's check-in code (42-K7QM-3XPT) to check them in.
+// The code only checks in: the attendee's private link, which changes and cancels, is never asked for.
 // Exports: createCheckIn(panel, store) → {render()}
 import { h, fill } from "../js/dom.js";
 import { t, getLang } from "../js/i18n.js";
@@ -6,11 +7,9 @@ import { formatDateTime } from "../js/time.js";
 import { request, eventPath } from "./client.js";
 import { explain, showMessage } from "./problems.js";
 
-/** The token from a pasted value: a bare token, or the self-service link `…/registrations/<token>`. */
-export function tokenFrom(value) {
-  const text = String(value || "").trim();
-  const match = /\/registrations\/([^/?#\s]+)/.exec(text);
-  return match ? decodeURIComponent(match[1]) : text;
+/** The code from what was typed or scanned: spaces around it do not count. */
+export function codeFrom(value) {
+  return String(value || "").trim();
 }
 
 export function createCheckIn(panel, store) {
@@ -27,11 +26,11 @@ export function createCheckIn(panel, store) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const value = tokenFrom(token.value);
+    const value = codeFrom(token.value);
     if (!value) { showMessage(result, "error", t("checkin.empty")); token.focus(); return; }
     submit.disabled = true;
     try {
-      const { data } = await request(eventPath(state.slug, "checkins"), { method: "POST", body: { token: value } });
+      const { data } = await request(eventPath(state.slug, "checkins"), { method: "POST", body: { code: value } });
       const r = data.registration;
       if (data.alreadyCheckedIn) {
         showMessage(result, "warn", t("checkin.already", { name: r.name, when: formatDateTime(r.checkedInAt, state.zone, getLang()) }));

@@ -39,6 +39,9 @@ function render() {
     h("dt", { text: t("reg.email") }), h("dd", { text: registration.email }),
     h("dt", { text: t("reg.status") }),
     h("dd", {}, h("strong", { id: "registration-status", dataset: { status: registration.status }, text: statusText(registration.status, registration.waitlistPosition) })),
+    registration.checkInCode ? h("dt", { text: t("reg.checkInCode") }) : null,
+    registration.checkInCode ? h("dd", {}, h("code", { id: "check-in-code", class: "check-in-code", text: registration.checkInCode }),
+      h("span", { class: "field-hint", text: ` ${t("reg.checkInHint")}` })) : null,
     (registration.sessions || []).length ? h("dt", { text: t("confirm.sessions") }) : null,
     (registration.sessions || []).length ? h("dd", {}, h("ul", { class: "choice-list", id: "choices" }, registration.sessions.map((c) => {
       const s = schedule.sessions.get(c.sessionId);
