@@ -4,16 +4,19 @@ import TandemCore
 
 extension SQLiteStore {
     public func createSpeaker(_ speaker: Speaker, by actor: String) async throws -> Speaker {
-        try await write(actor: actor) { db, log in
-            var speaker = speaker
-            speaker.id = .init(0)
-            try ValidationError.check(ProfileRules.validate(speaker))
-            var record = SpeakerRecord(speaker, createdAt: log.at, updatedAt: log.at)
-            try record.insert(db)
-            speaker.id = Speaker.ID(record.id!)
-            try log.appendGlobal(.speakerCreated(speaker))
-            return speaker
-        }
+        try await write(actor: actor) { db, log in try insertSpeaker(db, log, speaker) }
+    }
+
+    /// Inserts a speaker inside a write (also the schedule import's).
+    func insertSpeaker(_ db: Database, _ log: ChangeLog, _ speaker: Speaker) throws -> Speaker {
+        var speaker = speaker
+        speaker.id = .init(0)
+        try ValidationError.check(ProfileRules.validate(speaker))
+        var record = SpeakerRecord(speaker, createdAt: log.at, updatedAt: log.at)
+        try record.insert(db)
+        speaker.id = Speaker.ID(record.id!)
+        try log.appendGlobal(.speakerCreated(speaker))
+        return speaker
     }
 
     /// Updates a profile; every event the speaker appears in gets a `speaker.updated` change.
