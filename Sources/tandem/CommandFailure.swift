@@ -48,8 +48,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     private static func store(_ error: StoreError) -> String {
         switch error {
+        case .notFound("database", let path):
+            return "there is no database at \(path); check --database or TANDEM_DATABASE"
+        case .notFound("event", let slug):
+            return "there is no event \"\(slug)\"; check the slug (--slug; GET /api/v1/events lists the events)"
         case .notFound(let entity, let key):
-            return "there is no \(entity) \"\(key)\"; check the name (GET /api/v1/events lists the events and their slugs)"
+            return "there is no \(entity) \"\(key)\""
         case .conflict(_, let message):
             return "\(message); nothing was written"
         case .stale(let entity, let version):

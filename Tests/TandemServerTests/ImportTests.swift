@@ -226,6 +226,26 @@ struct ImportTests {
         #expect(try await store.scheduleVersion(slug: "civic-tech-2026") > 0)
     }
 
+    @Test("the other subcommands' errors are sentences too: backup of a missing database, a CSV that is not CSV, a bad e-mail",
+          .timeLimit(.minutes(1)))
+    func commandLineErrors() async throws {
+        let database = temporaryDatabasePath()
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let backup = try TandemCommandLine.run(["backup", folder.appendingPathComponent("copy.sqlite").path, "--database", database])
+        #expect(backup.status != 0 && backup.stderr.contains("Error: there is no database at \(database); check --database"), "\(backup.stderr)")
+        let csv = folder.appendingPathComponent("fellows.csv").path
+        try Data("name,bio_en\n\"Li\" Wei,x\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let speakers = try TandemCommandLine.run(["import-speakers", csv, "--database", database])
+        #expect(speakers.status != 0 && speakers.stderr.contains("Error: this is not a CSV file Tandem can read"), "\(speakers.stderr)")
+        let admin = try TandemCommandLine.run(["create-admin", "--email", "nobody", "--database", database])
+        #expect(admin.status != 0 && admin.stderr.contains("email: must be an e-mail address"), "\(admin.stderr)")
+        for outcome in [backup, speakers, admin] {
+            #expect(!outcome.stderr.contains("TandemStore.") && !outcome.stderr.contains("CSVParseError") && !outcome.stderr.contains("notFound("),
+                    "\(outcome.stderr)")
+        }
+    }
+
     @Test("a session whose guid belongs to another event is refused in words, and nothing is written", .timeLimit(.minutes(1)))
     func guidOfAnotherEvent() async throws {
         let store = try makeStore()
