@@ -34,7 +34,9 @@ struct TandemCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: CommandFailure.wrapping(error))
+            // ArgumentParser's own commands (`help`, `--help`) report through its errors, unchanged.
+            let ours = ([Self.self] + configuration.subcommands).contains { ObjectIdentifier($0) == ObjectIdentifier(type(of: command)) }
+            exit(withError: ours ? CommandFailure.wrapping(error) : error)
         }
     }
 }

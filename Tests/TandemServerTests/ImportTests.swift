@@ -240,6 +240,9 @@ struct ImportTests {
         #expect(speakers.status != 0 && speakers.stderr.contains("Error: this is not a CSV file Tandem can read"), "\(speakers.stderr)")
         let admin = try TandemCommandLine.run(["create-admin", "--email", "nobody", "--database", database])
         #expect(admin.status != 0 && admin.stderr.contains("email: must be an e-mail address"), "\(admin.stderr)")
+        // Help is still ArgumentParser's, with a zero status.
+        let help = try TandemCommandLine.run(["import", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--allow-conflicts") && help.stderr.isEmpty, "\(help.stderr)")
         for outcome in [backup, speakers, admin] {
             #expect(!outcome.stderr.contains("TandemStore.") && !outcome.stderr.contains("CSVParseError") && !outcome.stderr.contains("notFound("),
                     "\(outcome.stderr)")
