@@ -280,5 +280,11 @@ struct ImportTests {
         #expect(try await importer.importSpeakers(csv: csv) == (0, 0))
         #expect(try await importer.importSpeakers(csv: csv.replacingOccurrences(of: "Green Hands", with: "Green Hands Kunming")) == (0, 1))
         await #expect(throws: ImportError.self) { try await importer.importSpeakers(csv: "name,cohort\nX,soon\n") }
+        // A name twice is refused, before anything is written.
+        let twice = try await #require(throws: ImportError.self) {
+            try await importer.importSpeakers(csv: "name,organisation\nNew Person,A\nNew Person,B\n")
+        }
+        #expect(twice.description == "row 3: New Person is already in row 2; give each speaker one row")
+        #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).count == 2)
     }
 }

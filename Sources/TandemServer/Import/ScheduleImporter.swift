@@ -87,7 +87,8 @@ public struct ScheduleImporter: Sendable {
 
     /// Creates or updates speakers from CSV (header row; UTF-8, with or without BOM), matched by name:
     /// `name, name_zh, organisation, country, cohort, partner_organisation, topics` (`;`-separated),
-    /// `bio_en, bio_zh`. A row with a `cohort` is a twinning fellow. Returns (created, updated).
+    /// `bio_en, bio_zh`. A row with a `cohort` is a twinning fellow. Checks every row, then writes them
+    /// all in one transaction. Returns (created, updated).
     public func importSpeakers(csv text: String) async throws -> (created: Int, updated: Int) {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let table: NamedCSV
@@ -101,9 +102,14 @@ public struct ScheduleImporter: Sendable {
         }
         guard table.header.contains("name") else { throw ImportError("the CSV needs a header row with a 'name' column") }
         var speakers: [Speaker] = []
+        var rows: [String: Int] = [:] // name → its row
         for (index, row) in table.rows.enumerated() {
             func value(_ key: String) -> String? { row[key].map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 } }
             guard let name = value("name") else { throw ImportError("row \(index + 2): 'name' is empty") }
+            if let first = rows[name] {
+                throw ImportError("row \(index + 2): \(name) is already in row \(first); give each speaker one row")
+            }
+            rows[name] = index + 2
             var cohort: Int?
             if let text = value("cohort") {
                 guard let year = Int(text), (1990...2200).contains(year) else { throw ImportError("row \(index + 2): cohort '\(text)' is not a year") }
@@ -118,28 +124,7 @@ public struct ScheduleImporter: Sendable {
             guard errors.isEmpty else { throw ImportError("row \(index + 2): " + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
             speakers.append(speaker)
         }
-        let existing = Dictionary(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map { ($0.speaker.name, $0.speaker) },
-                                  uniquingKeysWith: { first, _ in first })
-        var created = 0, updated = 0
-        for speaker in speakers {
-            guard let current = existing[speaker.name] else {
-                _ = try await store.createSpeaker(speaker, by: actor)
-                created += 1
-                continue
-            }
-            var patch = SpeakerPatch()
-            if current.nameZh != speaker.nameZh { patch.nameZh = .set(speaker.nameZh) }
-            if current.organisation != speaker.organisation { patch.organisation = .set(speaker.organisation) }
-            if current.country != speaker.country { patch.country = .set(speaker.country) }
-            if current.bio != speaker.bio { patch.bio = .set(speaker.bio) }
-            if current.topics != speaker.topics { patch.topics = .set(speaker.topics) }
-            if current.fellowship != speaker.fellowship { patch.fellowship = .set(speaker.fellowship) }
-            if patch != SpeakerPatch() {
-                _ = try await store.updateSpeaker(id: current.id, patch: patch, by: actor)
-                updated += 1
-            }
-        }
-        return (created, updated)
+        return try await store.importSpeakers(speakers, by: actor)
     }
 }
 
