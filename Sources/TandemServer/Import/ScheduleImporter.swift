@@ -57,7 +57,7 @@ public struct ScheduleImporter: Sendable {
                 + "sessions \(sessionsCreated) created, \(sessionsUpdated) updated, \(sessionsUnchanged) unchanged"
             if !conflicts.isEmpty {
                 text += "\nImported with \(conflicts.count == 1 ? "1 conflict" : "\(conflicts.count) conflicts") (times in \(conflicts[0].timezone)); "
-                    + "the organiser editor warns about them when these sessions are edited or moved:\n" + conflicts.map { "  - \($0)" }.joined(separator: "\n")
+                    + "the organiser editor marks these sessions until they are moved apart:\n" + conflicts.map { "  - \($0)" }.joined(separator: "\n")
             }
             return text
         }
