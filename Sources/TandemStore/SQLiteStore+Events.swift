@@ -4,26 +4,29 @@ import TandemCore
 
 extension SQLiteStore {
     public func createEvent(_ event: Event, by actor: String) async throws -> Event {
-        try await write(actor: actor) { db, log in
-            var event = event
-            event.id = .init(0) // the store assigns ids
-            event.parentID = try parentID(db, slug: event.parentSlug)
-            try ValidationError.check(EventRules.validate(event))
-            if try EventRecord.filter(Column("slug") == event.slug).fetchCount(db) > 0 {
-                throw StoreError.conflict(field: "slug", message: "an event with slug \"\(event.slug)\" already exists")
-            }
-            event.scheduleVersion = 0
-            event.seats = SeatCount(capacity: event.capacity)
-            var record = EventRecord(event, now: log.at)
-            try record.insert(db)
-            let id = Event.ID(record.id!)
-            try log.append(event: id) { seq in
-                event.id = id
-                event.scheduleVersion = seq
-                return .eventCreated(event)
-            }
-            return event
+        try await write(actor: actor) { db, log in try insertEvent(db, log, event) }
+    }
+
+    /// Inserts an event inside a write (also the schedule import's first step).
+    func insertEvent(_ db: Database, _ log: ChangeLog, _ event: Event) throws -> Event {
+        var event = event
+        event.id = .init(0) // the store assigns ids
+        event.parentID = try parentID(db, slug: event.parentSlug)
+        try ValidationError.check(EventRules.validate(event))
+        if try EventRecord.filter(Column("slug") == event.slug).fetchCount(db) > 0 {
+            throw StoreError.conflict(field: "slug", message: "an event with slug \"\(event.slug)\" already exists")
         }
+        event.scheduleVersion = 0
+        event.seats = SeatCount(capacity: event.capacity)
+        var record = EventRecord(event, now: log.at)
+        try record.insert(db)
+        let id = Event.ID(record.id!)
+        try log.append(event: id) { seq in
+            event.id = id
+            event.scheduleVersion = seq
+            return .eventCreated(event)
+        }
+        return event
     }
 
     public func updateEvent(slug: String, patch: EventPatch, by actor: String) async throws -> Event {

@@ -4,20 +4,22 @@ import TandemCore
 
 extension SQLiteStore {
     public func createRoom(eventSlug: String, _ room: Room, by actor: String) async throws -> Room {
-        try await write(actor: actor) { db, log in
-            let event = try db.event(slug: eventSlug)
-            var room = room
-            room.id = .init(0)
-            room.eventID = event.id
-            room.name = room.name.trimmingWhitespace
-            try ValidationError.check(ProfileRules.validate(room))
-            try ensureUniqueName(db, room)
-            var record = RoomRecord(room)
-            try record.insert(db)
-            room.id = Room.ID(record.id!)
-            try log.append(event: event.id) { _ in .roomCreated(room) }
-            return room
-        }
+        try await write(actor: actor) { db, log in try insertRoom(db, log, room, in: try db.event(slug: eventSlug)) }
+    }
+
+    /// Inserts a room inside a write (also the schedule import's).
+    func insertRoom(_ db: Database, _ log: ChangeLog, _ room: Room, in event: Event) throws -> Room {
+        var room = room
+        room.id = .init(0)
+        room.eventID = event.id
+        room.name = room.name.trimmingWhitespace
+        try ValidationError.check(ProfileRules.validate(room))
+        try ensureUniqueName(db, room)
+        var record = RoomRecord(room)
+        try record.insert(db)
+        room.id = Room.ID(record.id!)
+        try log.append(event: event.id) { _ in .roomCreated(room) }
+        return room
     }
 
     public func updateRoom(eventSlug: String, id: Room.ID, patch: RoomPatch, by actor: String) async throws -> Room {

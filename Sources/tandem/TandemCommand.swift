@@ -17,6 +17,28 @@ struct TandemCommand: AsyncParsableCommand {
         abstract: "Tandem: workshops and open events with live agendas.",
         subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self, Import.self, ImportSpeakers.self],
         defaultSubcommand: Serve.self)
+
+    /// ArgumentParser's own `main`, except that a failing subcommand's error is said in a
+    /// sentence (`CommandFailure`) rather than printed as a Swift value.
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // ArgumentParser's own commands (`help`, `--help`) report through its errors, unchanged.
+            let ours = ([Self.self] + configuration.subcommands).contains { ObjectIdentifier($0) == ObjectIdentifier(type(of: command)) }
+            exit(withError: ours ? CommandFailure.wrapping(error) : error)
+        }
+    }
 }
 
 /// Options shared by every subcommand that opens the database.
@@ -30,15 +52,28 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The store on this database, created or migrated to the current schema.
     func openStore(_ settings: Settings = .environment) throws -> SQLiteStore {
-        let store = try SQLiteStore(path: path(settings), clock: SystemClock())
-        try store.migrate()
-        return store
+        let path = path(settings)
+        do {
+            let store = try SQLiteStore(path: path, clock: SystemClock())
+            try store.migrate()
+            return store
+        } catch {
+            throw CommandFailure("cannot open the database \(path) (\(CommandFailure.wrapping(error))); "
+                + "check --database / TANDEM_DATABASE and that its folder exists and is writable")
+        }
     }
 }
 
-/// A file's bytes, or a usage error naming it.
-func readFile(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+/// A file's bytes, or an error naming it and saying why it cannot be read.
+func readFile(_ path: String, what: String) throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw CommandFailure("there is no file \(path); give the path of \(what)")
+    }
+    guard !isDirectory.boolValue else { throw CommandFailure("\(path) is a folder; give the path of \(what) in it") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw CommandFailure("cannot read \(path); check that you may read it (ls -l \(path))")
+    }
     return data
 }
 
@@ -172,15 +207,18 @@ struct Import: AsyncParsableCommand {
     @Option(help: "Venue name, for a new event.") var venue: String?
     @Option(help: "Venue city, for a new event.") var city: String?
     @Option(help: "Venue country (ISO 3166 alpha-2), for a new event.") var country: String?
+    @Flag(name: .customLong("allow-conflicts"),
+          help: "Import sessions that clash (a room or a speaker in two places at once) as they are, and list them; by default such a file imports nothing.")
+    var allowConflicts = false
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let data = try readFile(file)
+        let data = try readFile(file, what: "the schedule.json exported from pretalx or frab")
         guard let kind = Event.Kind(rawValue: kind) else { throw ValidationError("--kind must be one of: workshop, open-event, side-event, conference") }
         let place: Venue? = if let venue, let city, let country { Venue(name: venue, city: city, country: country.uppercased()) } else { nil }
         let store = try database.openStore()
         let report = try await ScheduleImporter(store: store).importSchedule(
-            json: data, options: .init(slug: slug, kind: kind, publish: publish, venue: place))
+            json: data, options: .init(slug: slug, kind: kind, publish: publish, venue: place, allowConflicts: allowConflicts))
         print(report)
     }
 }
@@ -194,7 +232,7 @@ struct ImportSpeakers: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let data = try readFile(file)
+        let data = try readFile(file, what: "the speakers' CSV file")
         let store = try database.openStore()
         let (created, updated) = try await ScheduleImporter(store: store).importSpeakers(csv: String(decoding: data, as: UTF8.self))
         print("speakers: \(created) created, \(updated) updated")

@@ -2,6 +2,9 @@
 running late, check-in, and CSRF protection of cookie-authenticated writes."""
 from __future__ import annotations
 
+import json
+import subprocess
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -387,3 +390,40 @@ def test_editor_loads_light_and_without_console_errors(browser, server, admin_ev
         return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
           .filter(e => !e.name.includes('/api/')).map(e => e.decodedBodySize || 0);""")
     assert sum(sizes) <= 150 * 1024
+
+
+def test_sessions_imported_with_their_conflicts_are_marked_and_explained(browser, server, tmp_path):
+    """`tandem import --allow-conflicts` keeps pretalx's clashes; the editor marks both sessions and says why."""
+    slug = f"clash-{uuid.uuid4().hex[:8]}"
+    def talk(title, room, start, person):
+        return {"guid": str(uuid.uuid4()), "date": f"2027-03-10T{start}:00+01:00", "duration": "00:45", "room": room,
+                "title": title, "type": "Talk", "language": "en", "persons": [{"name": person, "public_name": person}]}
+    rooms = {"Hall": [talk("Keynote", "Hall", "10:00", "Mei Chen"), talk("Overrun", "Hall", "10:30", "Jonas Berg")],
+             "Studio": [talk("Studio session", "Studio", "10:00", "Mei Chen"), talk("Quiet talk", "Studio", "12:00", "Ana Ruiz")]}
+    schedule = {"schedule": {"version": "1", "conference": {
+        "acronym": slug.replace("-", "_"), "title": "Clash test", "start": "2027-03-10", "end": "2027-03-10",
+        "time_zone_name": "Europe/Berlin", "rooms": [{"name": "Hall"}, {"name": "Studio"}],
+        "days": [{"index": 1, "date": "2027-03-10", "rooms": rooms}]}}}
+    file = tmp_path / "schedule.json"
+    file.write_text(json.dumps(schedule))
+    command = [str(server.binary), "import", str(file), "--database", str(server.database),
+               "--venue", "Hall", "--city", "Hamburg", "--country", "DE"]
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode != 0 and "--allow-conflicts" in refused.stderr, refused.stderr
+    imported = subprocess.run(command + ["--allow-conflicts"], capture_output=True, text=True)
+    assert imported.returncode == 0 and "Imported with 2 conflicts" in imported.stdout, imported.stderr + imported.stdout
+    server.restart()  # the server's snapshots learn of writes from another process when it starts
+
+    log_in(browser, server)
+    open_editor(browser, server, slug, day_of="2027-03-10T12:00:00+01:00")
+    titles = {b.find_element(By.CSS_SELECTOR, ".block-title").text: b for b in browser.find_elements(By.CSS_SELECTOR, "#sched .block")}
+    assert {title for title, b in titles.items() if "clash" in b.get_attribute("class").split()} == {"Keynote", "Overrun", "Studio session"}
+    assert "overlaps another session" in titles["Keynote"].text
+    assert "clash" not in titles["Quiet talk"].get_attribute("class").split()
+
+    # Opening one lists what it overlaps with, in venue time, before anything is changed.
+    click_block(browser, int(titles["Keynote"].get_attribute("data-session-id")))
+    warning = wait_for_text(browser, "f-warning", "overlaps with")
+    assert "Overrun" in warning.text and "Studio session" in warning.text and "10:30" in warning.text
+    click_block(browser, int(titles["Quiet talk"].get_attribute("data-session-id")))
+    wait(browser).until(lambda d: d.find_element(By.ID, "f-warning").text == "")

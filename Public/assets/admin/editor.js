@@ -148,12 +148,13 @@ export function createScheduleEditor(panel, store, { canEdit }) {
       const { startMin, endMin } = span(session);
       const room = state.rooms[column];
       const cancelled = session.status === "cancelled";
+      const clash = form.clashesOf(session.id).length > 0;
       const title = h("span", { class: "block-title" });
       setTranslated(title, session.title);
       const time = `${formatTime(session.startsAt, state.zone, lang)}–${formatTime(session.endsAt, state.zone, lang)}`;
       const block = h("button", {
         type: "button",
-        class: ["block", `kind-${session.kind}`, cancelled && "cancelled", session.id === selected && "selected",
+        class: ["block", `kind-${session.kind}`, cancelled && "cancelled", clash && "clash", session.id === selected && "selected",
           (flashes.get(session.id) || 0) > recent && "flash"],
         dataset: { sessionId: session.id, roomId: session.roomId },
         "aria-pressed": session.id === selected ? "true" : "false",
@@ -162,6 +163,7 @@ export function createScheduleEditor(panel, store, { canEdit }) {
       cancelled ? h("span", { class: "badge badge-cancelled", text: t("session.cancelled") }) : null,
       title,
       h("span", { class: "sr-only", text: `, ${room.name}` }),
+      clash ? h("span", { class: "badge badge-clash", text: t("editor.clash") }) : null,
       canEdit && !cancelled ? h("span", { class: "resize-handle", "aria-hidden": "true", title: t("editor.resize") }) : null);
       block.style.gridColumn = String(column + 2);
       block.style.gridRow = `${row(startMin)} / ${Math.max(row(endMin), row(startMin) + 1)}`;

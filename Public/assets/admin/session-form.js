@@ -2,7 +2,7 @@
 // The form remembers the version the organiser started from: saving sends `If-Match: "<version>"`,
 // so an edit based on an outdated session is refused (412) and explained instead of overwriting.
 // Exports: createSessionForm(store, {canEdit, currentDay, onSelect, onDayChange}) →
-//   {element, select(id, {focus}), selectedId(), startNew(), proposeMove(id, where), localConflicts(id, proposal), refresh(change)}
+//   {element, select(id, {focus}), selectedId(), startNew(), proposeMove(id, where), localConflicts(id, proposal), clashesOf(id), refresh(change)}
 import { h, fill } from "../js/dom.js";
 import { t, getLang, pick } from "../js/i18n.js";
 import { dayKey, minutesOfDay, formatTime, formatDay } from "../js/time.js";
@@ -105,6 +105,13 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     return clashes;
   }
 
+  /** The clashes a scheduled session has where it is now (a programme imported with --allow-conflicts). */
+  function clashesOf(id) {
+    const session = state.sessions.get(id);
+    if (!session || session.status === "cancelled") return [];
+    return localConflicts(id, { roomId: session.roomId, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt) });
+  }
+
   // --- display -----------------------------------------------------------------------------------
 
   function renderLabels() {
@@ -137,10 +144,10 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   }
 
   /** Shows the local clash warning; with `confirm`, offers to send anyway (our copy may be outdated). */
-  function showWarning(clashes, { confirm = null } = {}) {
+  function showWarning(clashes, { confirm = null, lead = "warn.before" } = {}) {
     if (!clashes.length) { fill(warning); warning.className = "form-warning"; return; }
     warning.className = "form-warning is-warning";
-    const children = [h("p", { text: t("warn.before") }), h("ul", clashes.map((c) => h("li", { text: describe(c) })))];
+    const children = [h("p", { text: t(lead) }), h("ul", clashes.map((c) => h("li", { text: describe(c) })))];
     if (confirm) {
       children.push(h("p", { text: t("warn.question") }));
       const yes = h("button", { type: "button", class: "button", id: "f-save-anyway", text: t("warn.saveAnyway"), on: { click: () => confirm(true) } });
@@ -174,6 +181,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     fillOptions();
     load(session);
     clearMessages();
+    showWarning(clashesOf(id), { lead: "warn.existing" });
     renderLabels();
     onDayChange(daySel.value);
     onSelect(id);
@@ -366,7 +374,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   fillOptions();
   renderLabels();
   return {
-    element, select, startNew, proposeMove, localConflicts, refresh,
+    element, select, startNew, proposeMove, localConflicts, clashesOf, refresh,
     selectedId: () => (mode === "edit" && base ? base.id : null),
   };
 }

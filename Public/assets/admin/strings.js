@@ -35,6 +35,7 @@ addStrings({
     "editor.readOnly": "Your role can see the schedule but not change it.",
     "editor.gridLabel": "Schedule for {day}",
     "editor.resize": "Drag to change the end",
+    "editor.clash": "overlaps another session",
     "live.connecting": "Connecting to live updates…",
     "live.live": "Live: changes by other organisers appear here",
     "live.reconnecting": "Reconnecting to live updates…",
@@ -77,6 +78,7 @@ addStrings({
     "form.gone": "This session has been deleted by another organiser.",
 
     "warn.before": "Before saving: this would overlap with",
+    "warn.existing": "This session overlaps with",
     "warn.question": "The server refuses overlapping sessions in one room or for one speaker. Send it anyway (for example if that session is moving too)?",
     "warn.saveAnyway": "Save anyway",
     "warn.dontSave": "Don't save",
@@ -212,6 +214,7 @@ addStrings({
     "editor.readOnly": "您的角色可以查看日程，但不能修改。",
     "editor.gridLabel": "{day}的日程",
     "editor.resize": "拖动以更改结束时间",
+    "editor.clash": "与其他环节时间重叠",
     "live.connecting": "正在连接实时更新…",
     "live.live": "实时：其他组织者的修改会显示在这里",
     "live.reconnecting": "正在重新连接实时更新…",
@@ -254,6 +257,7 @@ addStrings({
     "form.gone": "此环节已被另一位组织者删除。",
 
     "warn.before": "保存前提示：这将与以下环节时间重叠",
+    "warn.existing": "该环节与以下环节时间重叠",
     "warn.question": "服务器不允许同一会议室或同一发言人的环节时间重叠。仍要发送吗（例如那个环节也要移动）？",
     "warn.saveAnyway": "仍然保存",
     "warn.dontSave": "不保存",

@@ -7,7 +7,8 @@ import TandemStore
 /// event: the event (created as a draft unless told to publish), its rooms (by name), its speakers
 /// (by name) and its sessions (by guid). Running it again with the same file changes nothing;
 /// with an updated file it moves, retimes and renames what changed. The whole file is decoded and
-/// checked before the first write, so bad input writes nothing.
+/// checked first and then written in one transaction: bad input, or sessions that clash (a room
+/// or a speaker in two places at once) without `allowConflicts`, write nothing.
 ///
 /// Mapping (the inverse of `FrabSchedule`): `title` is the English title; a `subtitle` in Chinese
 /// script becomes the Chinese title (others are ignored); likewise `abstract` / `description`;
@@ -21,18 +22,22 @@ public struct ScheduleImporter: Sendable {
         self.actor = actor
     }
 
-    /// What to create the event with, when it does not exist yet.
+    /// What to create the event with, when it does not exist yet, and whether clashes may be imported.
     public struct NewEvent: Sendable {
         public var slug: String?
         public var kind: Event.Kind = .conference
         public var publish = false
         public var venue: Venue?
+        /// Import sessions that clash as they are (pretalx allows it, with a warning); the report lists the clashes.
+        public var allowConflicts = false
 
-        public init(slug: String? = nil, kind: Event.Kind = .conference, publish: Bool = false, venue: Venue? = nil) {
+        public init(slug: String? = nil, kind: Event.Kind = .conference, publish: Bool = false, venue: Venue? = nil,
+                    allowConflicts: Bool = false) {
             self.slug = slug
             self.kind = kind
             self.publish = publish
             self.venue = venue
+            self.allowConflicts = allowConflicts
         }
     }
 
@@ -44,93 +49,67 @@ public struct ScheduleImporter: Sendable {
         public var sessionsCreated = 0
         public var sessionsUpdated = 0
         public var sessionsUnchanged = 0
+        /// Clashes imported as they are (`allowConflicts`).
+        public var conflicts: [ImportConflict] = []
 
         public var description: String {
-            "\(event): event \(eventCreated ? "created" : "kept"), \(roomsCreated) rooms and \(speakersCreated) speakers created, "
+            var text = "\(event): event \(eventCreated ? "created" : "kept"), \(roomsCreated) rooms and \(speakersCreated) speakers created, "
                 + "sessions \(sessionsCreated) created, \(sessionsUpdated) updated, \(sessionsUnchanged) unchanged"
+            if !conflicts.isEmpty {
+                text += "\nImported with \(conflicts.count == 1 ? "1 conflict" : "\(conflicts.count) conflicts") (times in \(conflicts[0].timezone)); "
+                    + "the organiser editor marks these sessions until they are moved apart:\n" + conflicts.map { "  - \($0)" }.joined(separator: "\n")
+            }
+            return text
         }
     }
 
     public func importSchedule(json: Data, options: NewEvent = NewEvent()) async throws -> Report {
         let plan = try Plan(json: json, options: options)
-        var report = Report(event: plan.slug)
-
-        // The event.
-        if (try? await store.event(slug: plan.slug)) == nil {
+        var newEvent: Event?
+        do {
+            _ = try await store.event(slug: plan.slug)
+        } catch StoreError.notFound {
             guard let venue = options.venue else {
                 throw ImportError("event '\(plan.slug)' does not exist yet: give its venue (--venue, --city, --country) to create it")
             }
-            let event = Event(id: .init(0), slug: plan.slug, kind: options.kind, status: options.publish ? .published : .draft,
-                              title: plan.title, timezone: plan.zone.identifier, startsAt: plan.start, endsAt: plan.end, venue: venue)
-            try ValidationError.check(EventRules.validate(event))
-            _ = try await store.createEvent(event, by: actor)
-            report.eventCreated = true
+            newEvent = Event(id: .init(0), slug: plan.slug, kind: options.kind, status: options.publish ? .published : .draft,
+                             title: plan.title, timezone: plan.zone.identifier, startsAt: plan.start, endsAt: plan.end, venue: venue)
         }
-
-        // Rooms by name.
-        let schedule = try await store.schedule(slug: plan.slug, announcementsActiveAt: Date())
-        var rooms = Dictionary(schedule.rooms.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-        for name in plan.roomNames where rooms[name] == nil {
-            let room = try await store.createRoom(eventSlug: plan.slug, Room(id: .init(0), eventID: .init(0), name: name), by: actor)
-            rooms[name] = room.id
-            report.roomsCreated += 1
-        }
-
-        // Speakers by name.
-        var speakers = Dictionary(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map { ($0.speaker.name, $0.speaker.id) },
-                                  uniquingKeysWith: { first, _ in first })
-        for person in plan.persons where speakers[person.name] == nil {
-            let speaker = try await store.createSpeaker(
-                Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }), by: actor)
-            speakers[person.name] = speaker.id
-            report.speakersCreated += 1
-        }
-
-        // Sessions by guid.
-        // Creating rooms and speakers touched no session: the schedule read above still holds.
-        let existing = Dictionary(schedule.sessions.map { ($0.session.guid, $0.session) }, uniquingKeysWith: { first, _ in first })
-        for talk in plan.talks {
-            let speakerIDs = talk.persons.compactMap { speakers[$0] }
-            let roomID = rooms[talk.room]!
-            guard let current = existing[talk.guid] else {
-                let session = Session(id: .init(0), eventID: .init(0), guid: talk.guid, title: talk.title, abstract: talk.abstract,
-                                      kind: talk.kind, roomID: roomID, startsAt: talk.start, endsAt: talk.end,
-                                      speakerIDs: speakerIDs, language: talk.language)
-                _ = try await store.createSession(eventSlug: plan.slug, session, by: actor)
-                report.sessionsCreated += 1
-                continue
-            }
-            var patch = SessionPatch()
-            if current.title != talk.title { patch.title = .set(talk.title) }
-            if current.abstract != talk.abstract { patch.abstract = .set(talk.abstract) }
-            if current.kind != talk.kind { patch.kind = .set(talk.kind) }
-            if current.roomID != roomID { patch.roomID = .set(roomID) }
-            if current.startsAt != talk.start { patch.startsAt = .set(talk.start) }
-            if current.endsAt != talk.end { patch.endsAt = .set(talk.end) }
-            if current.speakerIDs != speakerIDs { patch.speakerIDs = .set(speakerIDs) }
-            if current.language != talk.language { patch.language = .set(talk.language) }
-            if current.status == .cancelled { patch.status = .set(.scheduled) }
-            if patch == SessionPatch() {
-                report.sessionsUnchanged += 1
-            } else {
-                _ = try await store.updateSession(eventSlug: plan.slug, id: current.id, patch: patch, ifVersion: nil, by: actor)
-                report.sessionsUpdated += 1
-            }
-        }
-        return report
+        let result = try await store.importSchedule(
+            ScheduleImport(slug: plan.slug, newEvent: newEvent, rooms: plan.roomNames, speakers: plan.persons, talks: plan.talks,
+                           allowConflicts: options.allowConflicts),
+            by: actor)
+        return Report(event: plan.slug, eventCreated: result.eventCreated, roomsCreated: result.roomsCreated,
+                      speakersCreated: result.speakersCreated, sessionsCreated: result.sessionsCreated,
+                      sessionsUpdated: result.sessionsUpdated, sessionsUnchanged: result.sessionsUnchanged,
+                      conflicts: result.conflicts)
     }
 
     /// Creates or updates speakers from CSV (header row; UTF-8, with or without BOM), matched by name:
     /// `name, name_zh, organisation, country, cohort, partner_organisation, topics` (`;`-separated),
-    /// `bio_en, bio_zh`. A row with a `cohort` is a twinning fellow. Returns (created, updated).
+    /// `bio_en, bio_zh`. A row with a `cohort` is a twinning fellow. Checks every row, then writes them
+    /// all in one transaction. Returns (created, updated).
     public func importSpeakers(csv text: String) async throws -> (created: Int, updated: Int) {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let table = try NamedCSV(string: body, delimiter: .comma, loadColumns: false)
+        let table: NamedCSV
+        do {
+            table = try NamedCSV(string: body, delimiter: .comma, loadColumns: false)
+        } catch let error as CSVParseError {
+            let reason = switch error {
+            case .generic(let message), .quotation(let message): message
+            }
+            throw ImportError("this is not a CSV file Tandem can read (\(reason)); save it as CSV (UTF-8, comma-separated, with a header row)")
+        }
         guard table.header.contains("name") else { throw ImportError("the CSV needs a header row with a 'name' column") }
         var speakers: [Speaker] = []
+        var rows: [String: Int] = [:] // name → its row
         for (index, row) in table.rows.enumerated() {
             func value(_ key: String) -> String? { row[key].map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 } }
             guard let name = value("name") else { throw ImportError("row \(index + 2): 'name' is empty") }
+            if let first = rows[name] {
+                throw ImportError("row \(index + 2): \(name) is already in row \(first); give each speaker one row")
+            }
+            rows[name] = index + 2
             var cohort: Int?
             if let text = value("cohort") {
                 guard let year = Int(text), (1990...2200).contains(year) else { throw ImportError("row \(index + 2): cohort '\(text)' is not a year") }
@@ -145,28 +124,7 @@ public struct ScheduleImporter: Sendable {
             guard errors.isEmpty else { throw ImportError("row \(index + 2): " + errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")) }
             speakers.append(speaker)
         }
-        let existing = Dictionary(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map { ($0.speaker.name, $0.speaker) },
-                                  uniquingKeysWith: { first, _ in first })
-        var created = 0, updated = 0
-        for speaker in speakers {
-            guard let current = existing[speaker.name] else {
-                _ = try await store.createSpeaker(speaker, by: actor)
-                created += 1
-                continue
-            }
-            var patch = SpeakerPatch()
-            if current.nameZh != speaker.nameZh { patch.nameZh = .set(speaker.nameZh) }
-            if current.organisation != speaker.organisation { patch.organisation = .set(speaker.organisation) }
-            if current.country != speaker.country { patch.country = .set(speaker.country) }
-            if current.bio != speaker.bio { patch.bio = .set(speaker.bio) }
-            if current.topics != speaker.topics { patch.topics = .set(speaker.topics) }
-            if current.fellowship != speaker.fellowship { patch.fellowship = .set(speaker.fellowship) }
-            if patch != SpeakerPatch() {
-                _ = try await store.updateSpeaker(id: current.id, patch: patch, by: actor)
-                updated += 1
-            }
-        }
-        return (created, updated)
+        return try await store.importSpeakers(speakers, by: actor)
     }
 }
 
@@ -178,38 +136,22 @@ public struct ImportError: Error, CustomStringConvertible {
 
 /// The decoded and checked content of a schedule file.
 struct Plan {
-    struct Talk {
-        var guid: UUID
-        var title: TranslatedText
-        var abstract: TranslatedText?
-        var kind: Session.Kind
-        var room: String
-        var start: Date
-        var end: Date
-        var language: String?
-        var persons: [String]
-    }
-
-    struct Person: Hashable {
-        var name: String
-        var biography: String?
-    }
-
     var slug: String
     var title: TranslatedText
     var zone: TimeZone
     var start: Date
     var end: Date
     var roomNames: [String] = []
-    var persons: [Person] = []
-    var talks: [Talk] = []
+    var persons: [ScheduleImport.Person] = []
+    var talks: [ScheduleImport.Talk] = []
 
     init(json: Data, options: ScheduleImporter.NewEvent) throws {
         let file: FrabFile
         do {
             file = try JSONDecoder().decode(FrabFile.self, from: json)
-        } catch {
-            throw ImportError("not a frab/pretalx schedule.json: \(error)")
+        } catch let error as DecodingError {
+            throw ImportError("this is not a frab/pretalx schedule.json (\(Self.explain(error))); "
+                + "use the file pretalx publishes at /EVENT/schedule/export/schedule.json, or frab's schedule.json")
         }
         let conference = file.schedule.conference
         guard let zone = TimeZone(identifier: conference.time_zone_name ?? "UTC") else {
@@ -225,9 +167,11 @@ struct Plan {
         self.end = end
         var seen = Set<UUID>()
         var personNames = Set<String>()
-        for room in conference.rooms ?? [] where !roomNames.contains(room.name) { roomNames.append(room.name) }
+        // Trimmed as the store saves room names, so the next import finds them again.
+        for room in conference.rooms ?? [] where !roomNames.contains(room.name.trimmingWhitespace) { roomNames.append(room.name.trimmingWhitespace) }
         for day in conference.days {
-            for (roomName, talks) in day.rooms.sorted(by: { $0.key < $1.key }) {
+            for (key, talks) in day.rooms.sorted(by: { $0.key < $1.key }) {
+                let roomName = key.trimmingWhitespace
                 if !roomNames.contains(roomName) { roomNames.append(roomName) }
                 for talk in talks {
                     guard let guid = UUID(uuidString: talk.guid) else { throw ImportError("event '\(talk.title)': guid '\(talk.guid)' is not a UUID") }
@@ -241,18 +185,22 @@ struct Plan {
                     } else {
                         throw ImportError("event '\(talk.title)': needs 'end' or a 'duration' like 01:30")
                     }
-                    let names = (talk.persons ?? []).compactMap { $0.name ?? $0.public_name }.map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
-                    for (person, name) in zip(talk.persons ?? [], names) where personNames.insert(name).inserted {
-                        persons.append(Person(name: name, biography: person.biography))
+                    let named = (talk.persons ?? []).compactMap { person in
+                        (person.name ?? person.public_name).map { (person, $0.trimmingWhitespace) }
+                    }.filter { !$0.1.isEmpty }
+                    for (person, name) in named where personNames.insert(name).inserted {
+                        persons.append(ScheduleImport.Person(name: name, biography: person.biography))
                     }
-                    self.talks.append(Talk(
+                    var names: [String] = []
+                    for (_, name) in named where !names.contains(name) { names.append(name) }
+                    self.talks.append(ScheduleImport.Talk(
                         guid: guid,
                         title: TranslatedText(en: talk.title, zh: talk.subtitle.flatMap { Self.isChinese($0) ? $0 : nil }),
                         abstract: talk.abstract.flatMap { $0.isEmpty ? nil : $0 }.map {
                             TranslatedText(en: $0, zh: talk.description.flatMap { Self.isChinese($0) ? $0 : nil })
                         },
-                        kind: Session.Kind(rawValue: (talk.type ?? "").lowercased()) ?? .other, room: roomName, start: begins, end: ends,
-                        language: talk.language, persons: names))
+                        kind: Session.Kind(rawValue: (talk.type ?? "").lowercased()) ?? .other, room: roomName, startsAt: begins, endsAt: ends,
+                        language: talk.language, speakers: names))
                 }
             }
         }
@@ -267,6 +215,26 @@ struct Plan {
         calendar.timeZone = zone
         guard let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
         return endOfDay ? calendar.date(byAdding: .day, value: 1, to: day) : day
+    }
+
+    /// A decoding failure in words: which field, and what is wrong with it.
+    static func explain(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (key.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "'\(path(context, key))' is missing"
+        case .valueNotFound(_, let context):
+            return "'\(path(context))' is null but must have a value"
+        case .typeMismatch(let type, let context):
+            return "'\(path(context))' is not \(type == String.self ? "a string" : type is any Collection.Type ? "a list" : "of the expected kind")"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "it is not valid JSON" : "'\(path(context))' is not valid: \(context.debugDescription)"
+        @unknown default:
+            return "it does not have the expected structure"
+        }
     }
 
     /// `01:30` → 90.

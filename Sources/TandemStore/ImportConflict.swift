@@ -1,0 +1,64 @@
+import Foundation
+import TandemCore
+
+/// Two sessions that cannot both be where an imported programme puts them, named for people:
+/// the rooms and speakers by name, since an import refused for its clashes leaves no ids behind.
+public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
+    public enum Reason: Hashable, Sendable {
+        case room(String)
+        case speaker(String)
+    }
+
+    public struct Placement: Hashable, Sendable {
+        public var title: String
+        public var startsAt: Date
+        public var endsAt: Date
+    }
+
+    public var reason: Reason
+    /// The one that starts first.
+    public var first: Placement
+    public var second: Placement
+    /// The venue's zone, in which the sentence gives the times.
+    public var timezone: String
+
+    public var description: String {
+        let zone = TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)!
+        let both = "\"\(first.title)\" (\(Self.span(first, zone))) and \"\(second.title)\" (\(Self.span(second, zone)))"
+        switch reason {
+        case .room(let name): return "room \"\(name)\" has two sessions at once: \(both)"
+        case .speaker(let name): return "\(name) speaks in two sessions at once: \(both)"
+        }
+    }
+
+    /// `2027-07-06 09:30–10:15`, or with both dates when it ends on another day, in `zone`.
+    static func span(_ placement: Placement, _ zone: TimeZone) -> String {
+        let start = wall(placement.startsAt, zone)
+        let end = wall(placement.endsAt, zone)
+        return start.day == end.day ? "\(start.day) \(start.time)–\(end.time)" : "\(start.day) \(start.time) – \(end.day) \(end.time)"
+    }
+
+    private static func wall(_ date: Date, _ zone: TimeZone) -> (day: String, time: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return ("\(c.year ?? 0)-\(two(c.month))-\(two(c.day))", "\(two(c.hour)):\(two(c.minute))")
+    }
+}
+
+/// An import refused because its sessions clash; nothing of it was written.
+public struct ScheduleImportConflictError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var conflicts: [ImportConflict]
+    public var timezone: String
+
+    public init(conflicts: [ImportConflict], timezone: String) {
+        self.conflicts = conflicts
+        self.timezone = timezone
+    }
+
+    public var description: String {
+        let count = conflicts.count == 1 ? "1 conflict" : "\(conflicts.count) conflicts"
+        return "the schedule has \(count) (times in \(timezone)):\n" + conflicts.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
