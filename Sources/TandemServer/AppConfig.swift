@@ -34,6 +34,9 @@ public struct AppConfig: Sendable {
     public var corsOrigins: [String] = []
     /// How long a browser session (cookie) lasts without logging in again.
     public var sessionLifetime: TimeInterval = 12 * 3600
+    /// A connection that sends no request for this long is closed: a new one that has not sent its
+    /// first request, or a kept-alive one between requests (`TANDEM_IDLE_TIMEOUT_SECONDS`; nil: never).
+    public var idleTimeout: Duration? = .seconds(30)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",

@@ -77,8 +77,8 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let application = Application(
         router: router,
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
-        // closed (dead screens are reaped).
-        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval),
+        // closed (dead screens are reaped); a connection without a request for `idleTimeout` is closed.
+        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval, idleTimeout: config.idleTimeout),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: services,
         logger: logger)

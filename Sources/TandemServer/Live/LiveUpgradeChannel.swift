@@ -19,7 +19,18 @@ import Synchronization
 /// - The handshake request runs through the router with every middleware; the `/live` route
 ///   either admits it (`LiveUpgradeSlot`) or answers with a problem (404, 422, 429), which is sent
 ///   as an ordinary HTTP response instead of upgrading.
+/// - Only a `GET` is upgraded (RFC 6455 §4.1); a handshake with another method gets the router's
+///   answer (405 problem from the `/live` route for `HEAD`, which the router runs like `GET`).
 /// - Every other request is ordinary Hummingbird HTTP/1.
+///
+/// Connection hygiene for a public server:
+/// - A connection that has not sent a complete first request within `firstRequestTimeout` is
+///   closed (an idle or trickling client holds a socket and a slot for nothing); after the first
+///   request, Hummingbird's `idleTimeout` (`configuration`) closes a kept-alive connection left idle.
+/// - Write buffer water marks (`writeBufferWaterMark`): above `high` bytes queued the channel is
+///   not writable, and the replay (`SnapshotReplayHandler`) and the live socket (`LiveSocketHandler`)
+///   stop reading until it is back below `low`, so a client that does not read its answers cannot
+///   make the server buffer them.
 struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     enum UpgradeResult: Sendable {
         case live
@@ -40,9 +51,16 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
     let maxFrameSize: Int
+    /// How long a new connection may take to send its first request (nil: no limit).
+    let firstRequestTimeout: TimeAmount?
+
+    /// 64 KiB queued makes a connection unwritable (a schedule answer or a few dozen live frames),
+    /// 16 KiB makes it writable again: enough to keep the socket busy, little to hold per connection.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024, high: 64 * 1024)
 
     init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
-         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14) {
+         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14,
+         firstRequestTimeout: TimeAmount? = nil) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.router = router
         self.hub = hub
@@ -50,16 +68,18 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         self.configuration = configuration
         self.pingInterval = pingInterval
         self.maxFrameSize = maxFrameSize
+        self.firstRequestTimeout = firstRequestTimeout
     }
 
     /// What the handshake's route run decided, for the upgrade step that follows it.
     private final class Handshake: Sendable {
         let admission = Mutex<LiveAdmission?>(nil)
-        let refusal = Mutex<Response?>(nil)
+        let refusal = Mutex<(response: Response, head: Bool)?>(nil)
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
             let handshake = Handshake()
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: maxFrameSize,
@@ -94,7 +114,10 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                         if let refusal = handshake.refusal.withLock({ $0.take() }) {
-                            return UpgradeResult.refused(http, refusal)
+                            var response = refusal.response
+                            // The answer to a HEAD has no body (RFC 9110 §9.3.2).
+                            if refusal.head { response.body = ResponseBody() }
+                            return UpgradeResult.refused(http, response)
                         }
                         return UpgradeResult.notUpgraded(http)
                     }
@@ -107,6 +130,15 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
             let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            if let firstRequestTimeout {
+                // The upgrade step decides on the first request's head: until then, the clock runs.
+                let deadline = channel.eventLoop.scheduleTask(in: firstRequestTimeout) {
+                    logger.debug("closing a connection that sent no request in time", metadata: ["timeout": "\(firstRequestTimeout)"])
+                    channel.close(promise: nil)
+                }
+                result.whenComplete { _ in deadline.cancel() }
+                channel.closeFuture.whenComplete { _ in deadline.cancel() }
+            }
             return Value(upgradeResult: result, channel: channel)
         }
     }
@@ -124,16 +156,17 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         } catch {
             response = Response(status: .notFound)
         }
-        if response.status == .ok, let admission = context.liveUpgrade.value {
+        // Only a GET upgrades (RFC 6455 §4.1); the `/live` route refuses other methods itself (405).
+        if response.status == .ok, head.method == .GET, let admission = context.liveUpgrade.value {
             handshake.admission.withLock { $0 = admission }
             return HTTPHeaders(response.headers)
         }
         if response.status == .ok {
-            // A route that is not a WebSocket endpoint.
+            // A route that is not a WebSocket endpoint (or one that let another method through).
             response = Response(status: .badRequest, headers: [.connection: "close", .contentLength: "0"])
         }
         response.headers[.connection] = "close"
-        handshake.refusal.withLock { $0 = response }
+        handshake.refusal.withLock { $0 = (response, head.method == .HEAD) }
         return nil
     }
 
@@ -185,11 +218,15 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
+    /// `idleTimeout`: how long a connection may stay without a request, before its first one and
+    /// between requests on a kept-alive connection (nil: forever).
     static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil,
-                       pingInterval: Duration = .seconds(30)) -> HTTPServerBuilder {
+                       pingInterval: Duration = .seconds(30), idleTimeout: Duration? = nil) -> HTTPServerBuilder {
         let routerResponder = router.buildResponder()
+        let timeout = idleTimeout.map { TimeAmount($0) }
         return HTTPServerBuilder { responder in
-            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay, pingInterval: .init(pingInterval))
+            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay,
+                               configuration: .init(idleTimeout: timeout), pingInterval: .init(pingInterval), firstRequestTimeout: timeout)
         }
     }
 }

@@ -68,5 +68,12 @@ final class RawSocket: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
     }
 
+    /// Sends what the kernel takes now without waiting (a client that writes while the server may
+    /// have stopped reading); returns the number of bytes taken, 0 when the buffers are full.
+    func sendAvailable(_ bytes: ArraySlice<UInt8>) -> Int {
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        return max(sent, 0)
+    }
+
     func shutdown() { close(fd) }
 }
