@@ -80,10 +80,19 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
+            // Until the first request's head has arrived, the clock runs.
+            let deadline = firstRequestTimeout.map { timeout in
+                channel.eventLoop.scheduleTask(in: timeout) {
+                    logger.debug("closing a connection that sent no request in time", metadata: ["timeout": "\(timeout)"])
+                    channel.close(promise: nil)
+                }
+            }
+            channel.closeFuture.whenComplete { _ in deadline?.cancel() }
             let handshake = Handshake()
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: maxFrameSize,
                 shouldUpgrade: { channel, head in
+                    deadline?.cancel()
                     let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                     promise.completeWithTask {
                         try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake)
@@ -130,15 +139,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
             let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
-            if let firstRequestTimeout {
-                // The upgrade step decides on the first request's head: until then, the clock runs.
-                let deadline = channel.eventLoop.scheduleTask(in: firstRequestTimeout) {
-                    logger.debug("closing a connection that sent no request in time", metadata: ["timeout": "\(firstRequestTimeout)"])
-                    channel.close(promise: nil)
-                }
-                result.whenComplete { _ in deadline.cancel() }
-                channel.closeFuture.whenComplete { _ in deadline.cancel() }
-            }
+            // A request without an upgrade completes the upgrade step at once; a handshake, above.
+            result.whenComplete { _ in deadline?.cancel() }
             return Value(upgradeResult: result, channel: channel)
         }
     }
