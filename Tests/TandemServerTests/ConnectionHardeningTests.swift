@@ -143,6 +143,29 @@ struct IdleConnectionTests {
         }
     }
 
+    @Test("a connection that does not read its answers is closed once it has stayed unwritable for the idle timeout")
+    func stalledReaderClosed() async throws {
+        var config = testConfig(demo: true)
+        config.idleTimeout = .seconds(1)
+        try await withTandem(mode: .live, config: config) { api in
+            let socket = try RawSocket(port: try #require(api.port), receiveBuffer: 4096)
+            defer { socket.shutdown() }
+            let request = Array("GET \(SnapshotReplayTests.schedule) HTTP/1.1\r\nHost: tandem.test\r\n\r\n".utf8)
+            let payload = Array([[UInt8]](repeating: request, count: 20_000).joined())
+            let started = ContinuousClock.now
+            var offset = 0
+            while offset < payload.count, ContinuousClock.now - started < .seconds(3) {
+                offset += socket.sendAvailable(payload[offset...])
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // Never reading: the server has stopped reading too, and closes once the timeout is up.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while socket.isEstablished, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!socket.isEstablished)
+            #expect(ContinuousClock.now - started >= .seconds(1))
+        }
+    }
+
     @Test("a WebSocket handshake with HEAD or POST is not upgraded: 405 problem")
     func onlyGetUpgrades() async throws {
         try await withTandem(demo: true, mode: .live) { api in

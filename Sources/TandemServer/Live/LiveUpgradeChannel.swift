@@ -24,9 +24,10 @@ import Synchronization
 /// - Every other request is ordinary Hummingbird HTTP/1.
 ///
 /// Connection hygiene for a public server:
-/// - A connection that has not sent a complete first request within `firstRequestTimeout` is
+/// - A connection that has not sent a complete first request within `idleTimeout` is
 ///   closed (an idle or trickling client holds a socket and a slot for nothing); after the first
-///   request, Hummingbird's `idleTimeout` (`configuration`) closes a kept-alive connection left idle.
+///   request, Hummingbird's `idleTimeout` (`configuration`) closes a kept-alive connection left idle,
+///   and `StalledWriteTimeout` one that stays unwritable (does not read its answers) as long.
 /// - Write buffer water marks (`writeBufferWaterMark`): above `high` bytes queued the channel is
 ///   not writable, and the replay (`SnapshotReplayHandler`) and the live socket (`LiveSocketHandler`)
 ///   stop reading until it is back below `low`, so a client that does not read its answers cannot
@@ -51,8 +52,9 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
     let maxFrameSize: Int
-    /// How long a new connection may take to send its first request (nil: no limit).
-    let firstRequestTimeout: TimeAmount?
+    /// How long a new connection may take to send its first request, and any connection may stay
+    /// unwritable (not reading its answers), before it is closed (nil: no limit).
+    let idleTimeout: TimeAmount?
 
     /// 64 KiB queued makes a connection unwritable (a schedule answer or a few dozen live frames),
     /// 16 KiB makes it writable again: enough to keep the socket busy, little to hold per connection.
@@ -60,7 +62,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
          replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14,
-         firstRequestTimeout: TimeAmount? = nil) {
+         idleTimeout: TimeAmount? = nil) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.router = router
         self.hub = hub
@@ -68,7 +70,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         self.configuration = configuration
         self.pingInterval = pingInterval
         self.maxFrameSize = maxFrameSize
-        self.firstRequestTimeout = firstRequestTimeout
+        self.idleTimeout = idleTimeout
     }
 
     /// What the handshake's route run decided, for the upgrade step that follows it.
@@ -80,8 +82,11 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
+            if let idleTimeout {
+                try channel.pipeline.syncOperations.addHandler(StalledWriteTimeout(timeout: idleTimeout, logger: logger))
+            }
             // Until the first request's head has arrived, the clock runs.
-            let deadline = firstRequestTimeout.map { timeout in
+            let deadline = idleTimeout.map { timeout in
                 channel.eventLoop.scheduleTask(in: timeout) {
                     logger.debug("closing a connection that sent no request in time", metadata: ["timeout": "\(timeout)"])
                     channel.close(promise: nil)
@@ -228,7 +233,7 @@ extension HTTPServerBuilder {
         let timeout = idleTimeout.map { TimeAmount($0) }
         return HTTPServerBuilder { responder in
             LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay,
-                               configuration: .init(idleTimeout: timeout), pingInterval: .init(pingInterval), firstRequestTimeout: timeout)
+                               configuration: .init(idleTimeout: timeout), pingInterval: .init(pingInterval), idleTimeout: timeout)
         }
     }
 }
