@@ -34,8 +34,9 @@ public struct AppConfig: Sendable {
     public var corsOrigins: [String] = []
     /// How long a browser session (cookie) lasts without logging in again.
     public var sessionLifetime: TimeInterval = 12 * 3600
-    /// A connection that sends no request for this long is closed: a new one that has not sent its
-    /// first request, or a kept-alive one between requests (`TANDEM_IDLE_TIMEOUT_SECONDS`; nil: never).
+    /// A connection idle for this long is closed: a new one that has not sent its first request, a
+    /// kept-alive one between requests, or one that does not read its answers (stays unwritable)
+    /// (`TANDEM_IDLE_TIMEOUT_SECONDS`; nil: never).
     public var idleTimeout: Duration? = .seconds(30)
 
     public init(
