@@ -225,8 +225,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
-    /// `idleTimeout`: how long a connection may stay without a request, before its first one and
-    /// between requests on a kept-alive connection (nil: forever).
+    /// `idleTimeout`: how long a connection may stay without a request (before its first one, and
+    /// between requests on a kept-alive connection) or unwritable (nil: forever).
     static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil,
                        pingInterval: Duration = .seconds(30), idleTimeout: Duration? = nil) -> HTTPServerBuilder {
         let routerResponder = router.buildResponder()
