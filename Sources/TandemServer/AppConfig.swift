@@ -37,6 +37,10 @@ public struct AppConfig: Sendable {
     /// A bearer token that may read `/metrics` (`TANDEM_METRICS_TOKEN`), for Prometheus; admins and
     /// direct loopback callers may read it without one.
     public var metricsToken: String?
+    /// A connection idle for this long is closed: a new one that has not sent its first request, a
+    /// kept-alive one between requests, or one that does not read its answers (stays unwritable)
+    /// (`TANDEM_IDLE_TIMEOUT_SECONDS`; nil: never).
+    public var idleTimeout: Duration? = .seconds(30)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",

@@ -46,9 +46,10 @@ public func runServer(_ config: AppConfig, environment: AppEnvironment = AppEnvi
     }
 }
 
-/// The application, its live hub, and the snapshot replay (nil when requests are logged at debug level).
+/// The application, its live hub, the snapshot replay (nil when requests are logged at debug level),
+/// and the count of export renders.
 func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
-    -> (application: some ApplicationProtocol, liveHub: LiveHub, replay: SnapshotReplay?) {
+    -> (application: some ApplicationProtocol, liveHub: LiveHub, replay: SnapshotReplay?, exportRenders: ExportRenders) {
     let logger = environment.logger
     let cache = SnapshotCache()
     let hub = LiveHub(queueLimit: config.live.queueLimit, logger: logger)
@@ -62,8 +63,9 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         logger.info("loaded the demo programme into an empty database")
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
+    let exportRenders = ExportRenders()
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
-                             csrf: CSRFTokens(secret: key))
+                             csrf: CSRFTokens(secret: key), exportRenders: exportRenders)
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger)
     let services: [any Service] = [
@@ -77,12 +79,12 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let application = Application(
         router: router,
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
-        // closed (dead screens are reaped).
-        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval),
+        // closed (dead screens are reaped); a connection without a request for `idleTimeout` is closed.
+        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval, idleTimeout: config.idleTimeout),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: services,
         logger: logger)
-    return (application, hub, replay)
+    return (application, hub, replay, exportRenders)
 }
 
 /// The configured e-mail transport; by default .eml files in a `mail` folder beside the database.
@@ -100,7 +102,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
-                 decoyHash: String, csrf: CSRFTokens) -> Router<TandemRequestContext> {
+                 decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders()) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
@@ -128,7 +130,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
                    keepAliveInterval: config.live.keepAlive, limits: limits).addRoutes(to: router)
     let api = router.group("/api/v1")
     PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
-    ExportsController(store: store, clock: environment.clock, baseURL: config.resolvedPublicURL).addRoutes(to: api)
+    ExportsController(store: store, cache: cache, clock: environment.clock, baseURL: config.resolvedPublicURL, renders: exportRenders).addRoutes(to: api)
     AuthController(accounts: store, clock: environment.clock, randomness: environment.randomness,
                    tokenLifetime: config.tokenLifetime, sessionLifetime: config.sessionLifetime, secureCookies: config.secureCookies,
                    csrf: csrf, limits: limits, decoyHash: decoyHash).addRoutes(to: api)

@@ -150,6 +150,12 @@ struct Serve: AsyncParsableCommand {
             }
             config.live.pingInterval = .seconds(seconds)
         }
+        if let value = env["TANDEM_IDLE_TIMEOUT_SECONDS"] {
+            guard let seconds = Int(value), (0...3600).contains(seconds) else {
+                throw ValidationError("TANDEM_IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600, or 0 for no limit")
+            }
+            config.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
+        }
         switch logFormat ?? env["TANDEM_LOG_FORMAT"] ?? "text" {
         case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         case "text": break

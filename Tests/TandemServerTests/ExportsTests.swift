@@ -129,4 +129,55 @@ struct ExportsTests {
             try await api.get("/api/v1/events/nothing/schedule.json").expectProblem(.notFound)
         }
     }
+
+    @Test("one render per schedule version and format, not per request; If-None-Match is answered before rendering; a change renders anew")
+    func rendersOncePerVersion() async throws {
+        try await withTandem { api in
+            let renders = try #require(api.exportRenders)
+            let admin = try await api.login()
+            let (roomA, roomB, _) = try await admin.seedEvent()
+            #expect(try await admin.post("/api/v1/events/hamburg-2017/sessions", Body.session(room: roomA, title: "Opening")).status == .created)
+            let base = "/api/v1/events/hamburg-2017/schedule"
+            let start = renders.value
+            var first: [String: Reply] = [:]
+            for path in [".ics", ".xml", ".json", ".ics?room=\(roomB)"] {
+                first[path] = try await api.get(base + path)
+                #expect(first[path]?.status == .ok)
+            }
+            #expect(renders.value == start + 4)
+            // Answered from the cache: the same body and headers, nothing rendered.
+            for (path, reply) in first {
+                for _ in 0..<3 {
+                    let again = try await api.get(base + path)
+                    #expect(again.status == .ok && again.body == reply.body)
+                    #expect(again.headers[.eTag] == reply.headers[.eTag] && again.headers[.contentType] == reply.headers[.contentType])
+                    #expect(again.headers[.contentDisposition] == reply.headers[.contentDisposition])
+                }
+            }
+            #expect(renders.value == start + 4)
+            let etag = try #require(first[".ics"]?.headers[.eTag])
+            #expect(try await api.get(base + ".ics", headers: [.ifNoneMatch: etag]).status == .notModified)
+            // An unknown room is still refused from a warm cache.
+            try await api.get(base + ".ics?room=999").expectProblem(.unprocessableContent)
+            try await api.get(base + ".ics?room=x").expectProblem(.unprocessableContent)
+            #expect(renders.value == start + 4)
+
+            // A change: the next read renders the new version, once.
+            #expect(try await admin.post("/api/v1/events/hamburg-2017/sessions", Body.session(room: roomB, start: "2017-06-15T14:00:00+02:00",
+                                                                                              end: "2017-06-15T15:00:00+02:00", title: "Closing")).status == .created)
+            let version = try await api.scheduleVersion("hamburg-2017")
+            // A client that already has the new version (its tag) gets the 304 without a render.
+            let current = "\"ics-\(version)-0\""
+            let notModified = try await api.get(base + ".ics", headers: [.ifNoneMatch: current])
+            #expect(notModified.status == .notModified && notModified.headers[.eTag] == current)
+            #expect(renders.value == start + 4)
+            let stale = try await api.get(base + ".ics", headers: [.ifNoneMatch: etag])
+            #expect(stale.status == .ok && stale.headers[.eTag] == current)
+            #expect(stale.text.contains("SUMMARY:Closing") && stale.text.contains("SUMMARY:Opening"))
+            #expect(try await api.get(base + ".ics").body == stale.body)
+            let xml = try await api.get(base + ".xml")
+            #expect(xml.text.contains("Closing") && xml.headers[.eTag] != first[".xml"]?.headers[.eTag])
+            #expect(renders.value == start + 6)
+        }
+    }
 }

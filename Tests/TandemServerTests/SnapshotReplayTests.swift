@@ -1,7 +1,11 @@
 import Foundation
 import HTTPTypes
 import Logging
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 import Testing
+import TandemCore
 import TandemTestSupport
 @testable import TandemServer
 
@@ -178,5 +182,94 @@ struct SnapshotReplayTests {
         logger.logLevel = .debug
         let server = try await buildServer(testConfig(), environment: AppEnvironment(clock: TestClock(), logger: logger))
         #expect(server.replay == nil)
+    }
+}
+
+/// `SnapshotReplayHandler` on an embedded channel, whose writability the test sets: replayed
+/// answers wait while the channel is not writable, reading stops, and the order of answers holds.
+@Suite("Snapshot replay: back-pressure")
+struct SnapshotReplayBackPressureTests {
+    /// Counts the `read` events that get past the replay handler (towards the socket).
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    static let path = "/api/v1/events/demo/schedule"
+
+    /// A channel whose replay holds a recorded 200 for `path`.
+    static func channel() throws -> (EmbeddedChannel, ReadCounter) {
+        let cache = SnapshotCache()
+        let clock = TestClock()
+        cache.store(SnapshotCache.Entry(eventID: Event.ID(1), version: 1, etag: "\"s1\"", body: ByteBuffer(string: "{}"), validUntil: nil),
+                    slug: "demo", .schedule)
+        let replay = SnapshotReplay(cache: cache, clock: clock, metricsEnabled: false)
+        replay.record(HTTPResponse(status: .ok, headerFields: [.eTag: "\"s1\"", .contentLength: "2"]), body: ByteBuffer(string: "{}"),
+                      for: SnapshotReplay.Target(slug: "demo", representation: .schedule))
+        let counter = ReadCounter()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(SnapshotReplayHandler(replay: replay))
+        return (channel, counter)
+    }
+
+    static func request(_ path: String, on channel: EmbeddedChannel) throws {
+        try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .get, scheme: nil, authority: "demo", path: path)))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+    }
+
+    /// The statuses (and body texts) written to the socket so far, in order.
+    static func written(_ channel: EmbeddedChannel) throws -> [String] {
+        var parts: [String] = []
+        while let part = try channel.readOutbound(as: HTTPResponsePart.self) {
+            switch part {
+            case .head(let head): parts.append("\(head.status.code)")
+            case .body(let body): parts.append(String(buffer: body))
+            case .end: parts.append("end")
+            }
+        }
+        return parts
+    }
+
+    @Test("while not writable: replayed answers wait, reads are held; once writable, both resume")
+    func waitsForWritability() throws {
+        let (channel, counter) = try Self.channel()
+        defer { _ = try? channel.finish() }
+        try Self.request(Self.path, on: channel)
+        #expect(try Self.written(channel) == ["200", "{}", "end"])
+
+        channel.isWritable = false
+        for _ in 0..<3 { try Self.request(Self.path, on: channel) }
+        channel.read()
+        #expect(try Self.written(channel).isEmpty)
+        #expect(counter.reads == 0)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try Self.written(channel) == Array(repeating: ["200", "{}", "end"], count: 3).flatMap { $0 })
+        #expect(counter.reads == 1)
+    }
+
+    @Test("a replayed answer waiting for writability goes before the router's answer to a later request")
+    func orderWithTheRouter() throws {
+        let (channel, _) = try Self.channel()
+        defer { _ = try? channel.finish() }
+        channel.isWritable = false
+        try Self.request(Self.path, on: channel)
+        // A request for the router passes on; its answer comes back through the handler.
+        try Self.request("/api/v1/events", on: channel)
+        guard case .head(let routed) = try #require(try channel.readInbound(as: HTTPRequestPart.self)) else {
+            Issue.record("the router's request did not pass")
+            return
+        }
+        #expect(routed.path == "/api/v1/events")
+        channel.isWritable = true
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .accepted)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(try Self.written(channel) == ["200", "{}", "end", "202", "end"])
     }
 }

@@ -11,10 +11,19 @@ import TandemStore
 ///   the change log, cancelled sessions as STATUS:CANCELLED (so subscribed calendars update).
 /// - `schedule.xml` / `schedule.json`: the frab / c3voc schedule format (`FrabSchedule`).
 /// - `/registrations/{token}/schedule.ics`: an attendee's own programme.
+///
+/// The three event-wide documents cost one render per schedule version, not one per request: the
+/// rendered body is kept in `SnapshotCache` (per event, version and format; per room for the
+/// calendar) until the event's next committed change, like the schedule snapshot. A request whose
+/// `If-None-Match` names the current version gets its 304 before anything is rendered. Drafts
+/// (organisers only) are rendered each time and never cached.
 struct ExportsController {
     let store: SQLiteStore
+    let cache: SnapshotCache
     let clock: any WallClock
     let baseURL: String
+    /// Counts renders of the cached documents.
+    var renders = ExportRenders()
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.get("/events/{slug}/schedule.ics", use: calendar)
@@ -24,20 +33,25 @@ struct ExportsController {
     }
 
     @Sendable func calendar(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        let schedule = try await visibleSchedule(context)
-        var room: Room?
+        var roomID: Int64?
         if let value = request.uri.queryParameters.get("room") {
-            guard let id = Int64(value), let match = schedule.rooms.first(where: { $0.id.rawValue == id }) else {
-                throw Problem.invalid(field: "room", "no room \(value) in this event")
-            }
-            room = match
+            guard let id = Int64(value) else { throw Problem.invalid(field: "room", "no room \(value) in this event") }
+            roomID = id
         }
-        let modified = try await store.sessionsLastModified(eventSlug: schedule.event.slug)
-        let sessions = schedule.sessions.filter { room == nil || $0.session.roomID == room!.id }
-        let name = schedule.event.title.en + (room.map { " — \($0.name)" } ?? "")
-        let ics = Self.calendar(schedule, sessions: sessions, name: name, modified: modified, baseURL: baseURL, now: clock.now())
-        return file(ics, type: "text/calendar; charset=utf-8", name: "\(schedule.event.slug)\(room.map { "-room-\($0.id)" } ?? "").ics",
-                    etag: "\"ics-\(schedule.event.scheduleVersion)-\(room?.id.rawValue ?? 0)\"", request: request)
+        func room(in schedule: EventSchedule) throws -> Room? {
+            guard let roomID else { return nil }
+            guard let match = schedule.rooms.first(where: { $0.id.rawValue == roomID }) else {
+                throw Problem.invalid(field: "room", "no room \(roomID) in this event")
+            }
+            return match
+        }
+        return try await export(.calendar(room: roomID), request: request, context: context, check: { _ = try room(in: $0) }) { schedule in
+            let room = try room(in: schedule)
+            let modified = try await store.sessionsLastModified(eventSlug: schedule.event.slug)
+            let sessions = schedule.sessions.filter { room == nil || $0.session.roomID == room!.id }
+            let name = schedule.event.title.en + (room.map { " — \($0.name)" } ?? "")
+            return ByteBuffer(string: Self.calendar(schedule, sessions: sessions, name: name, modified: modified, baseURL: baseURL, now: clock.now()))
+        }
     }
 
     /// The attendee's programme: the event itself, every session open to all (no own capacity), and the
@@ -58,18 +72,41 @@ struct ExportsController {
     }
 
     @Sendable func frabJSON(_ request: Request, context: TandemRequestContext) async throws -> Response {
-        let schedule = try await visibleSchedule(context)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = try encoder.encode(FrabSchedule(schedule, baseURL: baseURL))
-        return file(String(decoding: json, as: UTF8.self), type: "application/json; charset=utf-8", name: nil,
-                    etag: "\"frab-json-\(schedule.event.scheduleVersion)\"", request: request)
+        try await export(.frabJSON, request: request, context: context) { schedule in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return ByteBuffer(bytes: try encoder.encode(FrabSchedule(schedule, baseURL: baseURL)))
+        }
     }
 
     @Sendable func frabXML(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        try await export(.frabXML, request: request, context: context) { schedule in
+            ByteBuffer(string: FrabSchedule(schedule, baseURL: baseURL).xml())
+        }
+    }
+
+    /// One event-wide export: from the cache when this version is rendered already; else the 304
+    /// when the client has this version; else rendered (and cached, unless a draft).
+    /// `check` refuses a request the schedule cannot answer (an unknown room) before either.
+    private func export(_ document: ExportDocument, request: Request, context: TandemRequestContext,
+                        check: (EventSchedule) throws -> Void = { _ in },
+                        render: (EventSchedule) async throws -> ByteBuffer) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        if let entry = cache.entry(slug: slug, export: document, at: clock.now()) {
+            return file(entry.body, document: document, slug: slug, etag: entry.etag, request: request)
+        }
         let schedule = try await visibleSchedule(context)
-        return file(FrabSchedule(schedule, baseURL: baseURL).xml(), type: "application/xml; charset=utf-8", name: nil,
-                    etag: "\"frab-xml-\(schedule.event.scheduleVersion)\"", request: request)
+        try check(schedule)
+        let version = schedule.event.scheduleVersion
+        let etag = document.etag(version: version)
+        if let notModified = ETag.notModified(request, etag: etag, headers: document.headers(slug: slug)) { return notModified }
+        let body = try await render(schedule)
+        renders.add()
+        if schedule.event.status != .draft {
+            cache.store(SnapshotCache.Entry(eventID: schedule.event.id, version: version, etag: etag, body: body, validUntil: nil),
+                        slug: slug, export: document)
+        }
+        return file(body, document: document, slug: slug, etag: etag, request: request)
     }
 
     static func calendar(_ schedule: EventSchedule, sessions: [SessionDetail], name: String, modified: [Session.ID: Date], baseURL: String,
@@ -106,5 +143,12 @@ struct ExportsController {
             if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private func file(_ body: ByteBuffer, document: ExportDocument, slug: String, etag: String, request: Request) -> Response {
+        var headers = document.headers(slug: slug)
+        headers[.eTag] = etag
+        if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }

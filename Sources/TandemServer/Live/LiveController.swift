@@ -31,6 +31,13 @@ struct LiveController {
                 throw Problem(.upgradeRequired, code: "websocket-required", title: "This is a WebSocket endpoint",
                               detail: "Open it as a WebSocket (Upgrade: websocket), or read /live/stream as Server-Sent Events.")
             }
+            // The router runs this route for HEAD too; a WebSocket handshake is a GET (RFC 6455 §4.1).
+            guard request.method == .get else {
+                var problem = Problem(.methodNotAllowed, code: "method-not-allowed", title: "Method not allowed",
+                                      detail: "A WebSocket handshake is a GET request: open the live feed with GET.")
+                problem.headers[.allow] = "GET"
+                throw problem
+            }
             try admit(context, count: false)
             context.liveUpgrade.admit(LiveAdmission(controller: self, target: target, clientIP: context.clientIP))
             return Response(status: .ok)

@@ -34,11 +34,16 @@ final class LiveUpgradeSlot: Sendable {
 /// - Heartbeat: a ping every `pingInterval`; a connection that has said nothing since the previous
 ///   ping (no pong, no frame) is closed.
 /// - Shutdown: close code 1001 with the same resume hint.
+/// - Back-pressure: while the channel is not writable (the client does not read), no `read` is
+///   passed on, so a client flooding pings cannot make the server queue pongs; a ping that arrives
+///   then is answered once the channel is writable again, and only the latest one (RFC 6455 §5.5.3
+///   allows answering just the most recent ping).
 ///
 /// @unchecked Sendable: every mutable property is touched only on the channel's event loop (the hub
 /// calls `deliver` and `cutOff` through `eventLoop.execute`).
-final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
     private enum State {
@@ -63,6 +68,10 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
     private var heard = true
     private var heartbeat: RepeatedTask?
     private var counted = false
+    /// A `read` held back while the channel was not writable.
+    private var readHeld = false
+    /// The payload of the latest ping not yet answered because the channel was not writable.
+    private var pongDue: ByteBuffer?
 
     init(admission: LiveAdmission, hub: LiveHub, pingInterval: TimeAmount, wire: ChannelHandlerContext) {
         self.admission = admission
@@ -201,7 +210,11 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
             case .opening, .open: break
             case .closing, .closed: return
             }
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+            if context.channel.isWritable {
+                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+            } else {
+                pongDue = frame.unmaskedData
+            }
         case .connectionClose:
             if case .closing = state {
                 context.close(promise: nil)
@@ -218,6 +231,33 @@ final class LiveSocketHandler: ChannelInboundHandler, RemovableChannelHandler, @
             // Messages from the client are read and ignored.
             break
         }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            if let payload = pongDue {
+                pongDue = nil
+                switch state {
+                case .opening, .open:
+                    context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
+                case .closing, .closed:
+                    break
+                }
+            }
+            if readHeld, context.channel.isWritable {
+                readHeld = false
+                context.read()
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

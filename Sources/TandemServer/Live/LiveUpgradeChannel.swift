@@ -19,7 +19,19 @@ import Synchronization
 /// - The handshake request runs through the router with every middleware; the `/live` route
 ///   either admits it (`LiveUpgradeSlot`) or answers with a problem (404, 422, 429), which is sent
 ///   as an ordinary HTTP response instead of upgrading.
+/// - Only a `GET` is upgraded (RFC 6455 §4.1); a handshake with another method gets the router's
+///   answer (405 problem from the `/live` route for `HEAD`, which the router runs like `GET`).
 /// - Every other request is ordinary Hummingbird HTTP/1.
+///
+/// Connection hygiene for a public server:
+/// - A connection that has not sent a complete first request within `idleTimeout` is
+///   closed (an idle or trickling client holds a socket and a slot for nothing); after the first
+///   request, Hummingbird's `idleTimeout` (`configuration`) closes a kept-alive connection left idle,
+///   and `StalledWriteTimeout` one that stays unwritable (does not read its answers) as long.
+/// - Write buffer water marks (`writeBufferWaterMark`): above `high` bytes queued the channel is
+///   not writable, and the replay (`SnapshotReplayHandler`) and the live socket (`LiveSocketHandler`)
+///   stop reading until it is back below `low`, so a client that does not read its answers cannot
+///   make the server buffer them.
 struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     enum UpgradeResult: Sendable {
         case live
@@ -40,9 +52,17 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
     let maxFrameSize: Int
+    /// How long a new connection may take to send its first request, and any connection may stay
+    /// unwritable (not reading its answers), before it is closed (nil: no limit).
+    let idleTimeout: TimeAmount?
+
+    /// 64 KiB queued makes a connection unwritable (a schedule answer or a few dozen live frames),
+    /// 16 KiB makes it writable again: enough to keep the socket busy, little to hold per connection.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024, high: 64 * 1024)
 
     init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
-         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14) {
+         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14,
+         idleTimeout: TimeAmount? = nil) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.router = router
         self.hub = hub
@@ -50,20 +70,34 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         self.configuration = configuration
         self.pingInterval = pingInterval
         self.maxFrameSize = maxFrameSize
+        self.idleTimeout = idleTimeout
     }
 
     /// What the handshake's route run decided, for the upgrade step that follows it.
     private final class Handshake: Sendable {
         let admission = Mutex<LiveAdmission?>(nil)
-        let refusal = Mutex<Response?>(nil)
+        let refusal = Mutex<(response: Response, head: Bool)?>(nil)
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            try channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
+            if let idleTimeout {
+                try channel.pipeline.syncOperations.addHandler(StalledWriteTimeout(timeout: idleTimeout, logger: logger))
+            }
+            // Until the first request's head has arrived, the clock runs.
+            let deadline = idleTimeout.map { timeout in
+                channel.eventLoop.scheduleTask(in: timeout) {
+                    logger.debug("closing a connection that sent no request in time", metadata: ["timeout": "\(timeout)"])
+                    channel.close(promise: nil)
+                }
+            }
+            channel.closeFuture.whenComplete { _ in deadline?.cancel() }
             let handshake = Handshake()
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: maxFrameSize,
                 shouldUpgrade: { channel, head in
+                    deadline?.cancel()
                     let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                     promise.completeWithTask {
                         try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake)
@@ -94,7 +128,10 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                         if let refusal = handshake.refusal.withLock({ $0.take() }) {
-                            return UpgradeResult.refused(http, refusal)
+                            var response = refusal.response
+                            // The answer to a HEAD has no body (RFC 9110 §9.3.2).
+                            if refusal.head { response.body = ResponseBody() }
+                            return UpgradeResult.refused(http, response)
                         }
                         return UpgradeResult.notUpgraded(http)
                     }
@@ -107,6 +144,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
             let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            // A request without an upgrade completes the upgrade step at once; a handshake, above.
+            result.whenComplete { _ in deadline?.cancel() }
             return Value(upgradeResult: result, channel: channel)
         }
     }
@@ -124,16 +163,17 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         } catch {
             response = Response(status: .notFound)
         }
-        if response.status == .ok, let admission = context.liveUpgrade.value {
+        // Only a GET upgrades (RFC 6455 §4.1); the `/live` route refuses other methods itself (405).
+        if response.status == .ok, head.method == .GET, let admission = context.liveUpgrade.value {
             handshake.admission.withLock { $0 = admission }
             return HTTPHeaders(response.headers)
         }
         if response.status == .ok {
-            // A route that is not a WebSocket endpoint.
+            // A route that is not a WebSocket endpoint (or one that let another method through).
             response = Response(status: .badRequest, headers: [.connection: "close", .contentLength: "0"])
         }
         response.headers[.connection] = "close"
-        handshake.refusal.withLock { $0 = response }
+        handshake.refusal.withLock { $0 = (response, head.method == .HEAD) }
         return nil
     }
 
@@ -185,11 +225,15 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
+    /// `idleTimeout`: how long a connection may stay without a request (before its first one, and
+    /// between requests on a kept-alive connection) or unwritable (nil: forever).
     static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil,
-                       pingInterval: Duration = .seconds(30)) -> HTTPServerBuilder {
+                       pingInterval: Duration = .seconds(30), idleTimeout: Duration? = nil) -> HTTPServerBuilder {
         let routerResponder = router.buildResponder()
+        let timeout = idleTimeout.map { TimeAmount($0) }
         return HTTPServerBuilder { responder in
-            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay, pingInterval: .init(pingInterval))
+            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay,
+                               configuration: .init(idleTimeout: timeout), pingInterval: .init(pingInterval), idleTimeout: timeout)
         }
     }
 }

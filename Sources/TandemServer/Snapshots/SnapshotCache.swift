@@ -4,13 +4,20 @@ import Synchronization
 import TandemCore
 import TandemStore
 
-/// Encoded public representations of an event, kept until the event's next change.
+/// Encoded public representations of an event, kept until the event's next change: the event and
+/// schedule snapshots, and the rendered exports (iCalendar, frab XML and JSON).
 /// Invalidated by the change log (it is a `ChangeSink`), so a read never serves a version older
 /// than the last one committed before it.
 final class SnapshotCache: ChangeSink {
     enum Representation: Hashable, Sendable {
         case event
         case schedule
+    }
+
+    /// What one slug's entries are keyed by: a snapshot, or an export rendered from the same version.
+    private enum Key: Hashable {
+        case snapshot(Representation)
+        case export(ExportDocument)
     }
 
     struct Entry: Sendable {
@@ -23,7 +30,7 @@ final class SnapshotCache: ChangeSink {
     }
 
     private struct State {
-        var entries: [String: [Representation: Entry]] = [:]
+        var entries: [String: [Key: Entry]] = [:]
         /// The newest seq seen committed per event; older entries are never stored.
         var committedVersion: [Event.ID: Int64] = [:]
     }
@@ -31,17 +38,34 @@ final class SnapshotCache: ChangeSink {
     private let state = Mutex(State())
 
     func entry(slug: String, _ representation: Representation, at instant: Date) -> Entry? {
+        entry(slug: slug, .snapshot(representation), at: instant)
+    }
+
+    func store(_ entry: Entry, slug: String, _ representation: Representation) {
+        store(entry, slug: slug, .snapshot(representation))
+    }
+
+    /// A rendered export of the event's current version.
+    func entry(slug: String, export document: ExportDocument, at instant: Date) -> Entry? {
+        entry(slug: slug, .export(document), at: instant)
+    }
+
+    func store(_ entry: Entry, slug: String, export document: ExportDocument) {
+        store(entry, slug: slug, .export(document))
+    }
+
+    private func entry(slug: String, _ key: Key, at instant: Date) -> Entry? {
         state.withLock { state in
-            guard let entry = state.entries[slug]?[representation] else { return nil }
+            guard let entry = state.entries[slug]?[key] else { return nil }
             if let validUntil = entry.validUntil, instant >= validUntil { return nil }
             return entry
         }
     }
 
-    func store(_ entry: Entry, slug: String, _ representation: Representation) {
+    private func store(_ entry: Entry, slug: String, _ key: Key) {
         state.withLock { state in
             if let committed = state.committedVersion[entry.eventID], entry.version < committed { return }
-            state.entries[slug, default: [:]][representation] = entry
+            state.entries[slug, default: [:]][key] = entry
         }
     }
 

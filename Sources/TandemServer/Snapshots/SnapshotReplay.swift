@@ -152,6 +152,14 @@ final class SnapshotReplay: Sendable {
 /// with the router waits in `pending` and is written right after the router's answer before it
 /// (HTTP/1.1 pipelining, or simply the next request arriving before the router has written the
 /// end of a response whose body the client already has).
+///
+/// Back-pressure: a client that pipelines reads and never reads the answers must not make the
+/// server buffer them. While the channel is not writable (its outbound buffer is above the high
+/// water mark), replayed answers wait in `pending` (a few bytes each; the recorded body is shared)
+/// and no `read` is passed on, so no more requests arrive. When the channel becomes writable again
+/// the waiting answers are written, and reading resumes. The router's answers have their own
+/// back-pressure (Hummingbird's outbound writer waits for writability, and its request stream
+/// stops reading when full); a replayed answer queued before one of them is written first.
 final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -172,6 +180,8 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var reading: Answer?
     /// The router's answer being recorded: its head and body so far.
     private var recorded: (head: HTTPResponse?, body: ByteBuffer?) = (nil, nil)
+    /// A `read` held back while the channel was not writable; passed on once it is.
+    private var readHeld = false
 
     init(replay: SnapshotReplay) {
         self.replay = replay
@@ -200,16 +210,33 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
                 return
             }
             reading = nil
-            if pending.isEmpty {
-                send(answer, context: context)
-                context.flush()
-            } else {
-                pending.append(answer)
-            }
+            pending.append(answer)
+            sendReplays(context: context, whileWritable: true)
         }
     }
 
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            sendReplays(context: context, whileWritable: true)
+            if readHeld, context.channel.isWritable {
+                readHeld = false
+                context.read()
+            }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Replayed answers that waited for writability go before this later answer of the router's.
+        sendReplays(context: context, whileWritable: false)
         guard case .router(let target) = pending.first else {
             context.write(data, promise: promise)
             return
@@ -239,8 +266,14 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         recorded = (nil, nil)
         // Replayed answers that were waiting for this one.
+        sendReplays(context: context, whileWritable: true)
+    }
+
+    /// Writes the replayed answers at the head of `pending` (those no router answer is before), and
+    /// flushes; with `whileWritable`, only as long as the channel takes more.
+    private func sendReplays(context: ChannelHandlerContext, whileWritable: Bool) {
         var sent = false
-        while case .replay = pending.first {
+        while case .replay = pending.first, !whileWritable || context.channel.isWritable {
             send(pending.removeFirst(), context: context)
             sent = true
         }

@@ -68,5 +68,21 @@ final class RawSocket: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
     }
 
+    /// Sends what the kernel takes now without waiting (a client that writes while the server may
+    /// have stopped reading); returns the number of bytes taken, 0 when the buffers are full.
+    func sendAvailable(_ bytes: ArraySlice<UInt8>) -> Int {
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        return max(sent, 0)
+    }
+
+    /// Whether the TCP connection is still established (the server has not closed or reset it),
+    /// found without reading: `tcpi_state`, the first byte of `TCP_INFO`, is 1 (TCP_ESTABLISHED).
+    var isEstablished: Bool {
+        var info = [UInt8](repeating: 0, count: 256)
+        var length = socklen_t(info.count)
+        let result = info.withUnsafeMutableBytes { getsockopt(fd, 6 /* IPPROTO_TCP */, 11 /* TCP_INFO */, $0.baseAddress, &length) }
+        return result == 0 && info[0] == 1
+    }
+
     func shutdown() { close(fd) }
 }

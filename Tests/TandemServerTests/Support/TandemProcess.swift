@@ -22,8 +22,12 @@ final class TandemProcess: @unchecked Sendable {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/tandem").path
     }
 
-    init(databasePath: String) {
+    /// Extra environment variables for the server (`TANDEM_…` settings).
+    private let environment: [String: String]
+
+    init(databasePath: String, environment: [String: String] = [:]) {
         self.databasePath = databasePath
+        self.environment = environment
         self.mailFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("mail").path
         self.logPath = databasePath + ".\(UUID().uuidString.prefix(8)).log"
     }
@@ -39,7 +43,7 @@ final class TandemProcess: @unchecked Sendable {
                              "--public", testConfig().publicDirectory]
         process.environment = ProcessInfo.processInfo.environment.merging([
             "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4", "TANDEM_RATE_LIMITS": "0",
-        ]) { $1 }
+        ].merging(environment) { $1 }) { $1 }
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -55,6 +59,14 @@ final class TandemProcess: @unchecked Sendable {
         guard port > 0 else { throw StartFailed(log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "") }
         client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
         client.connect()
+    }
+
+    /// The server's resident memory (VmRSS from /proc), in bytes.
+    var residentBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+        return kib * 1024
     }
 
     /// SIGKILL: no graceful shutdown, no flushing, exactly like a crash or power cut.

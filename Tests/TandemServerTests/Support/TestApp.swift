@@ -48,6 +48,7 @@ func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: Tes
         var api = API(client)
         api.mailFolder = mailFolder(config.databasePath)
         api.replay = server.replay
+        api.exportRenders = server.exportRenders
         return try await body(api)
     }
 }
@@ -62,6 +63,8 @@ struct API: Sendable {
     var mailFolder = ""
     /// The server's snapshot replay (answers only on a live server).
     var replay: SnapshotReplay?
+    /// How often the server has rendered an event-wide export.
+    var exportRenders: ExportRenders?
 
     /// The .eml files delivered so far.
     func deliveredMail() -> [String] {
