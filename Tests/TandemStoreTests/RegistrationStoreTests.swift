@@ -103,6 +103,25 @@ struct RegistrationStoreTests {
         let mail = try #require(try await f.store.dueMail(at: f.clock.now(), limit: 10).first)
         #expect(mail.to == "attendee1@example.org" && !mail.subject.isEmpty)
         #expect(mail.text.contains(receipt.token) && mail.calendar?.contains("BEGIN:VCALENDAR") == true)
+        // The confirmation carries the check-in code for the door.
+        let code = TestTokens().checkInCode(registrationID: receipt.registration.id.rawValue, token: receipt.token)
+        #expect(mail.text.contains("Your check-in code (show it at the door): \(code)"))
+    }
+
+    @Test("a waitlist e-mail has no check-in code; the promotion that seats the attendee has it")
+    func checkInCodeOnlyWithASeat() async throws {
+        let f = try StoreFixture()
+        let (event, _, _) = try await f.openEvent(capacity: 1)
+        let first = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        let second = try await f.store.register(eventSlug: event.slug, f.attendee(2))
+        try await f.store.markSent(mailIDs: f.store.dueMail(at: f.clock.now(), limit: 10).filter { $0.kind == "confirmation" }.map(\.id), at: f.clock.now())
+        let waitlisted = try #require(try await f.store.dueMail(at: f.clock.now(), limit: 10).first)
+        #expect(waitlisted.kind == "waitlisted" && !waitlisted.text.contains("check-in code"))
+        try await f.store.markSent(mailIDs: [waitlisted.id], at: f.clock.now())
+        _ = try await f.store.cancelRegistration(token: first.token)
+        let code = TestTokens().checkInCode(registrationID: second.registration.id.rawValue, token: second.token)
+        let promoted = try await f.store.dueMail(at: f.clock.now(), limit: 10).filter { $0.kind == "promoted" }
+        #expect(promoted.count == 1 && promoted[0].text.contains("\(code)"))
     }
 
     @Test("raising the capacity seats the waitlist in order; lowering it never un-confirms anyone")
