@@ -41,20 +41,18 @@ public struct ScheduleImporter: Sendable {
         }
     }
 
+    /// What the import did to which event; `report.sessionsCreated` and the like read the store's result.
+    @dynamicMemberLookup
     public struct Report: Sendable, Equatable, CustomStringConvertible {
-        public var event = ""
-        public var eventCreated = false
-        public var roomsCreated = 0
-        public var speakersCreated = 0
-        public var sessionsCreated = 0
-        public var sessionsUpdated = 0
-        public var sessionsUnchanged = 0
-        /// Clashes imported as they are (`allowConflicts`).
-        public var conflicts: [ImportConflict] = []
+        public var event: String
+        public var result: ScheduleImportResult
+
+        public subscript<Value>(dynamicMember keyPath: KeyPath<ScheduleImportResult, Value>) -> Value { result[keyPath: keyPath] }
 
         public var description: String {
-            var text = "\(event): event \(eventCreated ? "created" : "kept"), \(roomsCreated) rooms and \(speakersCreated) speakers created, "
-                + "sessions \(sessionsCreated) created, \(sessionsUpdated) updated, \(sessionsUnchanged) unchanged"
+            let (r, conflicts) = (result, result.conflicts)
+            var text = "\(event): event \(r.eventCreated ? "created" : "kept"), \(r.roomsCreated) rooms and \(r.speakersCreated) speakers created, "
+                + "sessions \(r.sessionsCreated) created, \(r.sessionsUpdated) updated, \(r.sessionsUnchanged) unchanged"
             if !conflicts.isEmpty {
                 text += "\nImported with \(conflicts.count == 1 ? "1 conflict" : "\(conflicts.count) conflicts") (times in \(conflicts[0].timezone)); "
                     + "the organiser editor marks these sessions until they are moved apart:\n" + conflicts.map { "  - \($0)" }.joined(separator: "\n")
@@ -79,10 +77,7 @@ public struct ScheduleImporter: Sendable {
             ScheduleImport(slug: plan.slug, newEvent: newEvent, rooms: plan.roomNames, speakers: plan.persons, talks: plan.talks,
                            allowConflicts: options.allowConflicts),
             by: actor)
-        return Report(event: plan.slug, eventCreated: result.eventCreated, roomsCreated: result.roomsCreated,
-                      speakersCreated: result.speakersCreated, sessionsCreated: result.sessionsCreated,
-                      sessionsUpdated: result.sessionsUpdated, sessionsUnchanged: result.sessionsUnchanged,
-                      conflicts: result.conflicts)
+        return Report(event: plan.slug, result: result)
     }
 
     /// Creates or updates speakers from CSV (header row; UTF-8, with or without BOM), matched by name:

@@ -69,7 +69,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     private var heartbeat: RepeatedTask?
     private var counted = false
     /// A `read` held back while the channel was not writable.
-    private var readHeld = false
+    private var heldReads = HeldReads()
     /// The payload of the latest ping not yet answered because the channel was not writable.
     private var pongDue: ByteBuffer?
 
@@ -234,11 +234,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     }
 
     func read(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            context.read()
-        } else {
-            readHeld = true
-        }
+        heldReads.read(context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -252,10 +248,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
                     break
                 }
             }
-            if readHeld, context.channel.isWritable {
-                readHeld = false
-                context.read()
-            }
+            heldReads.resumeIfWritable(context: context)
         }
         context.fireChannelWritabilityChanged()
     }

@@ -181,7 +181,7 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The router's answer being recorded: its head and body so far.
     private var recorded: (head: HTTPResponse?, body: ByteBuffer?) = (nil, nil)
     /// A `read` held back while the channel was not writable; passed on once it is.
-    private var readHeld = false
+    private var heldReads = HeldReads()
 
     init(replay: SnapshotReplay) {
         self.replay = replay
@@ -216,20 +216,13 @@ final class SnapshotReplayHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func read(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            context.read()
-        } else {
-            readHeld = true
-        }
+        heldReads.read(context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             sendReplays(context: context, whileWritable: true)
-            if readHeld, context.channel.isWritable {
-                readHeld = false
-                context.read()
-            }
+            heldReads.resumeIfWritable(context: context)
         }
         context.fireChannelWritabilityChanged()
     }
