@@ -37,6 +37,7 @@ extension SQLiteStore {
             else { throw StoreError.notFound(entity: "registration", key: "for this token at this event") }
             if record.checkedInAt != nil { return CheckIn(registration: try db.registration(record), alreadyCheckedIn: true) }
             guard record.registrationStatus == .confirmed else { throw RegistrationError.notConfirmed(record.registrationStatus) }
+            guard record.holdExpiresAt == nil else { throw RegistrationError.awaitingConfirmation }
             record.checkedInAt = log.at
             record.checkedInBy = actor
             record.updatedAt = log.at
@@ -64,7 +65,7 @@ extension SQLiteStore {
             let mailer = RegistrationMailer(tokens: tokens, now: log.at)
             let seating = Seating(db: db, log: log, event: event, mailer: mailer)
             try seating.confirm(&record)
-            try mailer.enqueue(.promoted, registrationID: record.id!, db: db)
+            if record.holdExpiresAt == nil { try mailer.enqueue(.promoted, registrationID: record.id!, db: db) }
             try seating.finish()
             try log.audit(event: event.id, action: "registration.promoted", detail: ["registrationId": "\(id)"])
             return try db.registration(record)
