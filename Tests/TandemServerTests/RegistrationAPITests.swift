@@ -6,8 +6,9 @@ import TandemTestSupport
 /// A published event (capacity given) with one workshop session of `workshopSeats`; returns its id.
 extension API {
     /// `year` moves the event (e.g. into the future, for a server on the real clock).
-    func openEvent(slug: String = "hamburg-2017", capacity: Int = 60, workshopSeats: Int = 20, extra: String = "", year: String = "2017") async throws -> Int {
-        let event = Body.event(slug: slug, extra: extra).replacingOccurrences(of: #""capacity":60"#, with: #""capacity":\#(capacity)"#)
+    func openEvent(slug: String = "hamburg-2017", capacity: Int = 60, workshopSeats: Int = 20, mode: String = "instant", extra: String = "",
+                   year: String = "2017") async throws -> Int {
+        let event = Body.event(slug: slug, mode: mode, extra: extra).replacingOccurrences(of: #""capacity":60"#, with: #""capacity":\#(capacity)"#)
             .replacingOccurrences(of: "2017-06-", with: "\(year)-06-")
         try #require(try await post("/api/v1/events", event).status == .created)
         let room = try #require(try await post("/api/v1/events/\(slug)/rooms", #"{"name":"Room A"}"#).json["id"].int)
