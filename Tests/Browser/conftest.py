@@ -145,7 +145,9 @@ class Api:
             "title": title or {"en": f"Browser test {slug}", "zh": f"浏览器测试 {slug}"},
             "timezone": tz, "startsAt": iso(starts), "endsAt": iso(starts + timedelta(hours=hours)),
             "venue": {"name": "Elbforum", "city": "Hamburg", "country": "DE"},
-            **({"capacity": capacity} if capacity is not None else {}), **extra,
+            **({"capacity": capacity} if capacity is not None else {}),
+            # Tests about something else register on instant events; pass registrationMode="verified" for double opt-in.
+            "registrationMode": "instant", **extra,
         }
         return self.ok("POST", "/api/v1/events", body)
 
