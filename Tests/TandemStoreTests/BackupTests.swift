@@ -23,7 +23,7 @@ struct BackupTests {
         for n in 0..<5 {
             let path = folder.appendingPathComponent("backup-\(n).sqlite").path
             let migrations = try SQLiteStore.backup(databasePath: f.path, to: path)
-            #expect(migrations.last == "006_deferred_mail")
+            #expect(migrations.last == "007_registration_mode")
             copies.append(path)
             try await Task.sleep(for: .milliseconds(5))
         }
