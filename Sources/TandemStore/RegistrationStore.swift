@@ -17,6 +17,8 @@ public struct RegistrationQuery: Hashable, Sendable {
     /// Matches name, e-mail or organisation.
     public var search: String?
     public var status: Registration.Status?
+    /// `true`: only unconfirmed holds (`verified` events); `false`: none of them; `nil`: either.
+    public var pending: Bool?
     /// Registrations after this id (the page cursor).
     public var after: Registration.ID?
     public var limit: Int

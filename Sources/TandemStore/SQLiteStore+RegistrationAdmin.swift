@@ -10,6 +10,9 @@ extension SQLiteStore {
             let event = try db.eventRecord(slug: eventSlug)
             var request = RegistrationRecord.filter(Column("eventId") == event.id!)
             if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
+            if let pending = query.pending {
+                request = request.filter(sql: pending ? "holdExpiresAt IS NOT NULL AND status != 'cancelled'" : "(holdExpiresAt IS NULL OR status = 'cancelled')")
+            }
             if let after = query.after { request = request.filter(Column("id") > after.rawValue) }
             if let search = query.search?.trimmingWhitespace, !search.isEmpty {
                 let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")

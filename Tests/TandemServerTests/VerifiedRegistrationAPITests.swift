@@ -71,6 +71,9 @@ struct VerifiedRegistrationAPITests {
             #expect(try await anonymous.post(Self.register, Attendee.body(2)).status == .accepted)
             let seats = try await anonymous.get("/api/v1/events/hamburg-2017").json["seats"]
             #expect(seats["confirmed"].int == 1 && seats["waitlisted"].int == 1 && seats["available"].int == 0, "pending places are taken")
+            let listed = { (status: String) in try await admin.get("/api/v1/events/hamburg-2017/registrations?status=\(status)").json["items"].array.count }
+            let (pendingBefore, confirmedBefore, waitlistedBefore) = (try await listed("pending"), try await listed("confirmed"), try await listed("waitlisted"))
+            #expect(pendingBefore == 2 && confirmedBefore == 0 && waitlistedBefore == 0)
             let tokens = try await anonymous.confirmationTokens(count: 2)
             try #require(tokens.count == 2)
             let pending = try await anonymous.get("/api/v1/registrations/\(tokens[0])").json
@@ -84,6 +87,8 @@ struct VerifiedRegistrationAPITests {
             #expect(confirmed.status == .seeOther && confirmed.headers[.location] == "/registrations/\(tokens[0])")
             let own = try await anonymous.get("/api/v1/registrations/\(tokens[0])").json
             #expect(own["status"].string == "confirmed" && own["holdExpiresAt"] == .null)
+            let (pendingAfter, confirmedAfter) = (try await listed("pending"), try await listed("confirmed"))
+            #expect(pendingAfter == 1 && confirmedAfter == 1)
             // The second, on the waitlist, confirms through the API and keeps its place.
             let second = try await anonymous.call(.post, "/api/v1/registrations/\(tokens[1])/confirm")
             #expect(second.status == .ok && second.json["status"].string == "waitlisted" && second.json["waitlistPosition"].int == 1, "\(second.text)")

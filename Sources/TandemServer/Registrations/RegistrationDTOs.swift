@@ -59,7 +59,7 @@ struct RegistrationResponse: ResponseEncodable {
     init(_ registration: Registration, zone: TimeZone, eventSlug: String? = nil) {
         id = registration.id.rawValue
         self.eventSlug = eventSlug
-        status = registration.isPending ? "pending" : registration.status.rawValue
+        status = registration.shownStatus
         if registration.isPending {
             heldPlace = registration.status == .confirmed ? "seat" : "waitlist"
             holdExpiresAt = registration.holdExpiresAt?.wire(in: zone)
@@ -92,6 +92,11 @@ struct RegisteredResponse: ResponseEncodable {
         try container.encode(token, forKey: .token)
         try container.encode(selfServiceUrl, forKey: .selfServiceUrl)
     }
+}
+
+extension Registration {
+    /// The status as clients see it: `pending` for an unconfirmed hold, else the stored status.
+    var shownStatus: String { isPending ? "pending" : status.rawValue }
 }
 
 /// 202 to every registration on a `verified` event, new address or known: the same bytes.
