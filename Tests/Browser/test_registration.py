@@ -1,4 +1,5 @@
 """Registering on the event page, workshop waitlists, errors next to fields, self-service cancel, double opt-in."""
+import re
 import uuid
 from datetime import timedelta
 
@@ -180,3 +181,30 @@ def test_verified_event_answers_a_known_address_the_same_way_in_chinese(browser,
     assert box.get_attribute("data-status") == "check-email" and "请查收电子邮件" in box.text
     assert not browser.find_element(By.ID, "form-summary").is_displayed()
     assert len(api.ok("GET", f"/api/v1/events/{event['slug']}/registrations")["items"]) == 1
+
+
+def test_the_emailed_link_confirms_a_held_place_in_chinese(browser, server, api):
+    event = verified_event(api)
+    address = email()
+    api.request("POST", f"/api/v1/events/{event['slug']}/registrations",
+                {"name": "张伟", "email": address, "language": "zh", "consent": True}, auth=False)
+    pattern = re.compile(r"/registrations/([A-Za-z0-9_-]{20,})/confirm")
+    links = []
+    wait(browser).until(lambda _: links.extend(m.group(1) for text in server.mail_texts() if "张伟" in text
+                                               for m in [pattern.search(text)] if m) or links)
+    token = links[0]
+    # The self-service page (in Chinese) says the place is only held, and offers the confirmation.
+    browser.get(f"{server.base}/events/{event['slug']}")
+    browser.execute_script("localStorage.setItem('tandem.lang', 'zh')")
+    browser.get(f"{server.base}/registrations/{token}")
+    note = wait(browser).until(EC.visibility_of_element_located((By.ID, "pending-note")))
+    assert "尚未确认" in note.text
+    note.find_element(By.CSS_SELECTOR, "a.button").click()
+    button = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "main.confirm-page section[lang=zh] button")))
+    assert "确认报名" in button.text
+    button.click()
+    status = wait(browser).until(EC.visibility_of_element_located((By.ID, "registration-status")))
+    wait(browser).until(lambda d: d.find_element(By.ID, "registration-status").get_attribute("data-status") == "confirmed")
+    assert browser.current_url.endswith(f"/registrations/{token}")
+    assert not browser.find_elements(By.ID, "pending-note") or not browser.find_element(By.ID, "pending-note").is_displayed()
+    assert status.is_displayed()
