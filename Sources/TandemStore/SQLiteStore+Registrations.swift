@@ -53,11 +53,16 @@ extension SQLiteStore: RegistrationStore {
         let sessions = try batch.reads.sessions(Set(request.sessionIDs), in: event.id)
         try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
         let verified = event.registration.mode == .verified
-        if let existing = try db.cachedRecord(RegistrationRecord.self, """
+        if var existing = try db.cachedRecord(RegistrationRecord.self, """
             SELECT * FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
             """, [event.id.rawValue, request.email.trimmingWhitespace]) {
-            guard verified else { throw RegistrationError.alreadyRegistered }
-            return try answerKnownAddress(existing, event: event, batch: batch)
+            if let expiresAt = existing.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: log.at) {
+                // An expired hold the job has not released yet: release it now; the address starts afresh.
+                try expireHold(&existing, db: db, log: log, tokens: batch.mailer.tokens)
+            } else {
+                guard verified else { throw RegistrationError.alreadyRegistered }
+                return try answerKnownAddress(existing, event: event, batch: batch)
+            }
         }
 
         let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)

@@ -98,6 +98,19 @@ struct VerifiedRegistrationStoreTests {
         #expect(try await f.store.register(eventSlug: event.slug, f.attendee(1)).registration.isPending)
     }
 
+    @Test("registering again after the hold expired, before the job ran, starts afresh instead of 'already registered'")
+    func registerAgainAfterExpiry() async throws {
+        let f = try StoreFixture()
+        let (event, _) = try await verifiedEvent(f, capacity: 1, holdMinutes: 10)
+        let first = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        f.clock.advance(by: 10 * 60)
+        let again = try await f.store.register(eventSlug: event.slug, f.attendee(1))
+        #expect(again.registration.id != first.registration.id && again.registration.isPending && again.registration.status == .confirmed)
+        #expect(try await f.store.registration(token: first.token).0.status == .cancelled)
+        #expect(try await mailKinds(f, event, first.registration.id) == ["confirm-request"])
+        #expect(try await f.store.event(slug: event.slug).seats == SeatCount(capacity: 1, confirmed: 1, waitlisted: 0))
+    }
+
     @Test("a known address changes nothing and is told by e-mail at most once an hour per event")
     func knownAddress() async throws {
         let f = try StoreFixture()
