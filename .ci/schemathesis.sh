@@ -62,7 +62,7 @@ slug = "schemathesis-2040"
 call("POST", "/api/v1/events", {
     "slug": slug, "kind": "workshop", "status": "published", "title": {"en": "Schemathesis workshop", "zh": "测试工作坊"},
     "timezone": "Europe/Berlin", "startsAt": "2040-10-27T09:00:00+02:00", "endsAt": "2040-10-29T18:00:00+01:00",
-    "venue": {"name": "Haus", "city": "Berlin", "country": "DE"}, "capacity": 50})
+    "venue": {"name": "Haus", "city": "Berlin", "country": "DE"}, "capacity": 50, "registrationMode": "instant"})
 room = call("POST", f"/api/v1/events/{slug}/rooms", {"name": "Room A", "capacity": 20})["id"]
 workshop = call("POST", f"/api/v1/events/{slug}/sessions", {
     "title": {"en": "Workshop"}, "kind": "workshop", "roomId": room, "capacity": 10,

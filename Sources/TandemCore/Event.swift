@@ -88,14 +88,34 @@ public struct Venue: Codable, Hashable, Sendable {
     }
 }
 
-/// When online registration opens and closes; either end may be open.
+/// How online registration works for an event: when it opens and closes (either end may be open),
+/// and whether a new registration is confirmed at once or only from the e-mailed link.
 public struct RegistrationWindow: Codable, Hashable, Sendable {
     public var opensAt: Date?
     public var closesAt: Date?
+    public var mode: RegistrationMode
+    /// How long an unconfirmed place is held in `verified` mode.
+    public var holdMinutes: Int
 
-    public init(opensAt: Date? = nil, closesAt: Date? = nil) {
+    public static let defaultHoldMinutes = 30
+
+    /// New events default to `verified` (double opt-in).
+    public init(opensAt: Date? = nil, closesAt: Date? = nil, mode: RegistrationMode = .verified, holdMinutes: Int = defaultHoldMinutes) {
         self.opensAt = opensAt
         self.closesAt = closesAt
+        self.mode = mode
+        self.holdMinutes = holdMinutes
+    }
+
+    enum CodingKeys: String, CodingKey { case opensAt, closesAt, mode, holdMinutes }
+
+    /// Changes recorded before registration modes existed describe `instant` events.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        opensAt = try c.decodeIfPresent(Date.self, forKey: .opensAt)
+        closesAt = try c.decodeIfPresent(Date.self, forKey: .closesAt)
+        mode = try c.decodeIfPresent(RegistrationMode.self, forKey: .mode) ?? .instant
+        holdMinutes = try c.decodeIfPresent(Int.self, forKey: .holdMinutes) ?? Self.defaultHoldMinutes
     }
 
     /// Whether registration is open at `instant`.
@@ -105,6 +125,16 @@ public struct RegistrationWindow: Codable, Hashable, Sendable {
         return true
     }
 }
+
+/// `instant`: a registration is confirmed (or waitlisted) at once, and the answer says so.
+/// `verified`: double opt-in; the place is held as pending until the e-mailed link confirms it, and
+/// every address gets the same answer, so nobody can learn from it who is registered.
+public enum RegistrationMode: String, Codable, Hashable, Sendable, CaseIterable {
+    case instant
+    case verified
+}
+
+extension RegistrationMode: WireEnum {}
 
 /// Seats taken and waited for, against a capacity (`nil`: unlimited).
 public struct SeatCount: Codable, Hashable, Sendable {

@@ -45,6 +45,7 @@ public enum EventRules {
         if let closes = event.registration.closesAt, closes > event.endsAt {
             errors.append(FieldError(field: "registrationClosesAt", message: "must not be after the event ends"))
         }
+        errors += Check.range(event.registration.holdMinutes, field: "holdMinutes", RegistrationHolds.holdMinutesRange)
         if event.parentID != nil && event.kind != .sideEvent {
             errors.append(FieldError(field: "parentSlug", message: "only a side-event can have a parent event"))
         }

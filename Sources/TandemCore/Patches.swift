@@ -44,6 +44,8 @@ public struct EventPatch: Hashable, Sendable {
     public var capacity: Update<Int?> = .keep
     public var registrationOpensAt: Update<Date?> = .keep
     public var registrationClosesAt: Update<Date?> = .keep
+    public var registrationMode: Update<RegistrationMode> = .keep
+    public var holdMinutes: Update<Int> = .keep
     /// Parent by slug; resolved by the store.
     public var parentSlug: Update<String?> = .keep
 
@@ -62,6 +64,8 @@ public struct EventPatch: Hashable, Sendable {
         e.capacity = capacity.applied(to: e.capacity)
         e.registration.opensAt = registrationOpensAt.applied(to: e.registration.opensAt)
         e.registration.closesAt = registrationClosesAt.applied(to: e.registration.closesAt)
+        e.registration.mode = registrationMode.applied(to: e.registration.mode)
+        e.registration.holdMinutes = holdMinutes.applied(to: e.registration.holdMinutes)
         return e
     }
 }

@@ -23,12 +23,19 @@ public struct Registration: Codable, Hashable, Sendable, Identifiable {
     public var checkedInBy: String?
     /// Set once personal data has been erased on request; the registration still counts.
     public var erasedAt: Date?
+    /// On a `verified` event, until the attendee confirms from the e-mailed link: when the place
+    /// (a seat, or a place on the waitlist) stops being held. `nil` once confirmed, and in `instant` mode.
+    /// Kept on a hold that expired, so the link can say so.
+    public var holdExpiresAt: Date?
+
+    /// Holds a place (seat or waitlist) that the attendee has not confirmed yet.
+    public var isPending: Bool { holdExpiresAt != nil && status != .cancelled }
 
     public init(
         id: ID, eventID: Event.ID, name: String, email: String, organisation: String? = nil, country: String? = nil,
         language: Language = .en, status: Status = .confirmed, waitlistPosition: Int? = nil, choices: [SessionChoice] = [],
         consentAt: Date, createdAt: Date, cancelledAt: Date? = nil, checkedInAt: Date? = nil, checkedInBy: String? = nil,
-        erasedAt: Date? = nil
+        erasedAt: Date? = nil, holdExpiresAt: Date? = nil
     ) {
         self.id = id
         self.eventID = eventID
@@ -46,6 +53,7 @@ public struct Registration: Codable, Hashable, Sendable, Identifiable {
         self.checkedInAt = checkedInAt
         self.checkedInBy = checkedInBy
         self.erasedAt = erasedAt
+        self.holdExpiresAt = holdExpiresAt
     }
 
     public enum Status: String, Codable, Hashable, Sendable, CaseIterable {

@@ -3,6 +3,10 @@ import Foundation
 /// Why an attendee gets an e-mail.
 public enum RegistrationMailKind: String, Codable, Hashable, Sendable {
     case confirmation
+    /// `verified` mode: "confirm your registration" with the link, before the place is the attendee's.
+    case confirmRequest = "confirm-request"
+    /// `verified` mode: the address registered again; it gets its own link back (at most hourly).
+    case alreadyRegistered = "already-registered"
     case waitlisted
     case promoted
     case sessionPromoted = "session-promoted"
@@ -68,7 +72,7 @@ public struct RegistrationMail: Hashable, Sendable {
         let text = writer(first).body(kind, changes: changes) + "\n\n——————————\n\n" + writer(second).body(kind, changes: changes)
         let calendar: String? = switch kind {
         case .confirmation, .promoted, .sessionPromoted, .scheduleChanged: writer(first).calendar()
-        case .waitlisted, .cancelled, .eventCancelled: nil
+        case .waitlisted, .cancelled, .eventCancelled, .confirmRequest, .alreadyRegistered: nil
         }
         return RegistrationMail(subject: subject, text: text, calendar: calendar)
     }
@@ -85,6 +89,8 @@ public struct RegistrationMail: Hashable, Sendable {
         func subject(_ kind: RegistrationMailKind) -> String {
             switch kind {
             case .confirmation: en ? "You are registered: \(eventTitle)" : "报名成功：\(eventTitle)"
+            case .confirmRequest: en ? "Please confirm your registration: \(eventTitle)" : "请确认您的报名：\(eventTitle)"
+            case .alreadyRegistered: en ? "You are already registered: \(eventTitle)" : "您已报名：\(eventTitle)"
             case .waitlisted: en ? "You are on the waitlist: \(eventTitle)" : "您已进入候补名单：\(eventTitle)"
             case .promoted: en ? "A seat is yours: \(eventTitle)" : "您已获得席位：\(eventTitle)"
             case .sessionPromoted: en ? "A workshop seat is yours: \(eventTitle)" : "您已获得工作坊席位：\(eventTitle)"
@@ -99,6 +105,23 @@ public struct RegistrationMail: Hashable, Sendable {
             switch kind {
             case .confirmation:
                 lines.append(en ? "thank you for registering for \(eventTitle). Your seat is confirmed." : "感谢您报名参加“\(eventTitle)”。您的席位已确认。")
+            case .confirmRequest:
+                let until = registration.holdExpiresAt.map { WallTime.dayAndTime($0, in: context.event.zone, language) } ?? "?"
+                let place = registration.status == .waitlisted
+                    ? (en ? "your place on the waitlist (position \(registration.waitlistPosition ?? 0))" : "您在候补名单上的位置（第\(registration.waitlistPosition ?? 0)位）")
+                    : (en ? "a seat" : "一个席位")
+                lines.append(en ? "please confirm that you want to come to \(eventTitle). We hold \(place) for you until \(until) (\(context.event.timezone)); after that it goes to the next person."
+                                : "请确认您将参加“\(eventTitle)”。我们为您保留\(place)至\(until)（\(context.event.timezone)），逾期将让给下一位。")
+                lines.append("")
+                lines.append(en ? "Confirm: \(context.selfServiceURL)/confirm" : "确认报名：\(context.selfServiceURL)/confirm")
+                lines.append(en ? "If you did not register, ignore this e-mail: nothing happens without the link."
+                                : "如果您没有报名，请忽略此邮件：不点击链接，什么也不会发生。")
+            case .alreadyRegistered:
+                lines.append(registration.isPending
+                    ? (en ? "someone (probably you) tried to register this address for \(eventTitle) again. Your registration is waiting for confirmation: \(context.selfServiceURL)/confirm"
+                          : "有人（可能是您）再次用此地址报名“\(eventTitle)”。您的报名正等待确认：\(context.selfServiceURL)/confirm")
+                    : (en ? "someone (probably you) tried to register this address for \(eventTitle) again. You are already registered; nothing has changed."
+                          : "有人（可能是您）再次用此地址报名“\(eventTitle)”。您已报名，一切未变。"))
             case .waitlisted:
                 let position = registration.waitlistPosition.map(String.init) ?? "?"
                 lines.append(en ? "\(eventTitle) is full, so you are on the waitlist (position \(position)). We will write as soon as a seat frees up."

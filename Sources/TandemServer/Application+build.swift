@@ -72,6 +72,8 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
         // Announcements past their expiresAt become one announcement.expired change each.
         PeriodicService(name: "announcement expiry", interval: .seconds(1), logger: logger) { _ = try await store.recordExpiredAnnouncements() },
+        // Unconfirmed holds (verified registration) past their time give their places on, like a cancellation.
+        PeriodicService(name: "hold expiry", interval: .seconds(5), logger: logger) { _ = try await store.expireHolds() },
     ]
     // Anonymous reads of cached event and schedule snapshots are answered on the event loop
     // (SnapshotReplay); not when every request is to be logged.
@@ -125,6 +127,7 @@ func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServic
     if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub, token: config.metricsToken).addRoutes(to: router) }
     PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
     RegistrationFormController(store: store, tokens: tokens, limits: limits).addRoutes(to: router)
+    RegistrationConfirmController(store: store, clock: environment.clock).addRoutes(to: router)
 
     LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,
                    keepAliveInterval: config.live.keepAlive, limits: limits).addRoutes(to: router)

@@ -46,7 +46,7 @@ extension Database {
             organisation: record.organisation, country: record.country, language: Language(rawValue: record.language) ?? .en,
             status: record.registrationStatus, waitlistPosition: position, choices: choices, consentAt: record.consentAt,
             createdAt: record.createdAt, cancelledAt: record.cancelledAt, checkedInAt: record.checkedInAt,
-            checkedInBy: record.checkedInBy, erasedAt: record.erasedAt)
+            checkedInBy: record.checkedInBy, erasedAt: record.erasedAt, holdExpiresAt: record.holdExpiresAt)
     }
 
     func confirmedCount(eventID: Int64) throws -> Int {

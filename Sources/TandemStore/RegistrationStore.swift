@@ -7,6 +7,9 @@ public struct RegistrationReceipt: Hashable, Sendable {
     public var token: String
     /// The event's time zone, for showing the registration's times.
     public var timezone: String
+    /// A `verified` event: the caller must answer nothing but "check your e-mail". The receipt may then
+    /// describe an earlier registration of the same address (with an empty token), which must not be shown.
+    public var checkEmail: Bool = false
 }
 
 /// Filters and paging for the organiser's registration list.
@@ -14,6 +17,8 @@ public struct RegistrationQuery: Hashable, Sendable {
     /// Matches name, e-mail or organisation.
     public var search: String?
     public var status: Registration.Status?
+    /// `true`: only unconfirmed holds (`verified` events); `false`: none of them; `nil`: either.
+    public var pending: Bool?
     /// Registrations after this id (the page cursor).
     public var after: Registration.ID?
     public var limit: Int
@@ -54,6 +59,11 @@ public protocol RegistrationStore: Sendable {
     func registration(token: String) async throws -> (Registration, Event)
     func changeSessions(token: String, to sessionIDs: [Session.ID]) async throws -> Registration
     func cancelRegistration(token: String) async throws -> Registration
+    /// Confirms a pending hold from the e-mailed link: it stays the seat or waitlist place it held.
+    /// Confirming twice changes nothing; after the hold expired, `RegistrationError.holdExpired`.
+    func confirmRegistration(token: String) async throws -> Registration
+    /// Releases the unconfirmed holds that have expired, one transaction each. Returns how many.
+    func expireHolds() async throws -> Int
 
     func registrations(eventSlug: String, query: RegistrationQuery) async throws -> [Registration]
     func registration(eventSlug: String, id: Registration.ID) async throws -> Registration

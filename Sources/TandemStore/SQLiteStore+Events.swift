@@ -124,6 +124,6 @@ extension EventRecord {
     static let editableColumns = [
         "kind", "status", "titleEn", "titleZh", "descriptionEn", "descriptionZh", "timezone", "startsAt", "endsAt",
         "venueName", "venueAddress", "venueCity", "venueCountry", "capacity", "registrationOpensAt",
-        "registrationClosesAt", "parentId",
+        "registrationClosesAt", "registrationMode", "holdMinutes", "parentId",
     ]
 }

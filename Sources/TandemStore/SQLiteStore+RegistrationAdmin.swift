@@ -10,6 +10,9 @@ extension SQLiteStore {
             let event = try db.eventRecord(slug: eventSlug)
             var request = RegistrationRecord.filter(Column("eventId") == event.id!)
             if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
+            if let pending = query.pending {
+                request = request.filter(sql: pending ? "holdExpiresAt IS NOT NULL AND status != 'cancelled'" : "(holdExpiresAt IS NULL OR status = 'cancelled')")
+            }
             if let after = query.after { request = request.filter(Column("id") > after.rawValue) }
             if let search = query.search?.trimmingWhitespace, !search.isEmpty {
                 let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")
@@ -39,6 +42,7 @@ extension SQLiteStore {
             else { throw unknown }
             if record.checkedInAt != nil { return CheckIn(registration: try db.registration(record), alreadyCheckedIn: true) }
             guard record.registrationStatus == .confirmed else { throw RegistrationError.notConfirmed(record.registrationStatus) }
+            guard record.holdExpiresAt == nil else { throw RegistrationError.awaitingConfirmation }
             record.checkedInAt = log.at
             record.checkedInBy = actor
             record.updatedAt = log.at
@@ -66,7 +70,7 @@ extension SQLiteStore {
             let mailer = RegistrationMailer(tokens: tokens, now: log.at)
             let seating = Seating(db: db, log: log, event: event, mailer: mailer)
             try seating.confirm(&record)
-            try mailer.enqueue(.promoted, registrationID: record.id!, db: db)
+            if record.holdExpiresAt == nil { try mailer.enqueue(.promoted, registrationID: record.id!, db: db) }
             try seating.finish()
             try log.audit(event: event.id, action: "registration.promoted", detail: ["registrationId": "\(id)"])
             return try db.registration(record)

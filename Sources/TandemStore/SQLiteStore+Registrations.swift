@@ -48,13 +48,22 @@ extension SQLiteStore: RegistrationStore {
         if event.status == .draft { throw StoreError.notFound(entity: "event", key: eventSlug) }
         try ValidationError.check(RegistrationRules.validate(request))
         if let reason = RegistrationRules.closedReason(for: event, at: log.at) { throw RegistrationError.closed(reason: reason) }
-        if let existing = try db.cachedValue(Int64.self, """
-            SELECT id FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
-            """, [event.id.rawValue, request.email.trimmingWhitespace]) {
-            throw RegistrationError.alreadyRegistered(Registration.ID(existing))
-        }
+        // The sessions are checked before the address is looked up: in `verified` mode the answer
+        // must depend on the request alone, never on whether the address is known.
         let sessions = try batch.reads.sessions(Set(request.sessionIDs), in: event.id)
         try ValidationError.check(RegistrationRules.validateChoices(request.sessionIDs, sessions: sessions))
+        let verified = event.registration.mode == .verified
+        if var existing = try db.cachedRecord(RegistrationRecord.self, """
+            SELECT * FROM registration WHERE eventId = ? AND email = ? COLLATE NOCASE AND status != 'cancelled'
+            """, [event.id.rawValue, request.email.trimmingWhitespace]) {
+            if let expiresAt = existing.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: log.at) {
+                // An expired hold the job has not released yet: release it now; the address starts afresh.
+                try expireHold(&existing, db: db, log: log, tokens: batch.mailer.tokens)
+            } else {
+                guard verified else { throw RegistrationError.alreadyRegistered }
+                return try answerKnownAddress(existing, event: event, batch: batch)
+            }
+        }
 
         let free = RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: event.capacity)
         var record = RegistrationRecord(
@@ -63,7 +72,8 @@ extension SQLiteStore: RegistrationStore {
             organisation: request.organisation?.trimmingWhitespace, country: request.country, language: request.language.rawValue,
             status: (free ? Registration.Status.confirmed : .waitlisted).rawValue,
             queueOrder: free ? nil : try db.nextQueueOrder(eventID: event.id.rawValue),
-            consentAt: log.at, createdAt: log.at, updatedAt: log.at)
+            consentAt: log.at, createdAt: log.at, updatedAt: log.at,
+            holdExpiresAt: verified ? RegistrationHolds.expiry(heldAt: log.at, holdMinutes: event.registration.holdMinutes) : nil)
         try record.insertFast(db)
         let seating = batch.seating(for: event)
         for sessionID in request.sessionIDs {
@@ -73,8 +83,78 @@ extension SQLiteStore: RegistrationStore {
                 try seating.pend(registrationID: record.id!, sessionID: sessionID.rawValue)
             }
         }
-        try batch.mailer.enqueue(free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
-        return RegistrationReceipt(registration: try db.registration(record), token: job.token, timezone: event.timezone)
+        try batch.mailer.enqueue(verified ? .confirmRequest : free ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
+        return RegistrationReceipt(registration: try db.registration(record), token: job.token, timezone: event.timezone, checkEmail: verified)
+    }
+
+    /// A `verified` event and an address that is already registered: nothing changes, the address is
+    /// told by e-mail (at most once an hour, so the form cannot be used to flood someone), and the
+    /// caller gets the same "check your e-mail" as for a new address.
+    private func answerKnownAddress(_ existing: RegistrationRecord, event: Event, batch: RegistrationBatch) throws -> RegistrationReceipt {
+        var record = existing
+        if RegistrationHolds.mayMailKnownAddress(lastSent: record.knownAddressMailAt, at: batch.log.at) {
+            record.knownAddressMailAt = batch.log.at
+            try record.update(batch.db, columns: ["knownAddressMailAt"])
+            try batch.mailer.enqueue(.alreadyRegistered, registrationID: record.id!, db: batch.db)
+        }
+        return RegistrationReceipt(registration: try batch.db.registration(record), token: "", timezone: event.timezone, checkEmail: true)
+    }
+
+    public func confirmRegistration(token: String) async throws -> Registration {
+        let tokens = try requireTokens()
+        let outcome: Result<Registration, RegistrationError> = try await write(actor: "attendee") { db, log in
+            var record = try db.registrationRecord(tokenHash: tokens.lookupHash(token: token))
+            let slug = try db.eventRecordByID(record.eventId).slug
+            guard let expiresAt = record.holdExpiresAt else { return .success(try db.registration(record)) }
+            if record.registrationStatus == .cancelled {
+                // Released by the expiry job, or cancelled by the attendee before confirming.
+                return .failure(record.cancelledAt.map { $0 >= expiresAt } == true ? .holdExpired(eventSlug: slug) : .registrationCancelled(Registration.ID(record.id!)))
+            }
+            if RegistrationHolds.hasExpired(expiresAt, at: log.at) {
+                // The job has not come round yet: release the place now, as it would have.
+                try expireHold(&record, db: db, log: log, tokens: tokens)
+                return .failure(.holdExpired(eventSlug: slug))
+            }
+            record.holdExpiresAt = nil
+            record.updatedAt = log.at
+            try record.update(db)
+            // Now that the address is known to be real, the usual e-mail with the seat or waitlist place.
+            try RegistrationMailer(tokens: tokens, now: log.at)
+                .enqueue(record.registrationStatus == .confirmed ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
+            return .success(try db.registration(record))
+        }
+        return try outcome.get()
+    }
+
+    /// Releases every unconfirmed hold that has expired, each in its own transaction, exactly as a
+    /// cancellation does: its seats go to the head of the waitlists in that transaction. Returns how many.
+    public func expireHolds() async throws -> Int {
+        let tokens = try requireTokens()
+        let candidates = try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, holdExpiresAt FROM registration WHERE holdExpiresAt IS NOT NULL AND status != 'cancelled' AND holdExpiresAt <= ?
+                ORDER BY holdExpiresAt, id LIMIT 500
+                """, arguments: [clock.now()]).map { RegistrationHolds.Hold(registrationID: Registration.ID($0["id"]), expiresAt: $0["holdExpiresAt"]) }
+        }
+        var released = 0
+        for hold in RegistrationHolds.expired(candidates, at: clock.now()) {
+            let done: Bool = try await write(actor: "system") { db, log in
+                // Read again inside the write: the attendee may have confirmed or cancelled meanwhile.
+                guard var record = try RegistrationRecord.fetchOne(db, key: hold.registrationID.rawValue),
+                      record.registrationStatus != .cancelled, let expiresAt = record.holdExpiresAt,
+                      RegistrationHolds.hasExpired(expiresAt, at: log.at)
+                else { return false }
+                try expireHold(&record, db: db, log: log, tokens: tokens)
+                return true
+            }
+            if done { released += 1 }
+        }
+        return released
+    }
+
+    /// Cancels an expired hold without an e-mail (the address was never confirmed) and hands its places on.
+    private func expireHold(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens) throws {
+        try cancel(&record, db: db, log: log, tokens: tokens, notify: false)
     }
 
     public func registration(token: String) async throws -> (Registration, Event) {
@@ -132,7 +212,8 @@ extension SQLiteStore: RegistrationStore {
     }
 
     /// Cancels and hands the freed seats on; cancelling twice changes nothing.
-    func cancel(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens) throws -> Registration {
+    @discardableResult
+    func cancel(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens, notify: Bool = true) throws -> Registration {
         guard record.registrationStatus != .cancelled else { return try db.registration(record) }
         let event = try db.event(db.eventRecordByID(record.eventId))
         let mailer = RegistrationMailer(tokens: tokens, now: log.at)
@@ -144,7 +225,7 @@ extension SQLiteStore: RegistrationStore {
         record.updatedAt = log.at
         try record.update(db)
         try db.execute(sql: "DELETE FROM scheduleNotice WHERE registrationId = ?", arguments: [record.id!])
-        try mailer.enqueue(.cancelled, registrationID: record.id!, db: db)
+        if notify { try mailer.enqueue(.cancelled, registrationID: record.id!, db: db) }
         try seating.releaseAll(registrationID: record.id!)
         if wasConfirmed { try seating.promoteEvent() }
         try seating.finish()

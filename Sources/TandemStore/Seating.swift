@@ -68,10 +68,14 @@ final class Seating {
         while RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: try currentCapacity()) {
             guard var next = try RegistrationRecord
                 .filter(Column("eventId") == event.id.rawValue && Column("status") == Registration.Status.waitlisted.rawValue)
+                // A hold past its time is not moved up: the expiry job is about to release it.
+                .filter(sql: "holdExpiresAt IS NULL OR holdExpiresAt > ?", arguments: [log.at])
                 .order(Column("queueOrder"), Column("id")).fetchOne(db)
             else { break }
             try confirm(&next)
-            try mailer?.enqueue(.promoted, registrationID: next.id!, db: db)
+            // An unconfirmed hold moves up without an e-mail: its address is not known to be real,
+            // and confirming tells it where it stands.
+            if next.holdExpiresAt == nil { try mailer?.enqueue(.promoted, registrationID: next.id!, db: db) }
         }
     }
 
@@ -87,7 +91,8 @@ final class Seating {
             next.queueOrder = nil
             try next.update(db)
             touch(sessionID)
-            try mailer?.enqueue(.sessionPromoted, registrationID: next.registrationId, db: db)
+            let pending = try db.cachedValue(Bool.self, "SELECT holdExpiresAt IS NOT NULL FROM registration WHERE id = ?", [next.registrationId]) ?? false
+            if !pending { try mailer?.enqueue(.sessionPromoted, registrationID: next.registrationId, db: db) }
         }
     }
 

@@ -61,7 +61,7 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
         let created = try await admin.send(.post, "/api/v1/events", json: """
             {"slug":"\(slug)","kind":"workshop","status":"published","title":{"en":"Registration burst"},"timezone":"Europe/Berlin",
              "startsAt":"2099-06-15T09:00:00+02:00","endsAt":"2099-06-16T17:00:00+02:00",
-             "venue":{"name":"Bench Hall","city":"Hamburg","country":"DE"},"capacity":\(seats)}
+             "venue":{"name":"Bench Hall","city":"Hamburg","country":"DE"},"capacity":\(seats),"registrationMode":"instant"}
             """, token: token)
         guard created.status == 201 else { throw BenchError("could not create the event: \(String(decoding: created.body, as: UTF8.self))") }
         struct ID: Decodable { var id: Int }

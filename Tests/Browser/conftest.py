@@ -6,6 +6,8 @@ port with a fresh SQLite database, and drive Debian's ``chromium`` through ``chr
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import signal
@@ -51,6 +53,7 @@ class TandemServer:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = workdir / "server.log"
+        self.mail_folder = workdir / "mail"
 
     @property
     def base(self) -> str:
@@ -61,7 +64,8 @@ class TandemServer:
             **os.environ,
             "TANDEM_ADMIN_EMAIL": ADMIN_EMAIL,
             "TANDEM_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "TANDEM_MAIL": "log",
+            # .eml files, so double opt-in tests can follow the e-mailed link.
+            "TANDEM_MAIL": f"directory:{self.mail_folder}",
             "TANDEM_BCRYPT_COST": "4",
             "TANDEM_RATE_LIMITS": "0",
         }
@@ -91,6 +95,14 @@ class TandemServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def mail_texts(self) -> list[str]:
+        """The text parts of the e-mails delivered so far, decoded."""
+        texts = []
+        for path in sorted(self.mail_folder.glob("*.eml")) if self.mail_folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            texts += [part.get_content() for part in message.walk() if part.get_content_type() == "text/plain"]
+        return texts
 
     def restart(self) -> None:
         self.stop()
@@ -145,7 +157,9 @@ class Api:
             "title": title or {"en": f"Browser test {slug}", "zh": f"浏览器测试 {slug}"},
             "timezone": tz, "startsAt": iso(starts), "endsAt": iso(starts + timedelta(hours=hours)),
             "venue": {"name": "Elbforum", "city": "Hamburg", "country": "DE"},
-            **({"capacity": capacity} if capacity is not None else {}), **extra,
+            **({"capacity": capacity} if capacity is not None else {}),
+            # Tests about something else register on instant events; pass registrationMode="verified" for double opt-in.
+            "registrationMode": "instant", **extra,
         }
         return self.ok("POST", "/api/v1/events", body)
 

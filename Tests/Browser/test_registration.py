@@ -1,10 +1,12 @@
-"""Registering on the event page, workshop waitlists, errors next to fields, self-service cancel."""
+"""Registering on the event page, workshop waitlists, errors next to fields, self-service cancel, double opt-in."""
+import re
 import uuid
+from datetime import timedelta
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import wait
+from conftest import now_utc, wait
 
 
 def email() -> str:
@@ -143,3 +145,71 @@ def test_change_workshops_on_the_self_service_page(browser, server, api, future_
     own = api.ok("GET", f"/api/v1/registrations/{mine['token']}", auth=False)
     assert [c["sessionId"] for c in own["sessions"]] == [big["id"]]
     assert browser.find_element(By.CSS_SELECTOR, f'#choices [data-session-id="{big["id"]}"]').get_attribute("data-status") == "confirmed"
+
+
+def verified_event(api):
+    """A published event in a month, `verified` (double opt-in), with one workshop."""
+    start = (now_utc() + timedelta(days=30)).replace(hour=7, minute=0)
+    event = api.create_event(starts=start, hours=9, capacity=20, registrationMode="verified", holdMinutes=45)
+    room = api.create_room(event["slug"], "Saal 1")
+    api.create_session(event["slug"], room["id"], start + timedelta(hours=1), 60, {"en": "Workshop", "zh": "工作坊"}, kind="workshop", capacity=5)
+    return event
+
+
+def test_verified_event_asks_to_check_your_email_in_english_and_chinese(browser, server, api):
+    event = verified_event(api)
+    open_event(browser, server, event["slug"])
+    fill_form(browser, "Li Wei", email())
+    box = wait(browser).until(EC.visibility_of_element_located((By.ID, "confirmation")))
+    assert box.get_attribute("data-status") == "check-email"
+    assert "Check your e-mail" in box.text and "45 minutes" in box.text
+    # No private link on the page: only the e-mail carries it.
+    assert not box.find_elements(By.ID, "self-service-link")
+    assert not browser.find_element(By.ID, "register-form").is_displayed()
+    browser.find_element(By.ID, "lang-switch").click()
+    wait(browser).until(lambda d: "请查收电子邮件" in d.find_element(By.ID, "confirmation").text)
+    assert "45 分钟" in browser.find_element(By.ID, "confirmation").text
+    held = api.ok("GET", f"/api/v1/events/{event['slug']}/registrations")["items"]
+    assert [r["status"] for r in held] == ["pending"]
+
+
+def test_verified_event_answers_a_known_address_the_same_way_in_chinese(browser, server, api):
+    event = verified_event(api)
+    address = email()
+    api.request("POST", f"/api/v1/events/{event['slug']}/registrations",
+                {"name": "Already There", "email": address, "consent": True}, auth=False)
+    browser.get(f"{server.base}/events/{event['slug']}")
+    browser.execute_script("localStorage.setItem('tandem.lang', 'zh')")
+    open_event(browser, server, event["slug"])
+    fill_form(browser, "Already There", address)
+    box = wait(browser).until(EC.visibility_of_element_located((By.ID, "confirmation")))
+    assert box.get_attribute("data-status") == "check-email" and "请查收电子邮件" in box.text
+    assert not browser.find_element(By.ID, "form-summary").is_displayed()
+    assert len(api.ok("GET", f"/api/v1/events/{event['slug']}/registrations")["items"]) == 1
+
+
+def test_the_emailed_link_confirms_a_held_place_in_chinese(browser, server, api):
+    event = verified_event(api)
+    address = email()
+    api.request("POST", f"/api/v1/events/{event['slug']}/registrations",
+                {"name": "张伟", "email": address, "language": "zh", "consent": True}, auth=False)
+    pattern = re.compile(r"/registrations/([A-Za-z0-9_-]{20,})/confirm")
+    links = []
+    wait(browser).until(lambda _: links.extend(m.group(1) for text in server.mail_texts() if "张伟" in text
+                                               for m in [pattern.search(text)] if m) or links)
+    token = links[0]
+    # The self-service page (in Chinese) says the place is only held, and offers the confirmation.
+    browser.get(f"{server.base}/events/{event['slug']}")
+    browser.execute_script("localStorage.setItem('tandem.lang', 'zh')")
+    browser.get(f"{server.base}/registrations/{token}")
+    note = wait(browser).until(EC.visibility_of_element_located((By.ID, "pending-note")))
+    assert "尚未确认" in note.text
+    note.find_element(By.CSS_SELECTOR, "a.button").click()
+    button = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "main.confirm-page section[lang=zh] button")))
+    assert "确认报名" in button.text
+    button.click()
+    status = wait(browser).until(EC.visibility_of_element_located((By.ID, "registration-status")))
+    wait(browser).until(lambda d: d.find_element(By.ID, "registration-status").get_attribute("data-status") == "confirmed")
+    assert browser.current_url.endswith(f"/registrations/{token}")
+    assert not browser.find_elements(By.ID, "pending-note") or not browser.find_element(By.ID, "pending-note").is_displayed()
+    assert status.is_displayed()

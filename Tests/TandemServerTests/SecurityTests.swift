@@ -13,7 +13,8 @@ enum RouteMatrix {
     static let publicRoutes: Set<String> = [
         "GET /healthz", "GET /readyz", "GET /openapi.yaml",
         "GET /", "GET /events/{slug}", "GET /registrations/{token}", "GET /screen/{slug}", "GET /fellows", "GET /admin",
-        "GET /events/{slug}/register", "POST /events/{slug}/register",
+        "GET /events/{slug}/register", "POST /events/{slug}/register", "GET /events/{slug}/register/sent",
+        "GET /registrations/{token}/confirm", "POST /registrations/{token}/confirm", "POST /api/v1/registrations/{token}/confirm",
         "GET /api/v1/events", "GET /api/v1/events/{slug}", "GET /api/v1/events/{slug}/schedule",
         "GET /api/v1/events/{slug}/sessions/{id}", "GET /api/v1/events/{slug}/speakers", "GET /api/v1/events/{slug}/rooms",
         "GET /api/v1/events/{slug}/announcements", "GET /api/v1/speakers", "GET /api/v1/speakers/{id}",

@@ -190,7 +190,7 @@ struct RegistrationStoreTests {
         let first = try await f.store.register(eventSlug: event.slug, f.attendee(1))
         var again = f.attendee(1)
         again.email = "ATTENDEE1@example.org"
-        await #expect(throws: RegistrationError.alreadyRegistered(first.registration.id)) {
+        await #expect(throws: RegistrationError.alreadyRegistered) {
             try await f.store.register(eventSlug: event.slug, again)
         }
         _ = try await f.store.cancelRegistration(token: first.token)

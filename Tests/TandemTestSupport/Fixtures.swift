@@ -15,7 +15,8 @@ public func makeEvent(
 ) -> Event {
     Event(id: .init(1), slug: slug, kind: kind, status: .published, title: TranslatedText(en: "Workshop", zh: "工作坊"),
           timezone: zone, startsAt: at(start, zone), endsAt: at(end, zone),
-          venue: Venue(name: "Elbforum", city: "Hamburg", country: "DE"), capacity: 60)
+          venue: Venue(name: "Elbforum", city: "Hamburg", country: "DE"), capacity: 60,
+          registration: RegistrationWindow(mode: .instant))
 }
 
 public func makeSession(

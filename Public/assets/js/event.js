@@ -236,6 +236,7 @@ function choiceStatus(choice) {
 
 function renderConfirmation() {
   if (!registered) return;
+  if (registered.status === "check-email") return renderCheckEmail();
   const box = $("confirmation");
   const waitlisted = registered.status === "waitlisted";
   const link = `/registrations/${encodeURIComponent(registered.token)}`;
@@ -262,6 +263,17 @@ function renderConfirmation() {
     h("p", { class: "event-actions" },
       h("a", { class: "button", href: `/api/v1/registrations/${encodeURIComponent(registered.token)}/schedule.ics`, download: `${slug}-my-programme.ics`, text: t("reg.calendar") }),
       h("a", { class: "button", href: `/api/v1/events/${encodeURIComponent(slug)}/schedule.ics`, download: `${slug}.ics`, text: t("event.addToCalendar") })));
+}
+
+// A `verified` event answers every address alike: the place is held until the e-mailed link confirms it.
+function renderCheckEmail() {
+  const box = $("confirmation");
+  box.hidden = false;
+  box.dataset.status = "check-email";
+  fill(box,
+    h("h3", { id: "confirmation-title", text: t("confirm.checkEmailTitle") }),
+    h("p", { class: "registration-status", dataset: { status: "check-email" }, text: t("confirm.checkEmail", { minutes: schedule.event.holdMinutes ?? 30 }) }),
+    h("p", { text: t("confirm.checkEmailSpam") }));
 }
 
 // ---- Wiring ---------------------------------------------------------------------------------

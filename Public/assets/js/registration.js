@@ -29,7 +29,12 @@ function render() {
   const active = registration.status !== "cancelled";
   const z = activeZone(event.timezone);
   const lang = getLang();
-  fill($("status"), active ? "" : h("p", { class: "notice", text: t("reg.cancelledNote") }));
+  const pending = registration.status === "pending";
+  fill($("status"), !active ? h("p", { class: "notice", text: t("reg.cancelledNote") })
+    : pending ? h("p", { class: "notice", id: "pending-note" },
+      t("reg.pendingNote", { time: `${formatDay(registration.holdExpiresAt, event.timezone, lang)} ${formatTime(registration.holdExpiresAt, event.timezone, lang)}` }), " ",
+      h("a", { class: "button", href: `/registrations/${encodeURIComponent(token)}/confirm`, text: t("reg.confirmNow") }))
+    : "");
   $("registration").hidden = false;
   fill($("facts"), 
     h("dt", { text: t("reg.event") }),
@@ -38,7 +43,7 @@ function render() {
     h("dt", { text: t("reg.name") }), h("dd", { text: registration.name }),
     h("dt", { text: t("reg.email") }), h("dd", { text: registration.email }),
     h("dt", { text: t("reg.status") }),
-    h("dd", {}, h("strong", { id: "registration-status", dataset: { status: registration.status }, text: statusText(registration.status, registration.waitlistPosition) })),
+    h("dd", {}, h("strong", { id: "registration-status", dataset: { status: registration.status }, text: registration.status === "pending" ? t("reg.statusPending") : statusText(registration.status, registration.waitlistPosition) })),
     registration.checkInCode ? h("dt", { text: t("reg.checkInCode") }) : null,
     registration.checkInCode ? h("dd", {}, h("code", { id: "check-in-code", class: "check-in-code", text: registration.checkInCode }),
       h("span", { class: "field-hint", text: ` ${t("reg.checkInHint")}` })) : null,

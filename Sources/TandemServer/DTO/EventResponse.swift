@@ -17,6 +17,8 @@ struct EventResponse: Encodable, Sendable {
     var capacity: Int?
     var registrationOpensAt: String?
     var registrationClosesAt: String?
+    var registrationMode: RegistrationMode
+    var holdMinutes: Int
     var parentSlug: String?
     var scheduleVersion: Int64
     var seats: SeatsResponse
@@ -36,6 +38,8 @@ struct EventResponse: Encodable, Sendable {
         capacity = event.capacity
         registrationOpensAt = event.registration.opensAt?.wire(in: zone)
         registrationClosesAt = event.registration.closesAt?.wire(in: zone)
+        registrationMode = event.registration.mode
+        holdMinutes = event.registration.holdMinutes
         parentSlug = event.parentSlug
         scheduleVersion = event.scheduleVersion
         seats = SeatsResponse(event.seats)

@@ -15,6 +15,9 @@ struct CreateEventRequest: Decodable {
     var capacity: Int?
     var registrationOpensAt: Date?
     var registrationClosesAt: Date?
+    /// Default `verified` (double opt-in).
+    var registrationMode: RegistrationMode?
+    var holdMinutes: Int?
     var parentSlug: String?
 
     var event: Event {
@@ -24,7 +27,8 @@ struct CreateEventRequest: Decodable {
             id: .init(0), slug: slug.trimmingWhitespace, kind: kind, status: status ?? .draft, title: title.normalised,
             description: description?.normalised, timezone: timezone, startsAt: startsAt, endsAt: endsAt,
             venue: venue, capacity: capacity,
-            registration: RegistrationWindow(opensAt: registrationOpensAt, closesAt: registrationClosesAt),
+            registration: RegistrationWindow(opensAt: registrationOpensAt, closesAt: registrationClosesAt, mode: registrationMode ?? .verified,
+                                             holdMinutes: holdMinutes ?? RegistrationWindow.defaultHoldMinutes),
             parentSlug: parentSlug)
     }
 }
@@ -35,7 +39,7 @@ struct UpdateEventRequest: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case kind, status, title, description, timezone, startsAt, endsAt, venue, capacity
-        case registrationOpensAt, registrationClosesAt, parentSlug
+        case registrationOpensAt, registrationClosesAt, registrationMode, holdMinutes, parentSlug
     }
 
     init(from decoder: any Decoder) throws {
@@ -52,6 +56,8 @@ struct UpdateEventRequest: Decodable {
         patch.registrationOpensAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationOpensAt)
         patch.registrationClosesAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationClosesAt)
         patch.parentSlug = try c.decodeNullableUpdate(String.self, forKey: .parentSlug)
+        patch.registrationMode = try c.decodeUpdate(RegistrationMode.self, forKey: .registrationMode)
+        patch.holdMinutes = try c.decodeUpdate(Int.self, forKey: .holdMinutes)
         if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
         if case .set(let description?) = patch.description { patch.description = .set(description.normalised) }
         if case .set(var venue) = patch.venue {

@@ -84,11 +84,16 @@ enum ProblemMapping {
         switch error {
         case .closed(let reason):
             return Problem(.conflict, code: "registration-closed", title: "Registration is not open", detail: reason)
-        case .alreadyRegistered(let id):
-            var problem = Problem(.conflict, code: "already-registered", title: "Already registered",
-                                  detail: "This e-mail address is already registered for this event (registration \(id)). Use the link in your confirmation e-mail to change or cancel it.")
-            problem.registrationId = id.rawValue
-            return problem
+        case .alreadyRegistered:
+            // No registration id: the caller has only shown that they can type the address.
+            return Problem(.conflict, code: "already-registered", title: "Already registered",
+                           detail: "This e-mail address is already registered for this event. Use the link in your confirmation e-mail to change or cancel it.")
+        case .holdExpired(let slug):
+            return Problem(.gone, code: "hold-expired", title: "This hold expired",
+                           detail: "The place was held for you only for a limited time and has gone to the next person. Register again at /events/\(slug).")
+        case .awaitingConfirmation:
+            return Problem(.conflict, code: "awaiting-confirmation", title: "Not confirmed yet",
+                           detail: "This registration has not been confirmed from its e-mail yet; the attendee should open the link in it first.")
         case .registrationCancelled(let id):
             var problem = Problem(.conflict, code: "registration-cancelled", title: "Registration cancelled",
                                   detail: "Registration \(id) is cancelled and cannot be changed. Register again if you want to come.")

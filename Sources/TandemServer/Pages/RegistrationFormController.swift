@@ -7,7 +7,8 @@ import TandemCore
 import TandemStore
 
 /// The registration form as a plain HTML form post, for browsers without JavaScript:
-/// `GET /events/{slug}/register` shows it, `POST` registers (303 to the self-service page) or shows
+/// `GET /events/{slug}/register` shows it, `POST` registers (303 to the self-service page; on a `verified` event to the
+/// "check your e-mail" page, whatever the address) or shows
 /// the form again with each error next to its field and the entered values kept. The event page's
 /// scripted form posts JSON to the API instead; both go through the same store rules.
 struct RegistrationFormController {
@@ -66,6 +67,9 @@ struct RegistrationFormController {
         do {
             try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
             let receipt = try await store.registerCounted(eventSlug: slug, form.request)
+            if receipt.checkEmail {
+                return Response(status: .seeOther, headers: [.location: "/events/\(slug)/register/sent?lang=\(form.language.rawValue)", .cacheControl: "no-store"])
+            }
             return Response(status: .seeOther, headers: [.location: "/registrations/\(receipt.token)", .cacheControl: "no-store"])
         } catch {
             let problem = ProblemMapping.problem(for: error)

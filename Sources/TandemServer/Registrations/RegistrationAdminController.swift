@@ -28,10 +28,16 @@ struct RegistrationAdminController {
         let parameters = request.uri.queryParameters
         var query = RegistrationQuery(search: parameters.get("q"), limit: 50)
         if let status = parameters.get("status") {
-            guard let value = Registration.Status(rawValue: status) else {
-                throw Problem.invalid(field: "status", "must be one of: \(Registration.Status.allowedValues)")
+            // `pending` is shown as a status (an unconfirmed hold); stored, it is a place plus a hold.
+            if status == "pending" {
+                query.pending = true
+            } else {
+                guard let value = Registration.Status(rawValue: status) else {
+                    throw Problem.invalid(field: "status", "must be one of: \(Registration.Status.allowedValues), pending")
+                }
+                query.status = value
+                if value != .cancelled { query.pending = false }
             }
-            query.status = value
         }
         if let limit = parameters.get("limit") {
             guard let value = Int(limit), (1...200).contains(value) else { throw Problem.invalid(field: "limit", "must be between 1 and 200") }
@@ -58,7 +64,7 @@ struct RegistrationAdminController {
             let page = try await store.registrations(eventSlug: slug, query: RegistrationQuery(after: after, limit: 1000))
             for r in page {
                 let sessions = r.choices.map { "\($0.sessionID):\($0.status.rawValue)" }.joined(separator: " ")
-                table.rows.append([String(r.id.rawValue), r.status.rawValue, r.waitlistPosition.map(String.init) ?? "", r.name, r.email,
+                table.rows.append([String(r.id.rawValue), r.shownStatus, r.waitlistPosition.map(String.init) ?? "", r.name, r.email,
                                    r.organisation ?? "", r.country ?? "", r.language.rawValue, sessions, r.createdAt.wire(in: event.zone),
                                    r.checkedInAt?.wire(in: event.zone) ?? "", r.cancelledAt?.wire(in: event.zone) ?? ""])
             }

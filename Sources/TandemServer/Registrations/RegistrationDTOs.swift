@@ -32,11 +32,14 @@ struct CheckInRequest: Decodable {
     var token: String?
 }
 
-/// A registration as its attendee and the organisers see it.
+/// A registration as its attendee and the organisers see it. `status` is `pending` while a
+/// `verified` registration waits for its e-mailed link; `heldPlace` then says what it holds.
 struct RegistrationResponse: ResponseEncodable {
     var id: Int64
     var eventSlug: String?
-    var status: Registration.Status
+    var status: String
+    var heldPlace: String?
+    var holdExpiresAt: String?
     var waitlistPosition: Int?
     var name: String
     var email: String
@@ -58,7 +61,11 @@ struct RegistrationResponse: ResponseEncodable {
     init(_ registration: Registration, zone: TimeZone, eventSlug: String? = nil) {
         id = registration.id.rawValue
         self.eventSlug = eventSlug
-        status = registration.status
+        status = registration.shownStatus
+        if registration.isPending {
+            heldPlace = registration.status == .confirmed ? "seat" : "waitlist"
+            holdExpiresAt = registration.holdExpiresAt?.wire(in: zone)
+        }
         waitlistPosition = registration.waitlistPosition
         name = registration.name
         email = registration.email
@@ -87,6 +94,17 @@ struct RegisteredResponse: ResponseEncodable {
         try container.encode(token, forKey: .token)
         try container.encode(selfServiceUrl, forKey: .selfServiceUrl)
     }
+}
+
+extension Registration {
+    /// The status as clients see it: `pending` for an unconfirmed hold, else the stored status.
+    var shownStatus: String { isPending ? "pending" : status.rawValue }
+}
+
+/// 202 to every registration on a `verified` event, new address or known: the same bytes.
+struct CheckEmailResponse: ResponseEncodable {
+    var status = "check-email"
+    var message = "If this address can register, we have sent it an e-mail with a link. Open it to confirm your place; until then it is held for a limited time."
 }
 
 /// The attendee's own view: the registration with the event it is for.

@@ -14,18 +14,34 @@ struct RegistrationsController {
         group.get("/registrations/{token}", use: show)
         group.patch("/registrations/{token}", use: changeSessions)
         group.delete("/registrations/{token}", use: cancel)
+        group.post("/registrations/{token}/confirm", use: confirm)
     }
 
-    @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<RegisteredResponse> {
+    /// `instant` event: 201 with the registration and its token. `verified` event: 202 "check your
+    /// e-mail", byte for byte the same whether the address is new or already registered.
+    @Sendable func register(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
         let receipt = try await store.registerCounted(eventSlug: slug, body.request)
+        if receipt.checkEmail {
+            return try EditedResponse(status: .accepted, headers: [.cacheControl: "no-store"], response: CheckEmailResponse())
+                .response(from: request, context: context)
+        }
         let zone = ZoneCache.zone(receipt.timezone) ?? ZoneCache.utc
-        return EditedResponse(
+        return try EditedResponse(
             status: .created, headers: [.location: "/api/v1/registrations/\(receipt.token)", .cacheControl: "no-store"],
             response: RegisteredResponse(registration: RegistrationResponse(receipt.registration, zone: zone, eventSlug: slug),
                                          token: receipt.token, selfServiceUrl: tokens.url(token: receipt.token)))
+            .response(from: request, context: context)
+    }
+
+    /// The e-mailed link's confirmation of a pending hold; 410 `hold-expired` once it has expired.
+    @Sendable func confirm(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
+        let token = try token(context)
+        _ = try await store.confirmRegistration(token: token)
+        let (registration, event) = try await store.registration(token: token)
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
     }
 
     @Sendable func show(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
@@ -52,7 +68,7 @@ struct RegistrationsController {
 
     private func own(_ registration: Registration, _ event: Event, token: String) -> OwnRegistrationResponse {
         OwnRegistrationResponse(registration: RegistrationResponse(registration, zone: event.zone, eventSlug: event.slug), event: EventResponse(event),
-                                checkInCode: registration.status == .cancelled ? nil
+                                checkInCode: registration.status == .cancelled || registration.isPending ? nil
                                     : tokens.checkInCode(registrationID: registration.id.rawValue, token: token).description)
     }
 
@@ -74,12 +90,12 @@ extension Limits {
 }
 
 extension RegistrationStore {
-    /// Registers, and counts the outcome (`tandem_registrations_total{outcome}`: confirmed, waitlisted
-    /// or rejected). The API and the plain form both come in here.
+    /// Registers, and counts the outcome (`tandem_registrations_total{outcome}`: confirmed, waitlisted,
+    /// check-email (a `verified` event) or rejected). The API and the plain form both come in here.
     func registerCounted(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
         do {
             let receipt = try await register(eventSlug: eventSlug, request)
-            TandemMetrics.registration(receipt.registration.status.rawValue)
+            TandemMetrics.registration(receipt.checkEmail ? "check-email" : receipt.registration.status.rawValue)
             return receipt
         } catch {
             TandemMetrics.registration("rejected")

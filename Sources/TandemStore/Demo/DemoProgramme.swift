@@ -21,7 +21,8 @@ public enum DemoProgramme {
             timezone: berlin, startsAt: try at(2017, 6, 15, 9, 0, berlin), endsAt: try at(2017, 6, 16, 16, 0, berlin),
             venue: Venue(name: "Elbforum Tagungszentrum", address: "Alsterufer 12, 20354 Hamburg", city: "Hamburg", country: "DE"),
             capacity: 60,
-            registration: RegistrationWindow(opensAt: try at(2017, 3, 1, 9, 0, berlin), closesAt: try at(2017, 5, 31, 23, 59, berlin))
+            // For the fellows only, who are known to the organisers: confirmed at once.
+            registration: RegistrationWindow(opensAt: try at(2017, 3, 1, 9, 0, berlin), closesAt: try at(2017, 5, 31, 23, 59, berlin), mode: .instant)
         ), by: actor)
         let hamburgRooms = try await createRooms(
             [("Plenary Hall", 60), ("Room A", 20), ("Room B", 20), ("Garden Room", 40)], in: hamburg, store: store)
@@ -90,7 +91,8 @@ public enum DemoProgramme {
         let beijingRooms = try await createRooms([("Main Hall 主厅", 120), ("Tea Room 茶室", 40)], in: beijing, store: store)
         try await createSessions(beijingSlots, in: beijing, rooms: beijingRooms, speakers: speakers, store: store, makeUUID: makeUUID)
 
-        // An upcoming round, with registration open, so the demo can be tried end to end.
+        // An upcoming round, with registration open, so the demo can be tried end to end; open to the
+        // public, so double opt-in (`verified`, the default): the e-mailed link confirms a place.
         let kickoff = try await store.createEvent(Event(
             id: .init(0), slug: "twinning-kickoff-2027", kind: .workshop, status: .published,
             title: text("EU-China NGO Twinning 2027: kick-off workshop for the new fellows", "2027年中欧NGO结对交流项目：新学员启动工作坊"),

@@ -9,6 +9,7 @@ enum Migrations {
         ("004_announcement_expiry", Migration004AnnouncementExpiry.migrate),
         ("005_access", Migration005Access.migrate),
         ("006_deferred_mail", Migration006DeferredMail.migrate),
+        ("007_registration_mode", Migration007RegistrationMode.migrate),
         ("008_login_pairs", Migration008LoginPairs.migrate),
     ]
 

@@ -24,6 +24,8 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var capacity: Int?
     var registrationOpensAt: Date?
     var registrationClosesAt: Date?
+    var registrationMode: String
+    var holdMinutes: Int
     var parentId: Int64?
     var scheduleVersion: Int64
     var seatsConfirmed: Int
@@ -43,13 +45,15 @@ extension EventRecord {
             startsAt: event.startsAt, endsAt: event.endsAt, venueName: event.venue.name,
             venueAddress: event.venue.address, venueCity: event.venue.city, venueCountry: event.venue.country,
             capacity: event.capacity, registrationOpensAt: event.registration.opensAt,
-            registrationClosesAt: event.registration.closesAt, parentId: event.parentID?.rawValue,
+            registrationClosesAt: event.registration.closesAt, registrationMode: event.registration.mode.rawValue,
+            holdMinutes: event.registration.holdMinutes, parentId: event.parentID?.rawValue,
             scheduleVersion: event.scheduleVersion, seatsConfirmed: event.seats.confirmed,
             seatsWaitlisted: event.seats.waitlisted, createdAt: now, updatedAt: now)
     }
 
     func domain(parentSlug: String?) throws -> Event {
-        guard let id, let kind = Event.Kind(rawValue: kind), let status = Event.Status(rawValue: status) else {
+        guard let id, let kind = Event.Kind(rawValue: kind), let status = Event.Status(rawValue: status),
+              let mode = RegistrationMode(rawValue: registrationMode) else {
             throw CorruptRow(table: Self.databaseTableName, id: id)
         }
         return Event(
@@ -59,7 +63,7 @@ extension EventRecord {
             timezone: timezone, startsAt: startsAt, endsAt: endsAt,
             venue: Venue(name: venueName, address: venueAddress, city: venueCity, country: venueCountry),
             capacity: capacity,
-            registration: RegistrationWindow(opensAt: registrationOpensAt, closesAt: registrationClosesAt),
+            registration: RegistrationWindow(opensAt: registrationOpensAt, closesAt: registrationClosesAt, mode: mode, holdMinutes: holdMinutes),
             parentID: parentId.map { Event.ID($0) }, parentSlug: parentSlug, scheduleVersion: scheduleVersion,
             seats: SeatCount(capacity: capacity, confirmed: seatsConfirmed, waitlisted: seatsWaitlisted))
     }

@@ -24,6 +24,8 @@ struct RegistrationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var checkedInAt: Date?
     var checkedInBy: String?
     var erasedAt: Date?
+    var holdExpiresAt: Date?
+    var knownAddressMailAt: Date?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -34,9 +36,10 @@ struct RegistrationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     mutating func insertFast(_ db: Database) throws {
         try db.cachedExecute("""
             INSERT INTO registration (eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status,
-                                      queueOrder, consentAt, createdAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status, queueOrder, consentAt, createdAt, updatedAt])
+                                      queueOrder, consentAt, createdAt, updatedAt, holdExpiresAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status, queueOrder, consentAt, createdAt, updatedAt,
+                  holdExpiresAt])
         id = db.lastInsertedRowID
     }
 }

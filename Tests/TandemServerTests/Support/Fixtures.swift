@@ -3,9 +3,12 @@ import Testing
 
 /// Request bodies with sensible defaults, overridable where a test cares.
 enum Body {
+    /// `mode`: tests about something else register on `instant` events; `nil` leaves the default (`verified`).
     static func event(slug: String = "hamburg-2017", zone: String = "Europe/Berlin", status: String = "published",
-                      start: String = "2017-06-15T08:00:00+02:00", end: String = "2017-06-16T20:00:00+02:00", extra: String = "") -> String {
-        """
+                      start: String = "2017-06-15T08:00:00+02:00", end: String = "2017-06-16T20:00:00+02:00", mode: String? = "instant",
+                      extra: String = "") -> String {
+        let extra = (mode.map { #","registrationMode":"\#($0)""# } ?? "") + extra
+        return """
         {"slug":"\(slug)","kind":"workshop","status":"\(status)","title":{"en":"Capacity-Building Workshop","zh":"能力建设工作坊"},
          "timezone":"\(zone)","startsAt":"\(start)","endsAt":"\(end)",
          "venue":{"name":"Elbforum","address":"Alsterufer 12","city":"Hamburg","country":"DE"},"capacity":60\(extra)}
