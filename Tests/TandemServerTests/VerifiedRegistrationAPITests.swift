@@ -78,6 +78,7 @@ struct VerifiedRegistrationAPITests {
             try #require(tokens.count == 2)
             let pending = try await anonymous.get("/api/v1/registrations/\(tokens[0])").json
             #expect(pending["status"].string == "pending" && pending["holdExpiresAt"].string == "2017-06-01T12:30:00+02:00", "\(pending)")
+            #expect(pending["checkInCode"] == .null, "an unconfirmed hold has no check-in code yet")
 
             let page = try await anonymous.get("/registrations/\(tokens[0])/confirm")
             #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
@@ -87,6 +88,7 @@ struct VerifiedRegistrationAPITests {
             #expect(confirmed.status == .seeOther && confirmed.headers[.location] == "/registrations/\(tokens[0])")
             let own = try await anonymous.get("/api/v1/registrations/\(tokens[0])").json
             #expect(own["status"].string == "confirmed" && own["holdExpiresAt"] == .null)
+            #expect(own["checkInCode"].string != nil, "a confirmed place has its check-in code")
             let (pendingAfter, confirmedAfter) = (try await listed("pending"), try await listed("confirmed"))
             #expect(pendingAfter == 1 && confirmedAfter == 1)
             // The second, on the waitlist, confirms through the API and keeps its place.
