@@ -6,7 +6,7 @@ import { formatDateTime } from "../js/time.js";
 import { request, eventPath } from "./client.js";
 import { explain, showMessage } from "./problems.js";
 
-const STATUSES = ["", "confirmed", "waitlisted", "cancelled"];
+const STATUSES = ["", "confirmed", "waitlisted", "pending", "cancelled"];
 
 export function createRegistrations(panel, store, { canManage }) {
   const { state } = store;
