@@ -35,10 +35,18 @@ let package = Package(
             name: "TandemCore",
             swiftSettings: swiftSettings
         ),
+        // The store's protocols and shared types: no database in here.
         .target(
             name: "TandemStore",
+            dependencies: ["TandemCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded store: SQLite through GRDB.
+        .target(
+            name: "TandemSQLite",
             dependencies: [
                 "TandemCore",
+                "TandemStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,6 +80,7 @@ let package = Package(
             name: "tandem",
             dependencies: [
                 "TandemServer",
+                "TandemSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -109,7 +118,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TandemStoreTests",
-            dependencies: ["TandemStore", "TandemCore", "TandemTestSupport"],
+            dependencies: [
+                "TandemStore", "TandemSQLite", "TandemCore", "TandemTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -117,6 +129,7 @@ let package = Package(
             dependencies: [
                 "TandemServer",
                 "TandemStore",
+                "TandemSQLite",
                 "TandemCore",
                 "TandemTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -10,14 +10,17 @@ import TandemStore
 
 /// What the server runs on besides its configuration; tests pass their own clock and randomness.
 public struct AppEnvironment: Sendable {
+    /// Opens the store (the executable picks the implementation; TandemServer sees only the protocols).
+    public var openStore: StoreOpener
     public var clock: any WallClock
     public var randomness: Randomness
     public var logger: Logger
     /// The registry swift-metrics was bootstrapped with; `/metrics` serves it. `nil`: no `/metrics`.
     public var metrics: PrometheusCollectorRegistry?
 
-    public init(clock: any WallClock = SystemClock(), randomness: Randomness = .system, logger: Logger = Logger(label: "tandem"),
-                metrics: PrometheusCollectorRegistry? = nil) {
+    public init(openStore: @escaping StoreOpener, clock: any WallClock = SystemClock(), randomness: Randomness = .system,
+                logger: Logger = Logger(label: "tandem"), metrics: PrometheusCollectorRegistry? = nil) {
+        self.openStore = openStore
         self.clock = clock
         self.randomness = randomness
         self.logger = logger
@@ -27,13 +30,13 @@ public struct AppEnvironment: Sendable {
 
 /// Builds the Tandem application: opens and migrates the database, ensures an admin, loads demo
 /// data into an empty database, and wires the routes. Used by every test; `tandem serve` uses `runServer`.
-public func buildApplication(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws -> some ApplicationProtocol {
+public func buildApplication(_ config: AppConfig, environment: AppEnvironment) async throws -> some ApplicationProtocol {
     try await buildServer(config, environment: environment).application
 }
 
 /// Runs Tandem until SIGTERM or SIGINT. The live hub is shut down before the HTTP server, so live
 /// connections hear "going away" (1001) with their resume point before the server stops.
-public func runServer(_ config: AppConfig, environment: AppEnvironment = AppEnvironment()) async throws {
+public func runServer(_ config: AppConfig, environment: AppEnvironment) async throws {
     let server = try await buildServer(config, environment: environment)
     let group = ServiceGroup(configuration: .init(
         services: [.init(service: server.application), .init(service: server.liveHub)],
@@ -55,8 +58,9 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let hub = LiveHub(queueLimit: config.live.queueLimit, logger: logger)
     let key = try SelfServiceKeyring.loadKey(secret: config.secret, path: config.secretKeyPath, randomness: environment.randomness)
     let tokens = SelfServiceKeyring(key: key, publicURL: config.resolvedPublicURL, randomness: environment.randomness)
-    let store = try SQLiteStore(path: config.databasePath, clock: environment.clock, sink: FanOutChangeSink(sinks: [cache, hub]), tokens: tokens)
-    try store.migrate()
+    let store = try await environment.openStore(StoreContext(location: config.databasePath, clock: environment.clock,
+                                                             sink: FanOutChangeSink(sinks: [cache, hub]), tokens: tokens))
+    try await store.migrate()
     try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
     if config.loadDemo, try await store.isEmpty() {
         try await DemoProgramme.load(into: store, makeUUID: environment.randomness.uuid)
@@ -103,7 +107,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 }
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
-func buildRouter(_ config: AppConfig, store: SQLiteStore, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
+func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders()) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)

@@ -13,6 +13,12 @@ public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
         public var title: String
         public var startsAt: Date
         public var endsAt: Date
+
+        public init(title: String, startsAt: Date, endsAt: Date) {
+            self.title = title
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+        }
     }
 
     public var reason: Reason
@@ -21,6 +27,13 @@ public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
     public var second: Placement
     /// The venue's zone, in which the sentence gives the times.
     public var timezone: String
+
+    public init(reason: Reason, first: Placement, second: Placement, timezone: String) {
+        self.reason = reason
+        self.first = first
+        self.second = second
+        self.timezone = timezone
+    }
 
     public var description: String {
         let zone = TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)!
@@ -32,7 +45,8 @@ public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `2027-07-06 09:30–10:15`, or with both dates when it ends on another day, in `zone`.
-    static func span(_ placement: Placement, _ zone: TimeZone) -> String {
+    /// "2026-09-17 10:00–10:45" in `zone`.
+    public static func span(_ placement: Placement, _ zone: TimeZone) -> String {
         let start = wall(placement.startsAt, zone)
         let end = wall(placement.endsAt, zone)
         return start.day == end.day ? "\(start.day) \(start.time)–\(end.time)" : "\(start.day) \(start.time) – \(end.day) \(end.time)"

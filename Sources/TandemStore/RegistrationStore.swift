@@ -10,6 +10,13 @@ public struct RegistrationReceipt: Hashable, Sendable {
     /// A `verified` event: the caller must answer nothing but "check your e-mail". The receipt may then
     /// describe an earlier registration of the same address (with an empty token), which must not be shown.
     public var checkEmail: Bool = false
+
+    public init(registration: Registration, token: String, timezone: String, checkEmail: Bool = false) {
+        self.registration = registration
+        self.token = token
+        self.timezone = timezone
+        self.checkEmail = checkEmail
+    }
 }
 
 /// Filters and paging for the organiser's registration list.
@@ -36,6 +43,11 @@ public struct CheckIn: Hashable, Sendable {
     public var registration: Registration
     /// True when this token had been checked in before; `registration.checkedInAt` says when.
     public var alreadyCheckedIn: Bool
+
+    public init(registration: Registration, alreadyCheckedIn: Bool) {
+        self.registration = registration
+        self.alreadyCheckedIn = alreadyCheckedIn
+    }
 }
 
 /// Everything Tandem keeps about one attendee, for a data-access request.
@@ -49,6 +61,19 @@ public struct RegistrationExport: Hashable, Sendable {
         public var subject: String
         public var createdAt: Date
         public var sentAt: Date?
+
+        public init(kind: String, subject: String, createdAt: Date, sentAt: Date?) {
+            self.kind = kind
+            self.subject = subject
+            self.createdAt = createdAt
+            self.sentAt = sentAt
+        }
+    }
+
+    public init(registration: Registration, eventSlug: String, messages: [SentMessage]) {
+        self.registration = registration
+        self.eventSlug = eventSlug
+        self.messages = messages
     }
 }
 

@@ -53,6 +53,9 @@ public protocol ScheduleStore: Sendable {
     func updateSpeaker(id: Speaker.ID, patch: SpeakerPatch, by actor: String) async throws -> Speaker
     /// Whether no event exists yet (a fresh database that may receive demo data).
     func isEmpty() async throws -> Bool
+    /// When each session of an event last changed (created, edited, moved, delayed, cancelled), from
+    /// the change log: calendar exports give it as LAST-MODIFIED.
+    func sessionsLastModified(eventSlug: String) async throws -> [Session.ID: Date]
 }
 
 /// A speaker and where they speak.
@@ -67,6 +70,20 @@ public struct SpeakerAppearances: Hashable, Sendable {
         public var sessionID: Session.ID
         public var title: TranslatedText
         public var startsAt: Date
+
+        public init(eventSlug: String, eventTitle: TranslatedText, timezone: String, sessionID: Session.ID, title: TranslatedText, startsAt: Date) {
+            self.eventSlug = eventSlug
+            self.eventTitle = eventTitle
+            self.timezone = timezone
+            self.sessionID = sessionID
+            self.title = title
+            self.startsAt = startsAt
+        }
+    }
+
+    public init(speaker: Speaker, sessions: [Appearance]) {
+        self.speaker = speaker
+        self.sessions = sessions
     }
 }
 

@@ -8,6 +8,7 @@ import Prometheus
 import SystemPackage
 import TandemCore
 import TandemServer
+import TandemSQLite
 import TandemStore
 
 @main
@@ -43,16 +44,19 @@ struct TandemCommand: AsyncParsableCommand {
 
 /// Options shared by every subcommand that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE).")
+    @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE). A URL of a database server is refused for now.")
     var database: String?
 
-    func path(_ settings: Settings) -> String {
-        database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath
+    /// The SQLite file named, after refusing a URL of a database Tandem does not serve.
+    func path(_ settings: Settings) throws -> String {
+        switch try StoreChoice(database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath) {
+        case .sqlite(let path): path
+        }
     }
 
     /// The store on this database, created or migrated to the current schema.
     func openStore(_ settings: Settings = .environment) throws -> SQLiteStore {
-        let path = path(settings)
+        let path = try path(settings)
         do {
             let store = try SQLiteStore(path: path, clock: SystemClock())
             try store.migrate()
@@ -126,7 +130,7 @@ struct Serve: AsyncParsableCommand {
             guard let port = Int(value), (0...65535).contains(port) else { throw ValidationError("TANDEM_PORT must be a port number") }
             return port
         } ?? config.port
-        config.databasePath = database.path(env)
+        config.databasePath = try database.path(env)
         config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
         config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
         config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -166,7 +170,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
-        try await runServer(config, environment: AppEnvironment(logger: logger, metrics: registry))
+        try await runServer(config, environment: AppEnvironment(openStore: try StoreChoice(config.databasePath).opener, logger: logger, metrics: registry))
     }
 }
 
@@ -196,7 +200,7 @@ struct Backup: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let source = database.path(.environment)
+        let source = try database.path(.environment)
         let migrations = try SQLiteStore.backup(databasePath: source, to: path)
         print("backed up \(source) to \(path) (integrity ok, schema \(migrations.last ?? "empty"))")
     }

@@ -3,6 +3,7 @@ import Testing
 @testable import TandemServer
 import TandemCore
 import TandemStore
+import TandemSQLite
 import TandemTestSupport
 
 @Suite("Import: pretalx/frab schedule.json and speaker CSV")

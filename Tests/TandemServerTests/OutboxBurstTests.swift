@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TandemCore
 import TandemStore
+import TandemSQLite
 import TandemTestSupport
 @testable import TandemServer
 

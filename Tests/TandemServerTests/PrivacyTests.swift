@@ -5,6 +5,7 @@ import Synchronization
 import TandemCore
 @testable import TandemServer
 import TandemStore
+import TandemSQLite
 import TandemTestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Testing
 @testable import TandemServer
 import TandemStore
+import TandemSQLite
 import TandemTestSupport
 
 /// Every route of the router, classified. A route missing from these lists fails `everyRouteIsClassified`,

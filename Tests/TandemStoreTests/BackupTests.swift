@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import TandemCore
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 @Suite("Online backup")

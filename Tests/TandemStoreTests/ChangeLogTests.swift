@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import TandemCore
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 @Suite("Every write: state and change record in one transaction")

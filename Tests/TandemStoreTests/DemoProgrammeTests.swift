@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TandemCore
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 @Suite("Demo programme")

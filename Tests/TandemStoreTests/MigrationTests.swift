@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 @Suite("Migrations and SQLite settings")

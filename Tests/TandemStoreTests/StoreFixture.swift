@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 import TandemCore
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 /// Collects what the store hands to its change sink.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TandemCore
-@testable import TandemStore
+import TandemStore
+@testable import TandemSQLite
 import TandemTestSupport
 
 /// Double opt-in (`verified` events): pending holds, confirmation, expiry, and the known address.

@@ -6,7 +6,7 @@ import TandemStore
 
 /// Health, readiness and the OpenAPI document.
 struct MetaController {
-    let store: SQLiteStore
+    let store: any TandemStorage
     let hub: LiveHub
     let openAPIPath: String
 

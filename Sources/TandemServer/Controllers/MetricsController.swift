@@ -17,12 +17,12 @@ import TandemStore
 /// (no forwarding header: a request relayed by a local proxy is a stranger's).
 struct MetricsController {
     let registry: PrometheusCollectorRegistry
-    let store: SQLiteStore
+    let store: any ScheduleStore & RegistrationStore
     let hub: LiveHub
     /// SHA-256 of the metrics token, if one is configured.
     let tokenHash: String?
 
-    init(registry: PrometheusCollectorRegistry, store: SQLiteStore, hub: LiveHub, token: String?) {
+    init(registry: PrometheusCollectorRegistry, store: any ScheduleStore & RegistrationStore, hub: LiveHub, token: String?) {
         self.registry = registry
         self.store = store
         self.hub = hub

@@ -18,7 +18,7 @@ import TandemStore
 /// `If-None-Match` names the current version gets its 304 before anything is rendered. Drafts
 /// (organisers only) are rendered each time and never cached.
 struct ExportsController {
-    let store: SQLiteStore
+    let store: any ScheduleStore & RegistrationStore
     let cache: SnapshotCache
     let clock: any WallClock
     let baseURL: String

@@ -14,10 +14,10 @@ import TandemStore
 /// script becomes the Chinese title (others are ignored); likewise `abstract` / `description`;
 /// `type` becomes the session kind when it names one (else `other`).
 public struct ScheduleImporter: Sendable {
-    let store: SQLiteStore
+    let store: any ScheduleStore & ImportStore
     let actor: String
 
-    public init(store: SQLiteStore, actor: String = "import") {
+    public init(store: any ScheduleStore & ImportStore, actor: String = "import") {
         self.store = store
         self.actor = actor
     }

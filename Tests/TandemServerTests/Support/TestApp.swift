@@ -7,12 +7,22 @@ import NIOCore
 import Prometheus
 import TandemCore
 @testable import TandemServer
+import TandemSQLite
 import TandemTestSupport
 import Testing
 
 /// The admin every test app starts with.
 let adminEmail = "admin@example.org"
 let adminPassword = "correct horse battery staple"
+
+extension AppEnvironment {
+    /// A test server's environment: the SQLite store (every suite's own temporary file), and
+    /// the given clock, logger and metrics.
+    init(clock: any WallClock = TestClock(), randomness: Randomness = .system, logger: Logger = Logger(label: "tandem-test"),
+         metrics: PrometheusCollectorRegistry? = nil) {
+        self.init(openStore: SQLiteStore.open, clock: clock, randomness: randomness, logger: logger, metrics: metrics)
+    }
+}
 
 /// Configuration for a test server: its own temporary database, cheap bcrypt, the repo's Public/.
 func testConfig(demo: Bool = false) -> AppConfig {

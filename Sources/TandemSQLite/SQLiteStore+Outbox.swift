@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import TandemCore
+import TandemStore
+
+/// The e-mail outbox and the batching of programme-change notices.
+extension SQLiteStore {
+    /// Messages due for delivery; composes the text of those written without it first.
+    public func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail] {
+        while try await composePendingMail(limit: 200) == 200 {}
+        return try await read { db in
+            try OutboxRecord.filter(sql: "sentAt IS NULL AND failedAt IS NULL AND pendingComposition = 0 AND nextAttemptAt <= ?", arguments: [instant])
+                .order(Column("nextAttemptAt"), Column("id")).limit(limit).fetchAll(db).map(\.mail)
+        }
+    }
+
+    /// Marks a message delivered and drops its body: the self-service link in it need not be kept.
+    public func markSent(mailIDs: [Int64], at instant: Date) async throws {
+        guard !mailIDs.isEmpty else { return }
+        try await write(actor: "system") { db, _ in
+            for id in mailIDs {
+                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL WHERE id = ?",
+                                     [instant, id])
+            }
+        }
+    }
+
+    public func markFailed(mailID: Int64, error: String, policy: RetryPolicy) async throws {
+        try await write(actor: "system") { db, log in
+            guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [mailID]) else { return }
+            let retryAt = policy.nextAttempt(afterFailures: attempts + 1, from: log.at)
+            try db.execute(sql: """
+                UPDATE outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), failedAt = ?
+                WHERE id = ?
+                """, arguments: [String(error.prefix(1000)), retryAt, retryAt == nil ? log.at : nil, mailID])
+        }
+    }
+
+    /// Writes the text of up to `limit` messages queued without it. The text is composed in a read
+    /// transaction (beside the writer, in WAL mode); the write only stores it, and leaves alone a
+    /// message erased or delivered in between. Returns how many were looked at.
+    @discardableResult
+    func composePendingMail(limit: Int) async throws -> Int {
+        guard let tokens else { return 0 }
+        let composed: [(id: Int64, mail: RegistrationMail?)] = try await read { db in
+            let pending = try Row.fetchAll(db, sql: """
+                SELECT id, registrationId, kind, createdAt FROM outbox WHERE pendingComposition = 1 ORDER BY id LIMIT ?
+                """, arguments: [limit])
+            let reads = TransactionReads(db: db)
+            return try pending.map { row in
+                let id: Int64 = row["id"]
+                guard let registrationID: Int64 = row["registrationId"], let kind = RegistrationMailKind(rawValue: row["kind"]) else {
+                    return (id, nil)
+                }
+                let mailer = RegistrationMailer(tokens: tokens, now: row["createdAt"])
+                return (id, try mailer.compose(kind, registrationID: registrationID, db: db, reads: reads)?.1)
+            }
+        }
+        guard !composed.isEmpty else { return 0 }
+        try await write(actor: "system") { db, log in
+            for (id, mail) in composed {
+                if let mail {
+                    try db.cachedExecute("""
+                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, pendingComposition = 0
+                        WHERE id = ? AND pendingComposition = 1 AND failedAt IS NULL AND sentAt IS NULL
+                        """, [mail.subject, mail.text, mail.calendar, id])
+                } else {
+                    // Erased (or unknown) before its text was written: nothing to send.
+                    try db.cachedExecute("""
+                        UPDATE outbox SET pendingComposition = 0, failedAt = COALESCE(failedAt, ?), subject = '(erased)'
+                        WHERE id = ? AND pendingComposition = 1
+                        """, [log.at, id])
+                }
+            }
+        }
+        return composed.count
+    }
+
+    public func outboxBacklog() async throws -> Int {
+        try await read { db in try OutboxRecord.filter(sql: "sentAt IS NULL AND failedAt IS NULL").fetchCount(db) }
+    }
+
+    public func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int {
+        guard let tokens else { return 0 }
+        return try await write(actor: "system") { db, log in
+            let due = try Int64.fetchAll(db, sql: """
+                SELECT registrationId FROM scheduleNotice GROUP BY registrationId
+                HAVING MAX(lastAt) <= ? OR MIN(firstAt) <= ?
+                """, arguments: [quietSince, oldestAllowed])
+            let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+            var written = 0
+            for registrationID in due {
+                let notices = try ScheduleNoticeRecord.filter(Column("registrationId") == registrationID).order(Column("sessionId")).fetchAll(db)
+                try ScheduleNoticeRecord.filter(Column("registrationId") == registrationID).deleteAll(db)
+                let befores = try notices.map { try ChangePayloadCoding.decoder.decode(SessionSnapshot.self, from: Data($0.before.utf8)) }
+                // A session moved and moved back again is no news.
+                let changed = try befores.filter { before in
+                    guard let now = try SessionRecord.fetchOne(db, key: before.sessionID.rawValue) else { return true }
+                    let room = try String.fetchOne(db, sql: "SELECT name FROM room WHERE id = ?", arguments: [now.roomId]) ?? ""
+                    return now.startsAt != before.startsAt || now.endsAt != before.endsAt || room != before.roomName
+                        || (now.status == Session.Status.cancelled.rawValue) != before.cancelled
+                }
+                guard !changed.isEmpty else { continue }
+                try mailer.enqueue(.scheduleChanged, registrationID: registrationID, changes: changed, db: db)
+                written += 1
+            }
+            return written
+        }
+    }
+}
+
+extension Database {
+    /// Remembers, for every attendee holding or awaiting a seat in `before`'s session, how it was
+    /// before this burst of edits, when its time, room or status changes.
+    func noteScheduleChange(before: Session, after: Session?, at instant: Date) throws {
+        if let after, after.startsAt == before.startsAt, after.endsAt == before.endsAt, after.roomID == before.roomID, after.status == before.status {
+            return
+        }
+        let holders = try Int64.fetchAll(self, sql: """
+            SELECT rs.registrationId FROM registrationSession rs JOIN registration r ON r.id = rs.registrationId
+            WHERE rs.sessionId = ? AND r.status != 'cancelled' AND r.erasedAt IS NULL
+            """, arguments: [before.id.rawValue])
+        guard !holders.isEmpty else { return }
+        let roomName = try String.fetchOne(self, sql: "SELECT name FROM room WHERE id = ?", arguments: [before.roomID.rawValue]) ?? ""
+        let snapshot = SessionSnapshot(sessionID: before.id, title: before.title, startsAt: before.startsAt, endsAt: before.endsAt,
+                                       roomName: roomName, cancelled: before.status == .cancelled)
+        let json = String(decoding: try ChangePayloadCoding.encoder.encode(snapshot), as: UTF8.self)
+        for registrationID in holders {
+            // The first edit of a burst keeps its "before"; later edits only extend the burst.
+            try execute(sql: """
+                INSERT INTO scheduleNotice (registrationId, sessionId, before, firstAt, lastAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (registrationId, sessionId) DO UPDATE SET lastAt = excluded.lastAt
+                """, arguments: [registrationID, before.id.rawValue, json, instant, instant])
+        }
+    }
+}

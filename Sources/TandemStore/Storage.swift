@@ -1,0 +1,45 @@
+import Foundation
+import TandemCore
+
+/// Bringing a database up to this build's schema, and saying whether it is.
+public protocol StoreMaintenance: Sendable {
+    /// Applies the migrations this database lacks.
+    func migrate() async throws
+    /// Whether every migration this build knows has been applied (`/readyz`).
+    func isMigrated() async throws -> Bool
+    /// The migrations applied, in order.
+    func appliedMigrations() async throws -> [String]
+}
+
+/// Whole-file imports, each one transaction: all of it is written, or nothing.
+public protocol ImportStore: Sendable {
+    /// Writes a checked schedule (event, rooms, speakers, sessions); conflicts in the end state
+    /// refuse it unless `plan.allowConflicts`.
+    func importSchedule(_ plan: ScheduleImport, by actor: String) async throws -> ScheduleImportResult
+    /// Creates or updates speakers matched by name.
+    func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int)
+}
+
+/// Everything the server needs of its store. The executable picks the implementation (SQLite now);
+/// TandemServer sees only this.
+public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & ImportStore & StoreMaintenance
+
+/// What a store is opened with: where the database is (`--database`: a file path for SQLite), the
+/// server's clock, where committed changes go, and the self-service tokens (derived from the
+/// server's secret).
+public struct StoreContext: Sendable {
+    public var location: String
+    public var clock: any WallClock
+    public var sink: any ChangeSink
+    public var tokens: any SelfServiceTokens
+
+    public init(location: String, clock: any WallClock, sink: any ChangeSink, tokens: any SelfServiceTokens) {
+        self.location = location
+        self.clock = clock
+        self.sink = sink
+        self.tokens = tokens
+    }
+}
+
+/// Opens the store the server runs on.
+public typealias StoreOpener = @Sendable (StoreContext) async throws -> any TandemStorage
