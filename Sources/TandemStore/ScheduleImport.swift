@@ -2,7 +2,7 @@ import Foundation
 import TandemCore
 
 /// A whole programme to bring into one event, decoded and checked by the importer: the store
-/// writes it in one transaction (`SQLiteStore.importSchedule`), so it lands completely or not at all.
+/// writes it in one transaction (`ImportStore.importSchedule`), so it lands completely or not at all.
 /// Rooms and speakers are matched by name, sessions by guid.
 public struct ScheduleImport: Sendable {
     public struct Person: Hashable, Sendable {
