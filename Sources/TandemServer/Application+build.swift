@@ -130,7 +130,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
     if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub, token: config.metricsToken).addRoutes(to: router) }
     PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
-    RegistrationFormController(store: store, tokens: tokens, limits: limits).addRoutes(to: router)
+    RegistrationFormController(store: store, tokens: tokens, limits: limits, clock: environment.clock).addRoutes(to: router)
     RegistrationConfirmController(store: store, clock: environment.clock).addRoutes(to: router)
 
     LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,

@@ -85,3 +85,27 @@ public enum PasswordHasher {
 }
 
 extension Page: ResponseEncodable {}
+
+// The request bodies of AccountsController's routes.
+extension AccountsController {
+    /// `POST /api/v1/accounts`.
+    struct CreateAccountRequest: Decodable {
+        var email: String
+        var name: String
+        var password: String
+        var role: Account.Role
+    }
+
+    /// `PATCH /api/v1/accounts/{id}`: any of name, role, disabled, and a new password (a reset).
+    struct UpdateAccountRequest: Decodable {
+        var name: String?
+        var role: Account.Role?
+        var disabled: Bool?
+        var password: String?
+    }
+
+    /// `PUT /api/v1/accounts/{id}/events/{slug}`.
+    struct EventRoleRequest: Decodable {
+        var role: Account.EventRole
+    }
+}

@@ -144,3 +144,12 @@ struct AccountResponse: ResponseEncodable {
         events = account.eventRoles.sorted { $0.key < $1.key }.map { EventRoleResponse(event: $0.key, role: $0.value) }
     }
 }
+
+// The request bodies of AuthController's routes.
+extension AuthController {
+    /// `POST /api/v1/auth/login`.
+    struct LoginRequest: Decodable {
+        var email: String
+        var password: String
+    }
+}

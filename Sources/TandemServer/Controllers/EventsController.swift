@@ -87,3 +87,96 @@ extension SessionResponse: ResponseEncodable {}
 extension SpeakerResponse: ResponseEncodable {}
 extension AnnouncementResponse: ResponseEncodable {}
 extension DelayResponse: ResponseEncodable {}
+
+// The request bodies of EventsController's routes.
+extension EventsController {
+    /// `POST /api/v1/events`.
+    struct CreateEventRequest: Decodable {
+        var slug: String
+        var kind: Event.Kind
+        var status: Event.Status?
+        var title: TranslatedText
+        var description: TranslatedText?
+        var timezone: String
+        var startsAt: Date
+        var endsAt: Date
+        var venue: Venue
+        var capacity: Int?
+        var registrationOpensAt: Date?
+        var registrationClosesAt: Date?
+        /// Default `verified` (double opt-in).
+        var registrationMode: RegistrationMode?
+        var holdMinutes: Int?
+        var parentSlug: String?
+
+        var event: Event {
+            var venue = venue
+            venue.country = venue.country.asciiUppercased
+            return Event(
+                id: .init(0), slug: slug.trimmingWhitespace, kind: kind, status: status ?? .draft, title: title.normalised,
+                description: description?.normalised, timezone: timezone, startsAt: startsAt, endsAt: endsAt,
+                venue: venue, capacity: capacity,
+                registration: RegistrationWindow(opensAt: registrationOpensAt, closesAt: registrationClosesAt, mode: registrationMode ?? .verified,
+                                                 holdMinutes: holdMinutes ?? RegistrationWindow.defaultHoldMinutes),
+                parentSlug: parentSlug)
+        }
+    }
+
+    /// `PATCH /api/v1/events/{slug}`: absent fields stay, `null` clears optional ones.
+    struct UpdateEventRequest: Decodable {
+        var patch = EventPatch()
+
+        enum CodingKeys: String, CodingKey {
+            case kind, status, title, description, timezone, startsAt, endsAt, venue, capacity
+            case registrationOpensAt, registrationClosesAt, registrationMode, holdMinutes, parentSlug
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            patch.kind = try c.decodeUpdate(Event.Kind.self, forKey: .kind)
+            patch.status = try c.decodeUpdate(Event.Status.self, forKey: .status)
+            patch.title = try c.decodeUpdate(TranslatedText.self, forKey: .title)
+            patch.description = try c.decodeNullableUpdate(TranslatedText.self, forKey: .description)
+            patch.timezone = try c.decodeUpdate(String.self, forKey: .timezone)
+            patch.startsAt = try c.decodeUpdate(Date.self, forKey: .startsAt)
+            patch.endsAt = try c.decodeUpdate(Date.self, forKey: .endsAt)
+            patch.venue = try c.decodeUpdate(Venue.self, forKey: .venue)
+            patch.capacity = try c.decodeNullableUpdate(Int.self, forKey: .capacity)
+            patch.registrationOpensAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationOpensAt)
+            patch.registrationClosesAt = try c.decodeNullableUpdate(Date.self, forKey: .registrationClosesAt)
+            patch.parentSlug = try c.decodeNullableUpdate(String.self, forKey: .parentSlug)
+            patch.registrationMode = try c.decodeUpdate(RegistrationMode.self, forKey: .registrationMode)
+            patch.holdMinutes = try c.decodeUpdate(Int.self, forKey: .holdMinutes)
+            if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
+            if case .set(let description?) = patch.description { patch.description = .set(description.normalised) }
+            if case .set(var venue) = patch.venue {
+                venue.country = venue.country.asciiUppercased
+                patch.venue = .set(venue)
+            }
+        }
+    }
+}
+
+// The request bodies of RoomsController's routes.
+extension RoomsController {
+    /// `POST /api/v1/events/{slug}/rooms`.
+    struct CreateRoomRequest: Decodable {
+        var name: String
+        var capacity: Int?
+        var position: Int?
+    }
+
+    /// `PATCH /api/v1/events/{slug}/rooms/{id}`.
+    struct UpdateRoomRequest: Decodable {
+        var patch = RoomPatch()
+
+        enum CodingKeys: String, CodingKey { case name, capacity, position }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            patch.name = try c.decodeUpdate(String.self, forKey: .name)
+            patch.capacity = try c.decodeNullableUpdate(Int.self, forKey: .capacity)
+            patch.position = try c.decodeUpdate(Int.self, forKey: .position)
+        }
+    }
+}

@@ -50,26 +50,19 @@ struct LiveOpsController {
     }
 }
 
-/// Organiser writes on speaker profiles (programme-wide, not per event).
-struct SpeakersController {
-    let store: any ScheduleStore
-
-    func addRoutes(to group: RouterGroup<TandemRequestContext>) {
-        group.post("/speakers", use: create)
-        group.patch("/speakers/{id}", use: update)
+// The request bodies of LiveOpsController's routes.
+extension LiveOpsController {
+    /// `POST /api/v1/events/{slug}/delays`.
+    struct DelayRequest: Decodable {
+        var roomId: Room.ID?
+        var from: Date
+        var minutes: Int
     }
 
-    @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<SpeakerResponse> {
-        _ = try context.require(.editSchedule)
-        let body = try await request.decodeJSON(as: CreateSpeakerRequest.self, context: context)
-        let speaker = try await store.createSpeaker(body.speaker, by: context.actor)
-        return EditedResponse(status: .created, headers: [.location: "/api/v1/speakers/\(speaker.id)"], response: SpeakerResponse(speaker))
-    }
-
-    @Sendable func update(_ request: Request, context: TandemRequestContext) async throws -> SpeakerResponse {
-        _ = try context.require(.editSchedule)
-        let body = try await request.decodeJSON(as: UpdateSpeakerRequest.self, context: context)
-        return SpeakerResponse(try await store.updateSpeaker(
-            id: Speaker.ID(try context.parameters.require("id", as: Int64.self)), patch: body.patch, by: context.actor))
+    /// `POST /api/v1/events/{slug}/announcements`.
+    struct CreateAnnouncementRequest: Decodable {
+        var text: TranslatedText
+        var severity: Announcement.Severity?
+        var expiresAt: Date?
     }
 }

@@ -87,3 +87,51 @@ struct SessionsController {
         }
     }
 }
+
+// The request bodies of SessionsController's routes.
+extension SessionsController {
+    /// `POST /api/v1/events/{slug}/sessions`.
+    struct CreateSessionRequest: Decodable {
+        var title: TranslatedText
+        var abstract: TranslatedText?
+        var kind: Session.Kind
+        var roomId: Room.ID
+        var startsAt: Date
+        var endsAt: Date
+        var speakerIds: [Speaker.ID]?
+        var capacity: Int?
+        var language: String?
+
+        func session(guid: UUID) -> Session {
+            Session(
+                id: .init(0), eventID: .init(0), guid: guid, title: title.normalised, abstract: abstract?.normalised,
+                kind: kind, roomID: roomId, startsAt: startsAt, endsAt: endsAt, speakerIDs: speakerIds ?? [],
+                capacity: capacity, language: language)
+        }
+    }
+
+    /// `PATCH /api/v1/events/{slug}/sessions/{id}`: move, retime, rename, re-room, cancel or reinstate.
+    struct UpdateSessionRequest: Decodable {
+        var patch = SessionPatch()
+
+        enum CodingKeys: String, CodingKey {
+            case title, abstract, kind, status, roomId, startsAt, endsAt, speakerIds, capacity, language
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            patch.title = try c.decodeUpdate(TranslatedText.self, forKey: .title)
+            patch.abstract = try c.decodeNullableUpdate(TranslatedText.self, forKey: .abstract)
+            patch.kind = try c.decodeUpdate(Session.Kind.self, forKey: .kind)
+            patch.status = try c.decodeUpdate(Session.Status.self, forKey: .status)
+            patch.roomID = try c.decodeUpdate(Room.ID.self, forKey: .roomId)
+            patch.startsAt = try c.decodeUpdate(Date.self, forKey: .startsAt)
+            patch.endsAt = try c.decodeUpdate(Date.self, forKey: .endsAt)
+            patch.speakerIDs = try c.decodeUpdate([Speaker.ID].self, forKey: .speakerIds)
+            patch.capacity = try c.decodeNullableUpdate(Int.self, forKey: .capacity)
+            patch.language = try c.decodeNullableUpdate(String.self, forKey: .language)
+            if case .set(let title) = patch.title { patch.title = .set(title.normalised) }
+            if case .set(let abstract?) = patch.abstract { patch.abstract = .set(abstract.normalised) }
+        }
+    }
+}

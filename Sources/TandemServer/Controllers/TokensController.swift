@@ -67,3 +67,13 @@ struct TokensController {
         return TokenResponse(try await accounts.revokeAPIToken(id: id, ownerID: account.may(.manageAccounts) ? nil : account.id, by: context.actor))
     }
 }
+
+// The request bodies of TokensController's routes.
+extension TokensController {
+    /// `POST /api/v1/auth/tokens`.
+    struct CreateAPITokenRequest: Decodable {
+        var name: String
+        /// Days until the token expires (1…366, default 90).
+        var expiresInDays: Int?
+    }
+}

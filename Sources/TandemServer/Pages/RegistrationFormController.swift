@@ -15,6 +15,8 @@ struct RegistrationFormController {
     let store: any RegistrationStore & ScheduleStore
     let tokens: any SelfServiceTokens
     let limits: Limits
+    /// Which announcements are active when the form page is drawn.
+    let clock: any WallClock
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         router.get("/events/{slug}/register") { request, context in
@@ -80,7 +82,7 @@ struct RegistrationFormController {
     }
 
     func page(slug: String, form: Form, errors: [FieldError], message: String?, status: HTTPResponse.Status) async throws -> Response {
-        let schedule = try await store.schedule(slug: slug, announcementsActiveAt: Date())
+        let schedule = try await store.schedule(slug: slug, announcementsActiveAt: clock.now())
         guard schedule.event.status != .draft else { throw StoreError.notFound(entity: "event", key: slug) }
         let html = RegistrationFormPage(schedule: schedule, form: form, errors: errors, message: message).render()
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
