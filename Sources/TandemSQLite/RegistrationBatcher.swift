@@ -19,8 +19,6 @@ actor RegistrationBatcher {
     let maxBatch: Int
     private var queue: [Job] = []
     private var draining = false
-    /// When the last batch was written (read by the outbox, outside the actor).
-    nonisolated let lastWrite = Mutex<ContinuousClock.Instant?>(nil)
 
     init(maxBatch: Int = 16) {
         self.maxBatch = maxBatch
@@ -42,7 +40,6 @@ actor RegistrationBatcher {
             queue.removeFirst(batch.count)
             let results = await store.registerBatch(batch.map(\.job))
             for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
-            lastWrite.withLock { $0 = .now }
         }
         draining = false
     }

@@ -13,8 +13,6 @@ extension SQLiteStore: RegistrationStore {
         return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens), store: self)
     }
 
-    public var lastRegistrationWrite: ContinuousClock.Instant? { registrationBatcher.lastWrite.withLock { $0 } }
-
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
     /// The seat counts (and their one `seats.changed` change per event) are brought up to date once,
     /// after the last registration of the batch, not after each.

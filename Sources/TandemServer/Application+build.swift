@@ -68,10 +68,11 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
     let exportRenders = ExportRenders()
+    let activity = RegistrationActivity()
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
-                             csrf: CSRFTokens(secret: key), exportRenders: exportRenders)
+                             csrf: CSRFTokens(secret: key), exportRenders: exportRenders, activity: activity)
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
-                                clock: environment.clock, settings: config.mail, logger: logger)
+                                clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
     let services: [any Service] = [
         PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
         // Announcements past their expiresAt become one announcement.expired change each.
@@ -108,7 +109,8 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
-                 decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders()) -> Router<TandemRequestContext> {
+                 decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders(),
+                 activity: RegistrationActivity = RegistrationActivity()) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
@@ -130,7 +132,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
     if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub, token: config.metricsToken).addRoutes(to: router) }
     PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
-    RegistrationFormController(store: store, tokens: tokens, limits: limits, clock: environment.clock).addRoutes(to: router)
+    RegistrationFormController(store: store, tokens: tokens, limits: limits, activity: activity, clock: environment.clock).addRoutes(to: router)
     RegistrationConfirmController(store: store, clock: environment.clock).addRoutes(to: router)
 
     LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,
@@ -151,7 +153,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
 
-    RegistrationsController(store: store, tokens: tokens, limits: limits).addRoutes(to: api)
+    RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
 

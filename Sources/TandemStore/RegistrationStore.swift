@@ -110,6 +110,4 @@ public protocol RegistrationStore: Sendable {
     func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int
     /// Messages not yet delivered (and not given up).
     func outboxBacklog() async throws -> Int
-    /// When the last registration was written; the outbox holds back while a burst is being answered.
-    var lastRegistrationWrite: ContinuousClock.Instant? { get }
 }

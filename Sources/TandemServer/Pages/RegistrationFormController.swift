@@ -15,6 +15,7 @@ struct RegistrationFormController {
     let store: any RegistrationStore & ScheduleStore
     let tokens: any SelfServiceTokens
     let limits: Limits
+    let activity: RegistrationActivity
     /// Which announcements are active when the form page is drawn.
     let clock: any WallClock
 
@@ -68,7 +69,7 @@ struct RegistrationFormController {
         let form = Form(urlEncoded: String(buffer: body))
         do {
             try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
-            let receipt = try await store.registerCounted(eventSlug: slug, form.request)
+            let receipt = try await store.registerCounted(eventSlug: slug, form.request, activity: activity)
             if receipt.checkEmail {
                 return Response(status: .seeOther, headers: [.location: "/events/\(slug)/register/sent?lang=\(form.language.rawValue)", .cacheControl: "no-store"])
             }

@@ -13,10 +13,14 @@ final class OutboxDelivery: Sendable {
     let clock: any WallClock
     let settings: MailSettings
     let logger: Logger
+    /// When a registration was last answered: rounds wait while a burst is being answered.
+    let activity: RegistrationActivity
     /// Since when rounds have been held back for a registration burst.
     private let deferredSince = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(store: any RegistrationStore, transport: any MailTransport, clock: any WallClock, settings: MailSettings, logger: Logger) {
+    init(store: any RegistrationStore, transport: any MailTransport, clock: any WallClock, settings: MailSettings, logger: Logger,
+         activity: RegistrationActivity = RegistrationActivity()) {
+        self.activity = activity
         self.store = store
         self.transport = transport
         self.clock = clock
@@ -27,7 +31,7 @@ final class OutboxDelivery: Sendable {
     /// Whether to hold this round back: registrations are being written right now, and the round
     /// has not yet been held back for `burstMaxDeferral`.
     func holdsBackForBurst(now: ContinuousClock.Instant = .now) -> Bool {
-        guard let last = store.lastRegistrationWrite, now - last < settings.burstQuiet else {
+        guard let last = activity.lastRegistration, now - last < settings.burstQuiet else {
             deferredSince.withLock { $0 = nil }
             return false
         }

@@ -8,6 +8,7 @@ struct RegistrationsController {
     let store: any RegistrationStore & ScheduleStore
     let tokens: any SelfServiceTokens
     let limits: Limits
+    let activity: RegistrationActivity
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.post("/events/{slug}/registrations", use: register)
@@ -23,7 +24,7 @@ struct RegistrationsController {
         let slug = try context.parameters.require("slug")
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         try await limits.admitRegistration(address: context.clientIP, eventSlug: slug, store: store)
-        let receipt = try await store.registerCounted(eventSlug: slug, body.request)
+        let receipt = try await store.registerCounted(eventSlug: slug, body.request, activity: activity)
         if receipt.checkEmail {
             return try EditedResponse(status: .accepted, headers: [.cacheControl: "no-store"], response: CheckEmailResponse())
                 .response(from: request, context: context)
@@ -92,7 +93,8 @@ extension Limits {
 extension RegistrationStore {
     /// Registers, and counts the outcome (`tandem_registrations_total{outcome}`: confirmed, waitlisted,
     /// check-email (a `verified` event) or rejected). The API and the plain form both come in here.
-    func registerCounted(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
+    func registerCounted(eventSlug: String, _ request: RegistrationRequest, activity: RegistrationActivity) async throws -> RegistrationReceipt {
+        defer { activity.record() }
         do {
             let receipt = try await register(eventSlug: eventSlug, request)
             TandemMetrics.registration(receipt.checkEmail ? "check-email" : receipt.registration.status.rawValue)
