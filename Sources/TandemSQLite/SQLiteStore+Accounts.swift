@@ -74,22 +74,14 @@ extension SQLiteStore: AccountStore {
             if let record = try AccountRecord.filter(Column("email") == email).fetchOne(db) {
                 return (try db.account(record), false)
             }
-            var record = AccountRecord(id: nil, email: email, name: "Administrator", role: Account.Role.admin.rawValue,
-                                       passwordHash: passwordHash, disabled: false, createdAt: log.at)
-            try record.insert(db)
-            try log.audit(event: nil, action: "account.created", detail: ["account": email, "role": Account.Role.admin.rawValue])
-            return (try db.account(record), true)
+            return (try insertAdmin(db, log, email: email, passwordHash: passwordHash), true)
         }
     }
 
     public func resetAdmin(email: String, passwordHash: String) async throws -> Account {
         try await write(actor: "system") { db, log in
             guard var record = try AccountRecord.filter(Column("email") == email).fetchOne(db) else {
-                var record = AccountRecord(id: nil, email: email, name: "Administrator", role: Account.Role.admin.rawValue,
-                                           passwordHash: passwordHash, disabled: false, createdAt: log.at)
-                try record.insert(db)
-                try log.audit(event: nil, action: "account.created", detail: ["account": email, "role": Account.Role.admin.rawValue])
-                return try db.account(record)
+                return try insertAdmin(db, log, email: email, passwordHash: passwordHash)
             }
             record.passwordHash = passwordHash
             record.role = Account.Role.admin.rawValue
@@ -100,6 +92,15 @@ extension SQLiteStore: AccountStore {
                                                                           "password": "reset", "disabled": "false"])
             return try db.account(record)
         }
+    }
+
+    /// A new, enabled admin account, audited as created.
+    private func insertAdmin(_ db: Database, _ log: ChangeLog, email: String, passwordHash: String) throws -> Account {
+        var record = AccountRecord(id: nil, email: email, name: "Administrator", role: Account.Role.admin.rawValue,
+                                   passwordHash: passwordHash, disabled: false, createdAt: log.at)
+        try record.insert(db)
+        try log.audit(event: nil, action: "account.created", detail: ["account": email, "role": Account.Role.admin.rawValue])
+        return try db.account(record)
     }
 
     public func accountCount() async throws -> Int {

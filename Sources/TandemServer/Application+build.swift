@@ -168,7 +168,11 @@ enum Bootstrap {
     static func ensureAdmin(_ config: AppConfig, accounts: any AccountStore, randomness: Randomness, logger: Logger) async throws {
         if let email = config.adminEmail, let password = config.adminPassword {
             try ValidationError.check(PasswordPolicy.validate(password, field: "TANDEM_ADMIN_PASSWORD"))
-            let (_, created) = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost))
+            // The password is hashed (bcrypt, slow on purpose) only when it will be stored.
+            var created = false
+            if try await accounts.credentials(email: email) == nil {
+                created = try await accounts.ensureAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: config.bcryptCost)).created
+            }
             if created {
                 logger.info("admin account created from TANDEM_ADMIN_EMAIL", metadata: ["email": "\(email)"])
             } else {
