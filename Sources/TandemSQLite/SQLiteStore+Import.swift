@@ -31,9 +31,7 @@ extension SQLiteStore {
                 result.roomsCreated += 1
             }
 
-            // The same order as the speaker directory, so a name shared by two profiles means the same one.
-            let known = try SpeakerRecord.fetchAll(db, sql: "SELECT * FROM speaker ORDER BY fellowCohort DESC, name, id")
-            var speakers = Dictionary(known.map { ($0.name, Speaker.ID($0.id ?? 0)) }, uniquingKeysWith: { first, _ in first })
+            var speakers = Dictionary(try db.speakersInDirectoryOrder().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
             for person in plan.speakers where speakers[person.name] == nil {
                 let speaker = try labelled("speaker \"\(person.name)\"") {
                     try insertSpeaker(db, log, Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }))

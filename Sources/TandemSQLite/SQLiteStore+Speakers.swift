@@ -50,9 +50,7 @@ extension SQLiteStore {
     /// Creates or updates speakers matched by name, in one transaction (the CSV import): all or nothing.
     public func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int) {
         try await write(actor: actor) { db, log in
-            // The same order as the speaker directory, so a name shared by two profiles means the same one.
-            let known = try SpeakerRecord.fetchAll(db, sql: "SELECT * FROM speaker ORDER BY fellowCohort DESC, name, id").map(\.domain)
-            let existing = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let existing = Dictionary(try db.speakersInDirectoryOrder().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             var created = 0, updated = 0
             for speaker in speakers {
                 guard let current = existing[speaker.name] else {
@@ -74,5 +72,13 @@ extension SQLiteStore {
             }
             return (created, updated)
         }
+    }
+}
+
+extension Database {
+    /// Every speaker, in the speaker directory's order: the imports match by name, and a name that
+    /// two profiles share then means the one the directory shows first.
+    func speakersInDirectoryOrder() throws -> [Speaker] {
+        try SpeakerRecord.fetchAll(self, sql: "SELECT * FROM speaker ORDER BY fellowCohort DESC, name, id").map(\.domain)
     }
 }

@@ -45,19 +45,15 @@ public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `2027-07-06 09:30–10:15`, or with both dates when it ends on another day, in `zone`.
-    /// "2026-09-17 10:00–10:45" in `zone`.
     public static func span(_ placement: Placement, _ zone: TimeZone) -> String {
         let start = wall(placement.startsAt, zone)
         let end = wall(placement.endsAt, zone)
         return start.day == end.day ? "\(start.day) \(start.time)–\(end.time)" : "\(start.day) \(start.time) – \(end.day) \(end.time)"
     }
 
+    /// The venue's date (the first ten characters of its RFC 3339 form, `2027-07-06`) and time.
     private static func wall(_ date: Date, _ zone: TimeZone) -> (day: String, time: String) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return ("\(c.year ?? 0)-\(two(c.month))-\(two(c.day))", "\(two(c.hour)):\(two(c.minute))")
+        (String(RFC3339.string(from: date, in: zone).prefix(10)), WallTime.time(date, in: zone))
     }
 }
 
