@@ -52,17 +52,14 @@ extension MetricsController {
         let peer = context.channel.remoteAddress
         let forwarded = request.headers[.xForwardedFor] != nil || request.headers[HTTPField.Name("Forwarded")!] != nil
             || request.headers[.xForwardedProto] != nil
-        if !forwarded, let peer, let bytes = peer.ipAddress.flatMap(IPNetwork.bytes), Self.isLoopback(bytes) { return }
+        if !forwarded, let peer, let bytes = peer.ipAddress.flatMap(IPNetwork.bytes), Self.loopback.contains(where: { $0.contains(bytes) }) { return }
         if context.identity != nil { throw Problem(.forbidden, code: "forbidden", title: "Not allowed", detail: "Only admins (or the metrics token) may read the metrics.") }
         throw Problem(.unauthorized, code: "metrics-unauthorised", title: "Metrics need credentials",
                       detail: "Send an admin's credentials or the metrics token (TANDEM_METRICS_TOKEN) as 'Authorization: Bearer …', or scrape from the same host without a proxy.")
     }
 
-    static func isLoopback(_ bytes: [UInt8]) -> Bool {
-        if bytes.count == 4 { return bytes[0] == 127 }
-        if let v4 = IPNetwork.unmapped(bytes, to: 4) { return v4[0] == 127 }
-        return bytes == Array(repeating: 0, count: 15) + [1]
-    }
+    /// The loopback interface, IPv4 and IPv6 (`IPNetwork` matches IPv4-mapped IPv6 addresses too).
+    static let loopback = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
 }
 
 /// The application's own counters (swift-metrics: whatever backend the process bootstrapped).

@@ -131,6 +131,16 @@ final class Limits: Sendable {
 /// key a fresh allowance, never refuses anyone.
 let limiterMaxKeys = 50_000
 
+/// Keeps a limiter's map under `limiterMaxKeys`: drops the stale entries, then, if still full,
+/// all but the most recently used half.
+func pruneLimiterKeys<Value>(_ entries: inout [String: Value], isStale: (Value) -> Bool, lastUsed: (Value) -> Date) {
+    entries = entries.filter { !isStale($0.value) }
+    if entries.count >= limiterMaxKeys {
+        let keep = entries.sorted { lastUsed($0.value) > lastUsed($1.value) }.prefix(limiterMaxKeys / 2)
+        entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+    }
+}
+
 /// Exponential back-off after repeated failures, per key (an account, an address).
 final class FailureBackoff: Sendable {
     private struct Entry {
@@ -171,11 +181,7 @@ final class FailureBackoff: Sendable {
         let now = clock.now()
         entries.withLock { entries in
             if entries.count >= limiterMaxKeys {
-                entries = entries.filter { now.timeIntervalSince($0.value.last) < maxBackoff }
-                if entries.count >= limiterMaxKeys {
-                    let keep = entries.sorted { $0.value.last > $1.value.last }.prefix(limiterMaxKeys / 2)
-                    entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-                }
+                pruneLimiterKeys(&entries, isStale: { now.timeIntervalSince($0.last) >= maxBackoff }, lastUsed: \.last)
             }
             for key in keys { entries[key, default: Entry(failures: 0, last: now)].failures += 1; entries[key]!.last = now }
         }
@@ -218,12 +224,9 @@ final class TokenBucket: Sendable {
         let now = clock.now()
         return buckets.withLock { buckets in
             if buckets.count >= limiterMaxKeys, buckets[key] == nil {
-                // A full bucket is the same as no bucket: drop those, then the least recently used.
-                buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < burst / perSecond }
-                if buckets.count >= limiterMaxKeys {
-                    let keep = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(limiterMaxKeys / 2)
-                    buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-                }
+                // A full bucket is the same as no bucket: those go first.
+                let refill = burst / perSecond
+                pruneLimiterKeys(&buckets, isStale: { now.timeIntervalSince($0.updated) >= refill }, lastUsed: \.updated)
             }
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: now)
             bucket.tokens = min(burst, bucket.tokens + max(0, now.timeIntervalSince(bucket.updated)) * perSecond)
