@@ -66,9 +66,9 @@ struct ExportsController {
         let modified = try await store.sessionsLastModified(eventSlug: event.slug)
         let ics = Self.calendar(schedule, sessions: sessions, name: event.title.text(in: registration.language), modified: modified,
                                 baseURL: baseURL, now: clock.now(), language: registration.language)
-        var response = file(ics, type: "text/calendar; charset=utf-8", name: "\(event.slug)-my-programme.ics", etag: nil, request: request)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "no-store",
+                                               .contentDisposition: "inline; filename=\"\(event.slug)-my-programme.ics\""],
+                        body: .init(byteBuffer: ByteBuffer(string: ics)))
     }
 
     @Sendable func frabJSON(_ request: Request, context: TandemRequestContext) async throws -> Response {
@@ -133,16 +133,6 @@ struct ExportsController {
         let schedule = try await store.schedule(slug: slug, announcementsActiveAt: clock.now())
         if schedule.event.status == .draft && !context.may(.editSchedule) { throw StoreError.notFound(entity: "event", key: slug) }
         return schedule
-    }
-
-    private func file(_ text: String, type: String, name: String?, etag: String?, request: Request) -> Response {
-        var headers: HTTPFields = [.contentType: type, .cacheControl: "no-cache"]
-        if let name { headers[.contentDisposition] = "inline; filename=\"\(name)\"" }
-        if let etag {
-            headers[.eTag] = etag
-            if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     private func file(_ body: ByteBuffer, document: ExportDocument, slug: String, etag: String, request: Request) -> Response {
