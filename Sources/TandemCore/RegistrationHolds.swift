@@ -18,6 +18,13 @@ public enum RegistrationHolds {
         instant >= expiresAt
     }
 
+    /// Whether a cancelled registration is a hold that was released unconfirmed (cancelled at or
+    /// after its hold ended), rather than one its attendee cancelled in time.
+    public static func wasReleasedUnconfirmed(holdExpiresAt: Date?, cancelledAt: Date?) -> Bool {
+        guard let holdExpiresAt, let cancelledAt else { return false }
+        return cancelledAt >= holdExpiresAt
+    }
+
     /// One unconfirmed place, as the expiry job sees it.
     public struct Hold: Hashable, Sendable {
         public var registrationID: Registration.ID

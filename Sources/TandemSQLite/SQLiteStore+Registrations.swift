@@ -107,7 +107,8 @@ extension SQLiteStore: RegistrationStore {
             guard let expiresAt = record.holdExpiresAt else { return .success(try db.registration(record)) }
             if record.registrationStatus == .cancelled {
                 // Released by the expiry job, or cancelled by the attendee before confirming.
-                return .failure(record.cancelledAt.map { $0 >= expiresAt } == true ? .holdExpired(eventSlug: slug) : .registrationCancelled(Registration.ID(record.id!)))
+                return .failure(RegistrationHolds.wasReleasedUnconfirmed(holdExpiresAt: expiresAt, cancelledAt: record.cancelledAt)
+                    ? .holdExpired(eventSlug: slug) : .registrationCancelled(Registration.ID(record.id!)))
             }
             if RegistrationHolds.hasExpired(expiresAt, at: log.at) {
                 // The job has not come round yet: release the place now, as it would have.

@@ -34,7 +34,8 @@ struct RegistrationConfirmController {
         if registration.isPending, let expiresAt = registration.holdExpiresAt, !RegistrationHolds.hasExpired(expiresAt, at: clock.now()) {
             return BilingualPage.confirm(event: event, registration: registration, token: token).response(status: .ok)
         }
-        if registration.isPending || isExpired(registration) {
+        if registration.isPending || (registration.status == .cancelled
+            && RegistrationHolds.wasReleasedUnconfirmed(holdExpiresAt: registration.holdExpiresAt, cancelledAt: registration.cancelledAt)) {
             return BilingualPage.expired(event: event, language: registration.language).response(status: .gone)
         }
         return Response(status: .seeOther, headers: [.location: "/registrations/\(token)", .cacheControl: "no-store"])
@@ -49,12 +50,6 @@ struct RegistrationConfirmController {
             let (registration, event) = try await store.registration(token: token)
             return BilingualPage.expired(event: event, language: registration.language).response(status: .gone)
         }
-    }
-
-    /// A hold that was released unconfirmed (kept `holdExpiresAt`, cancelled at or after it).
-    private func isExpired(_ registration: Registration) -> Bool {
-        guard registration.status == .cancelled, let expiresAt = registration.holdExpiresAt, let cancelledAt = registration.cancelledAt else { return false }
-        return cancelledAt >= expiresAt
     }
 }
 

@@ -41,28 +41,30 @@ struct RegistrationsController {
     @Sendable func confirm(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
         let token = try token(context)
         _ = try await store.confirmRegistration(token: token)
-        let (registration, event) = try await store.registration(token: token)
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
+        return try await ownResponse(token: token)
     }
 
     @Sendable func show(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
         let token = try token(context)
-        let (registration, event) = try await store.registration(token: token)
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
+        return try await ownResponse(token: token)
     }
 
     @Sendable func changeSessions(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
         let token = try token(context)
         let body = try await request.decodeJSON(as: ChangeSessionsRequest.self, context: context)
         _ = try await store.changeSessions(token: token, to: body.sessionIds)
-        let (registration, event) = try await store.registration(token: token)
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
+        return try await ownResponse(token: token)
     }
 
     /// Cancels; the registration stays on record as cancelled and the next in line is promoted.
     @Sendable func cancel(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<OwnRegistrationResponse> {
         let token = try token(context)
         _ = try await store.cancelRegistration(token: token)
+        return try await ownResponse(token: token)
+    }
+
+    /// The attendee's registration as it stands now, with its event.
+    private func ownResponse(token: String) async throws -> EditedResponse<OwnRegistrationResponse> {
         let (registration, event) = try await store.registration(token: token)
         return EditedResponse(headers: [.cacheControl: "no-store"], response: own(registration, event, token: token))
     }
