@@ -210,11 +210,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
             case .opening, .open: break
             case .closing, .closed: return
             }
-            if context.channel.isWritable {
-                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
-            } else {
-                pongDue = frame.unmaskedData
-            }
+            pongDue = frame.unmaskedData
+            sendPongIfDue(context: context)
         case .connectionClose:
             if case .closing = state {
                 context.close(promise: nil)
@@ -237,17 +234,21 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         heldReads.read(context: context)
     }
 
+    /// Answers the latest ping once the channel takes writes, while the connection is still open.
+    private func sendPongIfDue(context: ChannelHandlerContext) {
+        guard context.channel.isWritable, let payload = pongDue else { return }
+        pongDue = nil
+        switch state {
+        case .opening, .open:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
+        case .closing, .closed:
+            break
+        }
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            if let payload = pongDue {
-                pongDue = nil
-                switch state {
-                case .opening, .open:
-                    context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
-                case .closing, .closed:
-                    break
-                }
-            }
+            sendPongIfDue(context: context)
             heldReads.resumeIfWritable(context: context)
         }
         context.fireChannelWritabilityChanged()
