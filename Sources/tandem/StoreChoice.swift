@@ -22,6 +22,13 @@ enum StoreChoice {
         self = .sqlite(path: location)
     }
 
+    /// The database named: for SQLite, the file's path.
+    var location: String {
+        switch self {
+        case .sqlite(let path): path
+        }
+    }
+
     /// What the server opens its store with.
     var opener: StoreOpener {
         switch self {

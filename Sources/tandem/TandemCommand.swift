@@ -47,11 +47,14 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE). A URL of a database server is refused for now.")
     var database: String?
 
-    /// The SQLite file named, after refusing a URL of a database Tandem does not serve.
+    /// The store named, after refusing a URL of a database Tandem does not serve.
+    func choice(_ settings: Settings) throws -> StoreChoice {
+        try StoreChoice(database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath)
+    }
+
+    /// The SQLite file named (see `choice`).
     func path(_ settings: Settings) throws -> String {
-        switch try StoreChoice(database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath) {
-        case .sqlite(let path): path
-        }
+        try choice(settings).location
     }
 
     /// The store on this database, created or migrated to the current schema.
@@ -130,7 +133,8 @@ struct Serve: AsyncParsableCommand {
             guard let port = Int(value), (0...65535).contains(port) else { throw ValidationError("TANDEM_PORT must be a port number") }
             return port
         } ?? config.port
-        config.databasePath = try database.path(env)
+        let storeChoice = try database.choice(env)
+        config.databasePath = storeChoice.location
         config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
         config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
         config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -170,7 +174,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
-        try await runServer(config, environment: AppEnvironment(openStore: try StoreChoice(config.databasePath).opener, logger: logger, metrics: registry))
+        try await runServer(config, environment: AppEnvironment(openStore: storeChoice.opener, logger: logger, metrics: registry))
     }
 }
 

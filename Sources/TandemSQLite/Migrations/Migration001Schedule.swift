@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Events, rooms, sessions, speakers, announcements and the change log.

@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Organiser accounts (bcrypt hashes) and bearer tokens (SHA-256 hashes, never the token).

@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Registrations with per-session seats and waitlists, the e-mail outbox, and pending

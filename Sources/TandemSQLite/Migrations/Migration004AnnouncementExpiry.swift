@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Remembers which announcements have had their `announcement.expired` change recorded, so an

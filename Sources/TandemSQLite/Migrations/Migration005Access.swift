@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Per-event roles, named API tokens, browser sessions beside login tokens, and the audit log.

@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Outbox messages whose text is written after the registration commits, by the outbox worker,

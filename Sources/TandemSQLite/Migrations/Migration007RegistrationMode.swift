@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Registration modes: `instant` (confirmed at once) or `verified` (double opt-in, the place held as

@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// A login's bearer token and its browser session share a `loginId`, so that logging out with

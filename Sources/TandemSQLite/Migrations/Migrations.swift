@@ -1,4 +1,3 @@
-import TandemStore
 import GRDB
 
 /// Every migration, in order. Append only: a migration that has landed is never edited.
