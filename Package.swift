@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -49,6 +51,20 @@ let package = Package(
                 "TandemStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The scale-out store: PostgreSQL through postgres-nio.
+        .target(
+            name: "TandemPostgres",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +97,7 @@ let package = Package(
             dependencies: [
                 "TandemServer",
                 "TandemSQLite",
+                "TandemPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -107,7 +124,11 @@ let package = Package(
         ),
         .target(
             name: "TandemTestSupport",
-            dependencies: ["TandemCore", "TandemStore"],
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemSQLite", "TandemPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TandemTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -119,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
-                "TandemStore", "TandemSQLite", "TandemCore", "TandemTestSupport",
+                "TandemStore", "TandemSQLite", "TandemPostgres", "TandemCore", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -130,6 +151,7 @@ let package = Package(
                 "TandemServer",
                 "TandemStore",
                 "TandemSQLite",
+                "TandemPostgres",
                 "TandemCore",
                 "TandemTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

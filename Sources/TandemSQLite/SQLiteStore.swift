@@ -35,9 +35,19 @@ public struct SQLiteStore: Sendable {
     }
 
     /// Applies every pending migration.
+    /// A database migrated by a newer Tandem is refused: its schema has steps this build does not know.
     public func migrate() throws {
+        let unknown = try writer.read { db -> [String] in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            let known = Set(Migrations.all.map(\.identifier))
+            return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier").filter { !known.contains($0) }
+        }
+        guard unknown.isEmpty else { throw StoreSchemaTooNew(database: writer.path, unknownMigrations: unknown) }
         try Migrations.migrator.migrate(writer)
     }
+
+    /// Nothing to do: the pool closes when the store is released.
+    public func close() async {}
 
     /// Whether every known migration has been applied (for readiness checks).
     public func isMigrated() async throws -> Bool {

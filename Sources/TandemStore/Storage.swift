@@ -9,6 +9,8 @@ public protocol StoreMaintenance: Sendable {
     func isMigrated() async throws -> Bool
     /// The migrations applied, in order.
     func appliedMigrations() async throws -> [String]
+    /// Lets go of the database (a server pool's connections); the store is not used afterwards.
+    func close() async
 }
 
 /// Whole-file imports, each one transaction: all of it is written, or nothing.

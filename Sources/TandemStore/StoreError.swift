@@ -7,3 +7,20 @@ public enum StoreError: Error, Hashable, Sendable {
     /// `If-Match` named a version that is no longer current.
     case stale(entity: String, currentVersion: Int64)
 }
+
+/// The database was migrated by a newer Tandem: this binary does not know some of its schema's
+/// steps, and writing to it could damage what the newer one relies on.
+public struct StoreSchemaTooNew: Error, CustomStringConvertible, Sendable {
+    public var database: String
+    public var unknownMigrations: [String]
+
+    public init(database: String, unknownMigrations: [String]) {
+        self.database = database
+        self.unknownMigrations = unknownMigrations
+    }
+
+    public var description: String {
+        "\(database) was migrated by a newer Tandem (it has \(unknownMigrations.joined(separator: ", ")), which this build does not know); "
+            + "run the newer tandem, or restore a backup taken before it ran"
+    }
+}

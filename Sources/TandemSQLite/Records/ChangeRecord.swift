@@ -22,19 +22,3 @@ struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {
         return Change(eventID: eventId.map { Event.ID($0) }, seq: seq, data: data, actor: actor, at: at)
     }
 }
-
-/// The one JSON format of change payloads in the log.
-enum ChangePayloadCoding {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-}

@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import NIOPosix
+import PostgresNIO
+import TandemCore
+import TandemStore
+
+/// The PostgreSQL implementation of Tandem's stores: a `PostgresClient` pool, every write one
+/// READ COMMITTED transaction that locks the rows its decision depends on (the event row for seats
+/// and `seq`), with `lock_timeout` set and serialization failures and deadlocks retried a bounded
+/// number of times. Changes reach the sink after commit, in `seq` order per event.
+public struct PostgresStore: Sendable {
+    let client: PostgresClient
+    let location: PostgresLocation
+    let clock: any WallClock
+    let sink: OrderedChangeSink
+    /// Self-service tokens for registrations; without them registration writes are refused.
+    let tokens: (any SelfServiceTokens)?
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    /// Most attempts of one write transaction that fails on a serialization failure or a deadlock.
+    static let maxAttempts = 5
+    /// How long a statement waits for a row lock before the transaction is retried.
+    static let lockTimeout = "5s"
+    /// The oldest PostgreSQL Tandem runs on (`server_version_num`).
+    static let minimumServerVersion = 140_000
+
+    /// Connects (checking the server answers, accepts the login and is new enough), and starts the
+    /// pool. Call `migrate()` before use and `close()` at the end.
+    public static func open(url: String, clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink(),
+                            tokens: (any SelfServiceTokens)? = nil, logger: Logger = Logger(label: "tandem.postgres")) async throws -> PostgresStore {
+        let location = try PostgresLocation(url: url)
+        try await probe(location, logger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let store = PostgresStore(client: client, location: location, clock: clock, sink: OrderedChangeSink(next: sink),
+                                  tokens: tokens, logger: logger, runner: runner)
+        return store
+    }
+
+    private init(client: PostgresClient, location: PostgresLocation, clock: any WallClock, sink: OrderedChangeSink,
+                 tokens: (any SelfServiceTokens)?, logger: Logger, runner: Task<Void, Never>) {
+        self.client = client
+        self.location = location
+        self.clock = clock
+        self.sink = sink
+        self.tokens = tokens
+        self.logger = logger
+        self.runner = runner
+    }
+
+    /// Stops the pool.
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// One connection, to tell the operator in a sentence what is wrong before the pool starts
+    /// retrying silently: the server is down, refuses the login, lacks the database, or is too old.
+    static func probe(_ location: PostgresLocation, logger: Logger) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: 0, logger: logger).get()
+        } catch {
+            throw explainConnectFailure(error, location: location)
+        }
+        defer { Task { try? await connection.close() } }
+        let rows = try await connection.query("SELECT current_setting('server_version_num')::int, current_setting('server_version')", logger: logger)
+        for try await (number, version) in rows.decode((Int, String).self) where number < minimumServerVersion {
+            throw PostgresSetupError("\(location) runs PostgreSQL \(version); Tandem needs PostgreSQL 14 or newer")
+        }
+    }
+
+    static func explainConnectFailure(_ error: any Error, location: PostgresLocation) -> PostgresSetupError {
+        if let psql = error as? PSQLError {
+            if let state = psql.serverInfo?[.sqlState] {
+                let message = psql.serverInfo?[.message] ?? ""
+                switch state {
+                case "28P01", "28000":
+                    return PostgresSetupError("PostgreSQL at \(location.host):\(location.port) refused the login of '\(location.username)' "
+                        + "(\(message)); check the user and password in the URL, and pg_hba.conf")
+                case "3D000":
+                    return PostgresSetupError("PostgreSQL has no database '\(location.database)'; create it "
+                        + "(createdb -O \(location.username) \(location.database)) or name another one in the URL")
+                default:
+                    return PostgresSetupError("PostgreSQL at \(location) refused the connection: \(message) (SQLSTATE \(state))")
+                }
+            }
+            switch psql.code {
+            case .sslUnsupported:
+                return PostgresSetupError("PostgreSQL at \(location.host):\(location.port) does not offer TLS, but the URL asks for sslmode=\(location.sslMode.rawValue); "
+                    + "turn ssl on in the server or use sslmode=prefer")
+            case .authMechanismRequiresPassword:
+                return PostgresSetupError("PostgreSQL asks '\(location.username)' for a password; write it into the URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+            default: break
+            }
+        }
+        let target = location.unixSocketPath ?? "\(location.host):\(location.port)"
+        return PostgresSetupError("cannot reach PostgreSQL at \(target): is the server running and listening there? (\(String(describing: error).prefix(200)))")
+    }
+
+    // MARK: Transactions
+
+    /// Runs one write transaction that may append changes; they reach the sink only after commit.
+    /// A serialization failure, deadlock or lock timeout rolls back and runs `body` again (bounded);
+    /// so `body` must only touch the database.
+    func write<T: Sendable>(actor: String, _ body: @Sendable (PGTransaction) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            let now = clock.now()
+            do {
+                let logger = self.logger
+                let (result, changes): (T, [Change]) = try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query("SET LOCAL lock_timeout = '\(unescaped: Self.lockTimeout)'", logger: logger)
+                    let tx = PGTransaction(connection: connection, actor: actor, at: now, logger: logger)
+                    let result = try await body(tx)
+                    return (result, tx.changes)
+                }
+                if !changes.isEmpty { sink.committed(changes) }
+                return result
+            } catch {
+                let failure = Self.unwrap(error)
+                if attempt < Self.maxAttempts, Self.isRetryable(failure) {
+                    attempt += 1
+                    // A little random back-off, so that two retrying transactions do not meet again.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+                    continue
+                }
+                throw Self.translate(failure)
+            }
+        }
+    }
+
+    /// A read on one connection, in one snapshot (REPEATABLE READ, read only).
+    func read<T: Sendable>(_ body: @Sendable (PGTransaction) async throws -> T) async throws -> T {
+        let now = clock.now()
+        do {
+            let logger = self.logger
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                return try await body(PGTransaction(connection: connection, actor: "system", at: now, logger: logger, readOnly: true))
+            }
+        } catch {
+            throw Self.translate(Self.unwrap(error))
+        }
+    }
+
+    /// The error the transaction's body or its commit threw.
+    static func unwrap(_ error: any Error) -> any Error {
+        if let transaction = error as? PostgresTransactionError {
+            return transaction.closureError ?? transaction.commitError ?? transaction.beginError ?? error
+        }
+        return error
+    }
+
+    /// 40001 serialization failure, 40P01 deadlock, 55P03 lock not available (lock_timeout).
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let state = sqlState(error) else { return false }
+        return state == "40001" || state == "40P01" || state == "55P03"
+    }
+
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// The one place where PostgreSQL's errors become store errors.
+    static func translate(_ error: any Error) -> any Error {
+        switch sqlState(error) {
+        case "23505": StoreError.conflict(field: nil, message: "this already exists")
+        case "23503": StoreError.conflict(field: nil, message: "this is still referred to, or refers to something that does not exist")
+        default: error
+        }
+    }
+
+    func requireTokens() throws -> any SelfServiceTokens {
+        guard let tokens else { throw PostgresStoreNotConfigured(what: "self-service tokens for registrations") }
+        return tokens
+    }
+}
+
+/// The store was opened without something this operation needs (a programming error, not user input).
+struct PostgresStoreNotConfigured: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "store opened without \(what)" }
+}
+
+extension PostgresStore: ImportStore, StoreMaintenance {}
+
+extension PostgresStore {
+    /// Opens the PostgreSQL store at the context's location (a `postgres://` URL): TandemServer's `StoreOpener`.
+    public static let opener: StoreOpener = { context in
+        try await PostgresStore.open(url: context.location, clock: context.clock, sink: context.sink, tokens: context.tokens)
+    }
+}
+
+/// An operation the PostgreSQL store does not have yet.
+struct PostgresNotYet: Error, CustomStringConvertible {
+    var operation: String
+    var description: String { "the PostgreSQL store cannot \(operation) yet" }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TandemCore
+import TandemPostgres
+import TandemSQLite
+import TandemStore
+
+/// The store implementations a conformance test runs against: SQLite always, PostgreSQL when
+/// `TANDEM_TEST_POSTGRES` names a server (a superuser URL; `.ci/run` starts a throw-away cluster and
+/// sets it). Each test gets its own temporary database either way.
+public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    /// The kinds this run can test: PostgreSQL only with `TANDEM_TEST_POSTGRES`.
+    public static let available: [StoreKind] = postgresServerURL == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    /// `TANDEM_TEST_POSTGRES`, or `nil`.
+    public static var postgresServerURL: String? {
+        ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public var description: String { rawValue == "sqlite" ? "SQLite" : "PostgreSQL" }
+
+    /// A new, empty database for one test: a temporary file, or a new database on the test server.
+    public func newDatabaseLocation() async throws -> String {
+        switch self {
+        case .sqlite: return temporaryDatabasePath()
+        case .postgres: return try await PostgresTestDatabases.create()
+        }
+    }
+
+    /// What the server's `StoreOpener` is for this kind.
+    public var opener: StoreOpener {
+        switch self {
+        case .sqlite: SQLiteStore.open
+        case .postgres: PostgresStore.opener
+        }
+    }
+
+    /// Opens (and migrates) a store of this kind on a new database.
+    public func openStore(clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink(),
+                          tokens: (any SelfServiceTokens)? = TestTokens()) async throws -> (store: any TandemStorage, location: String) {
+        let location = try await newDatabaseLocation()
+        let store: any TandemStorage
+        switch self {
+        case .sqlite: store = try SQLiteStore(path: location, clock: clock, sink: sink, tokens: tokens)
+        case .postgres: store = try await PostgresStore.open(url: location, clock: clock, sink: sink, tokens: tokens, logger: quietLogger)
+        }
+        try await store.migrate()
+        return (store, location)
+    }
+}
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "tandem-test.postgres")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// Makes one database per test on the server `TANDEM_TEST_POSTGRES` names.
+public enum PostgresTestDatabases {
+    /// Creates `tandem_test_<random>` and returns its URL.
+    public static func create() async throws -> String {
+        guard let server = StoreKind.postgresServerURL else {
+            throw PostgresSetupError("TANDEM_TEST_POSTGRES is unset: start scripts/postgres-test-cluster.sh and set it to the URL it prints")
+        }
+        let name = "tandem_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await admin(server) { connection in
+            // template0: nobody is connected to it, so concurrent tests may copy it at once.
+            try await connection.query("CREATE DATABASE \(unescaped: name) TEMPLATE template0", logger: quietLogger)
+        }
+        return url(server, database: name)
+    }
+
+    /// Runs `body` on a connection to the server's `postgres` database.
+    public static func admin(_ server: String, _ body: (PostgresConnection) async throws -> Void) async throws {
+        let location = try PostgresLocation(url: server)
+        var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.username,
+                                                             password: location.password, database: location.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quietLogger)
+        do {
+            try await body(connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    /// The server URL with its database replaced.
+    public static func url(_ server: String, database: String) -> String {
+        var components = URLComponents(string: server)!
+        components.path = "/" + database
+        return components.string!
+    }
+}
