@@ -72,6 +72,18 @@ public struct EventPatch: Hashable, Sendable {
 
 /// A partial change to a speaker profile.
 public struct SpeakerPatch: Hashable, Sendable {
+    /// What turns `current` into `imported`'s profile (the CSV import, matched by name); empty when
+    /// nothing differs.
+    public init(from current: Speaker, to imported: Speaker) {
+        self.init()
+        if current.nameZh != imported.nameZh { nameZh = .set(imported.nameZh) }
+        if current.organisation != imported.organisation { organisation = .set(imported.organisation) }
+        if current.country != imported.country { country = .set(imported.country) }
+        if current.bio != imported.bio { bio = .set(imported.bio) }
+        if current.topics != imported.topics { topics = .set(imported.topics) }
+        if current.fellowship != imported.fellowship { fellowship = .set(imported.fellowship) }
+    }
+
     public var name: Update<String> = .keep
     public var nameZh: Update<String?> = .keep
     public var organisation: Update<String?> = .keep

@@ -30,6 +30,29 @@ public enum ScheduleRules {
         return errors
     }
 
+    /// The clashes an edit makes: those of `session` with `others`, less the ones its version before
+    /// the edit (`old`) already had, so that a clash imported with `allowConflicts` does not block
+    /// renaming the session or moving it within that clash.
+    public static func newConflicts(of session: Session, replacing old: Session?, with others: [Session]) -> [ScheduleConflict] {
+        var conflicts = Self.conflicts(of: session, with: others)
+        if let old {
+            let existing = Set(Self.conflicts(of: old, with: others).map(ClashKey.init))
+            conflicts.removeAll { existing.contains(ClashKey($0)) }
+        }
+        return conflicts
+    }
+
+    /// A clash without the session's own state: what it is about and with whom.
+    private struct ClashKey: Hashable {
+        var reason: ScheduleConflict.Reason
+        var other: Session.ID
+
+        init(_ conflict: ScheduleConflict) {
+            reason = conflict.reason
+            other = conflict.conflictingSession.id
+        }
+    }
+
     /// Every clash of `session` with the other sessions of its event: same room, or a shared speaker, at overlapping times.
     public static func conflicts(of session: Session, with others: [Session]) -> [ScheduleConflict] {
         guard session.occupiesSlot else { return [] }

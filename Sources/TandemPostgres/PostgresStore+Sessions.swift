@@ -97,12 +97,7 @@ extension PostgresStore {
         errors += try await tx.unknownSpeakers(session.speakerIDs)
         try ValidationError.check(errors)
         guard checkConflicts else { return }
-        let others = try await tx.sessions(eventID: event.id)
-        var conflicts = ScheduleRules.conflicts(of: session, with: others)
-        if let old {
-            let existing = Set(ScheduleRules.conflicts(of: old, with: others).map { ClashKey($0) })
-            conflicts.removeAll { existing.contains(ClashKey($0)) }
-        }
+        let conflicts = ScheduleRules.newConflicts(of: session, replacing: old, with: try await tx.sessions(eventID: event.id))
         if !conflicts.isEmpty { throw ScheduleConflictError(conflicts: conflicts, timezone: event.timezone) }
     }
 
@@ -138,16 +133,5 @@ extension PGTransaction {
                 seatsConfirmed = \(session.seats.confirmed), seatsWaitlisted = \(session.seats.waitlisted)
             WHERE id = \(session.id.rawValue)
             """)
-    }
-}
-
-/// A clash by its reason and the other session, whatever the times: "still in the room of X".
-private struct ClashKey: Hashable {
-    var reason: ScheduleConflict.Reason
-    var other: Session.ID
-
-    init(_ conflict: ScheduleConflict) {
-        reason = conflict.reason
-        other = conflict.conflictingSession.id
     }
 }

@@ -42,7 +42,7 @@ extension SQLiteStore {
 
             let existing = Dictionary(try db.sessions(eventID: event.id).map { ($0.guid, $0) }, uniquingKeysWith: { first, _ in first })
             for talk in plan.talks {
-                let label = "session \"\(talk.title.en)\" (\(ImportConflict.span(.init(title: "", startsAt: talk.startsAt, endsAt: talk.endsAt), event.zone)))"
+                let label = talk.label(in: event.zone)
                 guard let roomID = rooms[talk.room] else {
                     throw ValidationError(field: label, message: "its room \"\(talk.room)\" is not among the rooms")
                 }
@@ -54,23 +54,12 @@ extension SQLiteStore {
                         throw StoreError.conflict(field: "guid", message: "\(label) has guid \(talk.guid.uuidString.lowercased()), "
                             + "which belongs to a session of event \"\(slug)\"; import this file into that event (its slug), or give the session a new guid")
                     }
-                    let session = Session(id: .init(0), eventID: event.id, guid: talk.guid, title: talk.title, abstract: talk.abstract,
-                                          kind: talk.kind, roomID: roomID, startsAt: talk.startsAt, endsAt: talk.endsAt,
-                                          speakerIDs: speakerIDs, language: talk.language)
+                    let session = talk.session(in: event.id, roomID: roomID, speakerIDs: speakerIDs)
                     _ = try labelled(label) { try insertSession(db, log, session, in: event, checkConflicts: false) }
                     result.sessionsCreated += 1
                     continue
                 }
-                var patch = SessionPatch()
-                if current.title != talk.title { patch.title = .set(talk.title) }
-                if current.abstract != talk.abstract { patch.abstract = .set(talk.abstract) }
-                if current.kind != talk.kind { patch.kind = .set(talk.kind) }
-                if current.roomID != roomID { patch.roomID = .set(roomID) }
-                if current.startsAt != talk.startsAt { patch.startsAt = .set(talk.startsAt) }
-                if current.endsAt != talk.endsAt { patch.endsAt = .set(talk.endsAt) }
-                if current.speakerIDs != speakerIDs { patch.speakerIDs = .set(speakerIDs) }
-                if current.language != talk.language { patch.language = .set(talk.language) }
-                if current.status == .cancelled { patch.status = .set(.scheduled) }
+                let patch = talk.patch(over: current, roomID: roomID, speakerIDs: speakerIDs)
                 if patch == SessionPatch() {
                     result.sessionsUnchanged += 1
                 } else {
@@ -92,28 +81,11 @@ extension SQLiteStore {
     /// Every clash in the event's schedule as it now stands that involves a session of the import,
     /// each pair once, the earlier session first.
     private func conflicts(_ db: Database, in event: Event, touching guids: Set<UUID>) throws -> [ImportConflict] {
-        let sessions = try db.sessions(eventID: event.id) // by start, then id
-        var clashes: [ScheduleConflict] = []
-        for (index, session) in sessions.enumerated() {
-            clashes += ScheduleRules.conflicts(of: session, with: Array(sessions[(index + 1)...]))
-        }
-        clashes.removeAll { !guids.contains($0.session.guid) && !guids.contains($0.conflictingSession.guid) }
+        let clashes = ImportConflict.clashes(among: try db.sessions(eventID: event.id), touching: guids) // by start, then id
         guard !clashes.isEmpty else { return [] }
         let roomNames = Dictionary(try db.rooms(eventID: event.id).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let speakers = try db.speakers(ids: Set(clashes.compactMap { clash -> Speaker.ID? in
-            if case .speakerDoubleBooked(let id) = clash.reason { return id } else { return nil }
-        }))
-        return clashes.map { clash in
-            let reason: ImportConflict.Reason = switch clash.reason {
-            case .roomOccupied(let id): .room(roomNames[id] ?? "room \(id)")
-            case .speakerDoubleBooked(let id): .speaker(speakers[id]?.name ?? "speaker \(id)")
-            }
-            func placement(_ session: Session) -> ImportConflict.Placement {
-                .init(title: session.title.en, startsAt: session.startsAt, endsAt: session.endsAt)
-            }
-            return ImportConflict(reason: reason, first: placement(clash.session), second: placement(clash.conflictingSession),
-                                  timezone: event.timezone)
-        }
+        let speakers = try db.speakers(ids: ImportConflict.speakerIDs(in: clashes))
+        return ImportConflict.named(clashes, roomNames: roomNames, speakerNames: speakers.mapValues(\.name), timezone: event.timezone)
     }
 }
 

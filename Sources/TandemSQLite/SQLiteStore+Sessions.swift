@@ -85,12 +85,7 @@ extension SQLiteStore {
         errors += try db.unknownSpeakers(session.speakerIDs)
         try ValidationError.check(errors)
         guard checkConflicts else { return }
-        let others = try db.sessions(eventID: event.id)
-        var conflicts = ScheduleRules.conflicts(of: session, with: others)
-        if let old {
-            let existing = Set(ScheduleRules.conflicts(of: old, with: others).map { ClashKey($0) })
-            conflicts.removeAll { existing.contains(ClashKey($0)) }
-        }
+        let conflicts = ScheduleRules.newConflicts(of: session, replacing: old, with: try db.sessions(eventID: event.id))
         if !conflicts.isEmpty { throw ScheduleConflictError(conflicts: conflicts, timezone: event.timezone) }
     }
 
@@ -111,16 +106,5 @@ extension SQLiteStore {
         }
         try SessionRecord(detail.session).update(db)
         return detail
-    }
-}
-
-/// A clash by its reason and the other session, whatever the times: "still in the room of X".
-private struct ClashKey: Hashable {
-    var reason: ScheduleConflict.Reason
-    var other: Session.ID
-
-    init(_ conflict: ScheduleConflict) {
-        reason = conflict.reason
-        other = conflict.conflictingSession.id
     }
 }

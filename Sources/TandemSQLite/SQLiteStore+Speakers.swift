@@ -58,13 +58,7 @@ extension SQLiteStore {
                     created += 1
                     continue
                 }
-                var patch = SpeakerPatch()
-                if current.nameZh != speaker.nameZh { patch.nameZh = .set(speaker.nameZh) }
-                if current.organisation != speaker.organisation { patch.organisation = .set(speaker.organisation) }
-                if current.country != speaker.country { patch.country = .set(speaker.country) }
-                if current.bio != speaker.bio { patch.bio = .set(speaker.bio) }
-                if current.topics != speaker.topics { patch.topics = .set(speaker.topics) }
-                if current.fellowship != speaker.fellowship { patch.fellowship = .set(speaker.fellowship) }
+                let patch = SpeakerPatch(from: current, to: speaker)
                 if patch != SpeakerPatch() {
                     _ = try updateSpeaker(db, log, id: current.id, patch: patch)
                     updated += 1

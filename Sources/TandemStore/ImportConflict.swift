@@ -35,6 +35,39 @@ public struct ImportConflict: Hashable, Sendable, CustomStringConvertible {
         self.timezone = timezone
     }
 
+    /// Every clash in an event's schedule (`sessions`, by start then id) that involves a session of
+    /// the import (`guids`), each pair once, the earlier session first.
+    public static func clashes(among sessions: [Session], touching guids: Set<UUID>) -> [ScheduleConflict] {
+        var clashes: [ScheduleConflict] = []
+        for (index, session) in sessions.enumerated() {
+            clashes += ScheduleRules.conflicts(of: session, with: Array(sessions[(index + 1)...]))
+        }
+        clashes.removeAll { !guids.contains($0.session.guid) && !guids.contains($0.conflictingSession.guid) }
+        return clashes
+    }
+
+    /// The speakers `clashes` name (to look up their names).
+    public static func speakerIDs(in clashes: [ScheduleConflict]) -> Set<Speaker.ID> {
+        Set(clashes.compactMap { clash -> Speaker.ID? in
+            if case .speakerDoubleBooked(let id) = clash.reason { return id } else { return nil }
+        })
+    }
+
+    /// The clashes told with the rooms' and speakers' names.
+    public static func named(_ clashes: [ScheduleConflict], roomNames: [Room.ID: String], speakerNames: [Speaker.ID: String],
+                             timezone: String) -> [ImportConflict] {
+        clashes.map { clash in
+            let reason: Reason = switch clash.reason {
+            case .roomOccupied(let id): .room(roomNames[id] ?? "room \(id)")
+            case .speakerDoubleBooked(let id): .speaker(speakerNames[id] ?? "speaker \(id)")
+            }
+            func placement(_ session: Session) -> Placement {
+                .init(title: session.title.en, startsAt: session.startsAt, endsAt: session.endsAt)
+            }
+            return ImportConflict(reason: reason, first: placement(clash.session), second: placement(clash.conflictingSession), timezone: timezone)
+        }
+    }
+
     public var description: String {
         let zone = TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)!
         let both = "\"\(first.title)\" (\(Self.span(first, zone))) and \"\(second.title)\" (\(Self.span(second, zone)))"

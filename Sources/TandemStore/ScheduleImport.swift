@@ -40,6 +40,33 @@ public struct ScheduleImport: Sendable {
             self.language = language
             self.speakers = speakers
         }
+
+        /// How errors about this talk name it: its title and times in the venue's zone.
+        public func label(in zone: TimeZone) -> String {
+            "session \"\(title.en)\" (\(ImportConflict.span(.init(title: "", startsAt: startsAt, endsAt: endsAt), zone)))"
+        }
+
+        /// A new session for this talk, in `room` with these speakers.
+        public func session(in eventID: Event.ID, roomID: Room.ID, speakerIDs: [Speaker.ID]) -> Session {
+            Session(id: .init(0), eventID: eventID, guid: guid, title: title, abstract: abstract, kind: kind, roomID: roomID,
+                    startsAt: startsAt, endsAt: endsAt, speakerIDs: speakerIDs, language: language)
+        }
+
+        /// What turns the session already there (same guid) into this talk; a cancelled one is
+        /// scheduled again. Empty when nothing differs.
+        public func patch(over current: Session, roomID: Room.ID, speakerIDs: [Speaker.ID]) -> SessionPatch {
+            var patch = SessionPatch()
+            if current.title != title { patch.title = .set(title) }
+            if current.abstract != abstract { patch.abstract = .set(abstract) }
+            if current.kind != kind { patch.kind = .set(kind) }
+            if current.roomID != roomID { patch.roomID = .set(roomID) }
+            if current.startsAt != startsAt { patch.startsAt = .set(startsAt) }
+            if current.endsAt != endsAt { patch.endsAt = .set(endsAt) }
+            if current.speakerIDs != speakerIDs { patch.speakerIDs = .set(speakerIDs) }
+            if current.language != language { patch.language = .set(language) }
+            if current.status == .cancelled { patch.status = .set(.scheduled) }
+            return patch
+        }
     }
 
     public var slug: String
