@@ -53,6 +53,36 @@ public enum EventRules {
     }
 
     /// Whether an event may move from `old` to `new` status.
+    /// Whether `parentID` (named `parentSlug`) may become the parent of `eventID`: not the event
+    /// itself, and not one of its own side events however far down, which would make a cycle.
+    /// `parents` holds every event's parent (events without one may be left out).
+    public static func validateParent(_ parentID: Event.ID?, named parentSlug: String?, of eventID: Event.ID,
+                                      parents: [Event.ID: Event.ID]) -> [FieldError] {
+        if parentID == eventID {
+            return [FieldError(field: "parentSlug", message: "an event cannot be its own parent")]
+        }
+        // Walk up from the new parent: meeting this event again would make a cycle.
+        var ancestor = parentID
+        var steps = 0
+        while let current = ancestor, steps < 1000 {
+            if current == eventID {
+                return [FieldError(field: "parentSlug", message: "\"\(parentSlug ?? "")\" is a side event of this event (directly or further down), so it cannot be its parent")]
+            }
+            ancestor = parents[current]
+            steps += 1
+        }
+        return []
+    }
+
+    /// New dates of an event (`event`, as it was `old`) must still hold its scheduled sessions.
+    public static func validateDates(of event: Event, from old: Event, sessions: [Session]) -> [FieldError] {
+        guard event.startsAt != old.startsAt || event.endsAt != old.endsAt else { return [] }
+        return sessions.filter { $0.occupiesSlot && !event.contains($0.span) }.map { session in
+            FieldError(field: session.startsAt < event.startsAt ? "startsAt" : "endsAt",
+                       message: "session \(session.id) \"\(session.title.en)\" would lie outside the event; move it first")
+        }
+    }
+
     public static func validateTransition(from old: Event.Status, to new: Event.Status) -> [FieldError] {
         if old != .draft && new == .draft {
             return [FieldError(field: "status", message: "a \(old.rawValue) event cannot go back to draft")]

@@ -45,27 +45,13 @@ extension PostgresStore: ScheduleStore {
             if case .set(let parentSlug) = patch.parentSlug {
                 event.parentSlug = parentSlug
                 event.parentID = try await parentID(tx, slug: parentSlug)
-                if event.parentID == old.id {
-                    throw ValidationError(field: "parentSlug", message: "an event cannot be its own parent")
-                }
-                // Walk up from the new parent: meeting this event again would make a cycle.
-                var ancestor = event.parentID
-                var steps = 0
-                while let current = ancestor, steps < 1000 {
-                    if current == old.id {
-                        throw ValidationError(field: "parentSlug", message: "\"\(parentSlug ?? "")\" is a side event of this event (directly or further down), so it cannot be its parent")
-                    }
-                    ancestor = try await tx.value(Int64?.self, "SELECT parentId FROM event WHERE id = \(current.rawValue)")?.map { Event.ID($0) }
-                    steps += 1
-                }
+                let parents = Dictionary(uniqueKeysWithValues: try await tx.query("SELECT id, parentId FROM event WHERE parentId IS NOT NULL")
+                    .map { row in try row.decode((Int64, Int64).self) }.map { (Event.ID($0.0), Event.ID($0.1)) })
+                try ValidationError.check(EventRules.validateParent(event.parentID, named: parentSlug, of: old.id, parents: parents))
             }
-            var errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
-            if event.startsAt != old.startsAt || event.endsAt != old.endsAt {
-                for session in try await tx.sessions(eventID: event.id) where session.occupiesSlot && !event.contains(session.span) {
-                    let field = session.startsAt < event.startsAt ? "startsAt" : "endsAt"
-                    errors.append(FieldError(field: field, message: "session \(session.id) \"\(session.title.en)\" would lie outside the event; move it first"))
-                }
-            }
+            let datesChanged = event.startsAt != old.startsAt || event.endsAt != old.endsAt
+            let errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
+                + EventRules.validateDates(of: event, from: old, sessions: datesChanged ? try await tx.sessions(eventID: event.id) : [])
             try ValidationError.check(errors)
             guard event != old else { return old }
             let saved = try await saveUpdated(event, tx: tx)

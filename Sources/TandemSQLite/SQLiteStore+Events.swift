@@ -37,27 +37,13 @@ extension SQLiteStore {
             if case .set(let parentSlug) = patch.parentSlug {
                 event.parentSlug = parentSlug
                 event.parentID = try parentID(db, slug: parentSlug)
-                if event.parentID == old.id {
-                    throw ValidationError(field: "parentSlug", message: "an event cannot be its own parent")
-                }
-                // Walk up from the new parent: meeting this event again would make a cycle.
-                var ancestor = event.parentID
-                var steps = 0
-                while let current = ancestor, steps < 1000 {
-                    if current == old.id {
-                        throw ValidationError(field: "parentSlug", message: "\"\(parentSlug ?? "")\" is a side event of this event (directly or further down), so it cannot be its parent")
-                    }
-                    ancestor = try Int64.fetchOne(db, sql: "SELECT parentId FROM event WHERE id = ?", arguments: [current.rawValue]).map { Event.ID($0) }
-                    steps += 1
-                }
+                let parents = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, parentId FROM event WHERE parentId IS NOT NULL")
+                    .map { (Event.ID($0["id"] as Int64), Event.ID($0["parentId"] as Int64)) })
+                try ValidationError.check(EventRules.validateParent(event.parentID, named: parentSlug, of: old.id, parents: parents))
             }
-            var errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
-            if event.startsAt != old.startsAt || event.endsAt != old.endsAt {
-                for session in try db.sessions(eventID: event.id) where session.occupiesSlot && !event.contains(session.span) {
-                    let field = session.startsAt < event.startsAt ? "startsAt" : "endsAt"
-                    errors.append(FieldError(field: field, message: "session \(session.id) \"\(session.title.en)\" would lie outside the event; move it first"))
-                }
-            }
+            let datesChanged = event.startsAt != old.startsAt || event.endsAt != old.endsAt
+            let errors = EventRules.validate(event) + EventRules.validateTransition(from: old.status, to: event.status)
+                + EventRules.validateDates(of: event, from: old, sessions: datesChanged ? try db.sessions(eventID: event.id) : [])
             try ValidationError.check(errors)
             guard event != old else { return old }
             let saved = try saveUpdated(event, db: db, log: log)

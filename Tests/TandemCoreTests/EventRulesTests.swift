@@ -80,4 +80,31 @@ struct EventRulesTests {
         #expect(TranslatedText(en: "Hi", zh: "你好").text(in: .zh) == "你好")
         #expect(TranslatedText(en: "Hi").text(in: .zh) == "Hi")
     }
+
+    @Test("a parent may not be the event itself nor one of its side events, however far down")
+    func parents() {
+        let summit = Event.ID(1), side = Event.ID(2), sideOfSide = Event.ID(3), other = Event.ID(4)
+        let parents = [side: summit, sideOfSide: side]
+        #expect(EventRules.validateParent(summit, named: "c20", of: summit, parents: parents).map(\.message) == ["an event cannot be its own parent"])
+        #expect(EventRules.validateParent(sideOfSide, named: "deep", of: summit, parents: parents).map(\.message)
+            == ["\"deep\" is a side event of this event (directly or further down), so it cannot be its parent"])
+        #expect(EventRules.validateParent(other, named: "other", of: summit, parents: parents).isEmpty)
+        #expect(EventRules.validateParent(nil, named: nil, of: side, parents: parents).isEmpty)
+        // A cycle already in the data ends the walk instead of looping.
+        #expect(EventRules.validateParent(side, named: "x", of: other, parents: [side: sideOfSide, sideOfSide: side]).isEmpty)
+    }
+
+    @Test("new dates must still hold the scheduled sessions; cancelled ones do not count")
+    func datesHoldSessions() {
+        let old = makeEvent(start: "2017-06-15 08:00", end: "2017-06-16 20:00")
+        var shorter = old
+        shorter.endsAt = at("2017-06-15 20:00")
+        let late = makeSession(1, "2017-06-16 10:00", "2017-06-16 11:00")
+        let cancelled = makeSession(2, "2017-06-16 12:00", "2017-06-16 13:00", status: .cancelled)
+        let early = makeSession(3, "2017-06-15 10:00", "2017-06-15 11:00")
+        let errors = EventRules.validateDates(of: shorter, from: old, sessions: [late, cancelled, early])
+        #expect(errors.map(\.field) == ["endsAt"])
+        #expect(errors.first?.message == "session 1 \"Session 1\" would lie outside the event; move it first")
+        #expect(EventRules.validateDates(of: old, from: old, sessions: [late]).isEmpty, "unchanged dates check nothing")
+    }
 }
