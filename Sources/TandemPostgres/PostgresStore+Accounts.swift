@@ -164,7 +164,7 @@ extension PostgresStore: AccountStore {
                 INSERT INTO apiToken (accountId, name, tokenHash, createdAt, expiresAt)
                 VALUES (\(accountID.rawValue), \(name), \(hash), \(at), \(expiresAt)) RETURNING id
                 """)
-            else { throw PostgresStoreNotConfigured(what: "an id for the new API token") }
+            else { throw StoreNotConfigured(what: "an id for the new API token") }
             try await tx.audit(event: nil, action: "token.created", detail: ["account": owner.email, "token": name])
             return APIToken(id: APIToken.ID(id), accountID: accountID, name: name, createdAt: at, expiresAt: expiresAt, revokedAt: nil)
         }

@@ -175,15 +175,9 @@ public struct PostgresStore: Sendable {
     }
 
     func requireTokens() throws -> any SelfServiceTokens {
-        guard let tokens else { throw PostgresStoreNotConfigured(what: "self-service tokens for registrations") }
+        guard let tokens else { throw StoreNotConfigured(what: "self-service tokens for registrations") }
         return tokens
     }
-}
-
-/// The store was opened without something this operation needs (a programming error, not user input).
-struct PostgresStoreNotConfigured: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "store opened without \(what)" }
 }
 
 extension PostgresStore: ImportStore, StoreMaintenance {}

@@ -238,12 +238,6 @@ extension SQLiteStore: RegistrationStore {
     }
 }
 
-/// The store was opened without something this operation needs (a programming error, not user input).
-struct StoreNotConfigured: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "store opened without \(what)" }
-}
-
 /// What the registrations of one group-commit transaction share: the events and sessions they
 /// name (`TransactionReads`), and one `Seating` per event, whose counts are brought up to date
 /// once at the end. A registration rolled back to its savepoint leaves nothing behind that matters: the

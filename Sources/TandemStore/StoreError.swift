@@ -24,3 +24,10 @@ public struct StoreSchemaTooNew: Error, CustomStringConvertible, Sendable {
             + "run the newer tandem, or restore a backup taken before it ran"
     }
 }
+
+/// The store was opened without something this operation needs (a programming error, not user input).
+public struct StoreNotConfigured: Error, CustomStringConvertible, Sendable {
+    public var what: String
+    public init(what: String) { self.what = what }
+    public var description: String { "store opened without \(what)" }
+}
