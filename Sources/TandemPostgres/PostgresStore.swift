@@ -34,9 +34,20 @@ public struct PostgresStore: Sendable {
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let store = PostgresStore(client: client, location: location, clock: clock, sink: OrderedChangeSink(next: sink),
-                                  tokens: tokens, logger: logger, runner: runner)
-        return store
+        // A change whose predecessor's commit was never reported here is read from the change log.
+        let ordered = OrderedChangeSink(next: sink) { eventID, after in
+            try await client.query("""
+                SELECT change.eventId, change.seq, change.type, change.payload, change.actor, change.at, event.timezone
+                FROM change JOIN event ON event.id = change.eventId
+                WHERE change.eventId = \(eventID.rawValue) AND change.seq > \(after) ORDER BY change.seq LIMIT 1000
+                """, logger: logger).collect().map { row in
+                    var change = try PGTransaction.decodeChange(row)
+                    let (_, _, _, _, _, _, timezone) = try row.decode((Int64?, Int64?, String, String, String, Date, String).self)
+                    change.timezone = timezone
+                    return change
+                }
+        }
+        return PostgresStore(client: client, location: location, clock: clock, sink: ordered, tokens: tokens, logger: logger, runner: runner)
     }
 
     private init(client: PostgresClient, location: PostgresLocation, clock: any WallClock, sink: OrderedChangeSink,

@@ -12,7 +12,8 @@ public final class OrderedChangeSink: ChangeSink, Sendable {
     private struct EventState {
         var delivered: Int64
         var held: [Int64: Change] = [:]
-        var gapSince: Date?
+        /// A gap is being watched (its fill is scheduled).
+        var watching = false
     }
 
     private let next: any ChangeSink
@@ -53,9 +54,9 @@ public final class OrderedChangeSink: ChangeSink, Sendable {
                     entry.delivered += 1
                 }
                 if entry.held.isEmpty {
-                    entry.gapSince = nil
-                } else if entry.gapSince == nil {
-                    entry.gapSince = Date()
+                    entry.watching = false
+                } else if !entry.watching {
+                    entry.watching = true
                     gaps.append(event)
                 }
                 states[event] = entry
@@ -73,6 +74,7 @@ public final class OrderedChangeSink: ChangeSink, Sendable {
             try? await Task.sleep(for: timeout)
             guard let self else { return }
             let from: Int64? = self.state.withLock { states in
+                states[event]?.watching = false
                 guard let entry = states[event], !entry.held.isEmpty else { return nil }
                 return entry.delivered
             }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import TandemCore
 import TandemStore
 
 /// Every migration, in order, with SQLite's identifiers: the same numbering on both stores. Append
@@ -48,6 +49,11 @@ extension PostgresStore {
                 throw error
             }
             try await connection.query("SELECT pg_advisory_unlock(\(PGMigrations.lockKey))", logger: logger)
+        }
+        // What was committed before this process started is no news: the ordered sink starts after it.
+        for row in try await client.query("SELECT id, scheduleVersion FROM event", logger: logger).collect() {
+            let (id, version) = try row.decode((Int64, Int64).self)
+            sink.setDelivered(version, event: Event.ID(id))
         }
     }
 
