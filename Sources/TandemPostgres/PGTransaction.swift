@@ -11,16 +11,14 @@ final class PGTransaction: @unchecked Sendable {
     let actor: String
     let at: Date
     let logger: Logger
-    let readOnly: Bool
     private(set) var changes: [Change] = []
     private var savepoints = 0
 
-    init(connection: PostgresConnection, actor: String, at: Date, logger: Logger, readOnly: Bool = false) {
+    init(connection: PostgresConnection, actor: String, at: Date, logger: Logger) {
         self.connection = connection
         self.actor = actor
         self.at = at
         self.logger = logger
-        self.readOnly = readOnly
     }
 
     // MARK: Queries

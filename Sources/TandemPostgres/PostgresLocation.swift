@@ -20,14 +20,13 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
     /// Reads the URL; a malformed one is refused with a sentence that says what to write.
     public init(url: String) throws {
-        guard var components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               scheme == "postgres" || scheme == "postgresql"
         else {
             throw PostgresSetupError("'\(Self.redacted(url))' is not a PostgreSQL URL; write postgres://USER@HOST:PORT/DATABASE")
         }
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] { query[item.name.lowercased()] = item.value ?? "" }
-        components.queryItems = nil
         let mode = query["sslmode"] ?? "prefer"
         guard let sslMode = SSLMode(rawValue: mode) else {
             throw PostgresSetupError("sslmode=\(mode) is not one PostgreSQL knows; use one of "

@@ -77,9 +77,16 @@ public struct PostgresStore: Sendable {
         } catch {
             throw explainConnectFailure(error, location: location)
         }
-        defer { Task { try? await connection.close() } }
-        let rows = try await connection.query("SELECT current_setting('server_version_num')::int, current_setting('server_version')", logger: logger)
-        for try await (number, version) in rows.decode((Int, String).self) where number < minimumServerVersion {
+        let rows: [PostgresRow]
+        do {
+            rows = try await connection.query("SELECT current_setting('server_version_num')::int, current_setting('server_version')", logger: logger)
+                .collect()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        if let (number, version) = try rows.first?.decode((Int, String).self), number < minimumServerVersion {
             throw PostgresSetupError("\(location) runs PostgreSQL \(version); Tandem needs PostgreSQL 14 or newer")
         }
     }
@@ -151,7 +158,7 @@ public struct PostgresStore: Sendable {
             let logger = self.logger
             return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-                return try await body(PGTransaction(connection: connection, actor: "system", at: now, logger: logger, readOnly: true))
+                return try await body(PGTransaction(connection: connection, actor: "system", at: now, logger: logger))
             }
         } catch {
             throw Self.translate(Self.unwrap(error))
