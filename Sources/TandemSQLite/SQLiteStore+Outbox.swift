@@ -95,10 +95,9 @@ extension SQLiteStore {
                 let befores = try notices.map { try ChangePayloadCoding.decoder.decode(SessionSnapshot.self, from: Data($0.before.utf8)) }
                 // A session moved and moved back again is no news.
                 let changed = try befores.filter { before in
-                    guard let now = try SessionRecord.fetchOne(db, key: before.sessionID.rawValue) else { return true }
-                    let room = try String.fetchOne(db, sql: "SELECT name FROM room WHERE id = ?", arguments: [now.roomId]) ?? ""
-                    return now.startsAt != before.startsAt || now.endsAt != before.endsAt || room != before.roomName
-                        || (now.status == Session.Status.cancelled.rawValue) != before.cancelled
+                    let now = try SessionRecord.fetchOne(db, key: before.sessionID.rawValue).map { try $0.domain(speakerIDs: []) }
+                    let room = try now.flatMap { try String.fetchOne(db, sql: "SELECT name FROM room WHERE id = ?", arguments: [$0.roomID.rawValue]) }
+                    return before.isNews(comparedTo: now, roomName: room)
                 }
                 guard !changed.isEmpty else { continue }
                 try mailer.enqueue(.scheduleChanged, registrationID: registrationID, changes: changed, db: db)

@@ -10,7 +10,9 @@ extension SQLiteStore: RegistrationStore {
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
         let tokens = try requireTokens()
         // The token is derived here, beside the other requests, not in the one writer.
-        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens), store: self)
+        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs in
+            await registerBatch(jobs)
+        }
     }
 
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
@@ -266,22 +268,5 @@ final class RegistrationBatch {
     /// Stores the new counts and appends one `seats.changed` per event whose counts moved.
     func finish() throws {
         for eventID in seatings.keys.sorted(by: { $0.rawValue < $1.rawValue }) { try seatings[eventID]!.finish() }
-    }
-}
-
-/// One registration waiting for the group commit, with its self-service token already derived.
-struct RegistrationJob: Sendable {
-    var slug: String
-    var request: RegistrationRequest
-    var nonce: String
-    var token: String
-    var tokenHash: String
-
-    init(slug: String, request: RegistrationRequest, tokens: any SelfServiceTokens) {
-        self.slug = slug
-        self.request = request
-        nonce = tokens.newNonce()
-        token = tokens.token(nonce: nonce)
-        tokenHash = tokens.lookupHash(token: token)
     }
 }
