@@ -7,10 +7,10 @@ import TandemStore
 extension PostgresStore {
     static let outboxColumns = "id, recipient, recipientName, subject, body, calendar, kind, language"
 
-    /// Messages due for delivery; composes the text of those written without it first.
-    public func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail] {
-        while try await composePendingMail(limit: 200) == 200 {}
-        return try await read { tx in
+    public var selfServiceTokens: (any SelfServiceTokens)? { tokens }
+
+    public func composedMailDue(at instant: Date, limit: Int) async throws -> [OutboundMail] {
+        try await read { tx in
             try await tx.query("""
                 SELECT \(unescaped: Self.outboxColumns) FROM outbox
                 WHERE sentAt IS NULL AND failedAt IS NULL AND NOT pendingComposition AND nextAttemptAt <= \(instant)
@@ -49,44 +49,54 @@ extension PostgresStore {
         }
     }
 
-    /// Writes the text of up to `limit` messages queued without it: composed in a read, stored by a
-    /// write that leaves alone a message erased or delivered in between. Returns how many were looked at.
-    @discardableResult
-    func composePendingMail(limit: Int) async throws -> Int {
-        guard let tokens else { return 0 }
-        let composed: [(id: Int64, mail: RegistrationMail?)] = try await read { tx in
+    /// Messages queued without their text, read in one snapshot.
+    public func mailDrafts(limit: Int) async throws -> [MailDraft] {
+        try await read { tx in
             let pending = try await tx.query("""
-                SELECT id, registrationId, kind, createdAt FROM outbox WHERE pendingComposition ORDER BY id LIMIT \(limit)
-                """).map { try $0.decode((Int64, Int64?, String, Date).self) }
-            var composed: [(id: Int64, mail: RegistrationMail?)] = []
-            for (id, registrationID, kind, createdAt) in pending {
-                guard let registrationID, let kind = RegistrationMailKind(rawValue: kind) else {
-                    composed.append((id, nil))
-                    continue
+                SELECT id, registrationId, kind, createdAt, changes FROM outbox WHERE pendingComposition ORDER BY id LIMIT \(limit)
+                """).map { try $0.decode((Int64, Int64?, String, Date, String?).self) }
+            var drafts: [MailDraft] = []
+            for (id, registrationID, kind, createdAt, changes) in pending {
+                var draft = MailDraft(id: id, kind: RegistrationMailKind(rawValue: kind), createdAt: createdAt)
+                if let changes {
+                    draft.changes = try ChangePayloadCoding.decoder.decode([SessionSnapshot].self, from: Data(changes.utf8))
                 }
-                let mailer = PGRegistrationMailer(tokens: tokens, now: createdAt)
-                composed.append((id, try await mailer.compose(kind, registrationID: registrationID, tx: tx)?.1))
+                if let registrationID, let row = try await tx.registrationRow(id: registrationID), row.erasedAt == nil, let nonce = row.tokenNonce {
+                    let registration = try await tx.registration(row)
+                    let event = try await tx.eventByID(row.eventID)
+                    let ids = Set(registration.choices.map(\.sessionID) + draft.changes.map(\.sessionID))
+                    let sessions = Dictionary(try await tx.sessions(ids: ids, in: event.id).map { ($0.id, $0) }) { first, _ in first }
+                    draft.registration = registration
+                    draft.tokenNonce = nonce
+                    draft.event = event
+                    draft.sessions = sessions
+                    draft.roomNames = try await tx.roomNames(Set(sessions.values.map(\.roomID)), in: event.id)
+                }
+                drafts.append(draft)
             }
-            return composed
+            return drafts
         }
-        guard !composed.isEmpty else { return 0 }
+    }
+
+    public func storeComposedMail(_ composed: [ComposedMail]) async throws {
+        guard !composed.isEmpty else { return }
         try await write(actor: "system") { tx in
-            for (id, mail) in composed {
-                if let mail {
+            for item in composed {
+                if let mail = item.mail {
                     try await tx.execute("""
-                        UPDATE outbox SET subject = \(mail.subject), body = \(mail.text), calendar = \(mail.calendar), pendingComposition = FALSE
-                        WHERE id = \(id) AND pendingComposition AND failedAt IS NULL AND sentAt IS NULL
+                        UPDATE outbox SET subject = \(mail.subject), body = \(mail.text), calendar = \(mail.calendar),
+                            pendingComposition = FALSE, changes = NULL
+                        WHERE id = \(item.id) AND pendingComposition AND failedAt IS NULL AND sentAt IS NULL
                         """)
                 } else {
                     // Erased (or unknown) before its text was written: nothing to send.
                     try await tx.execute("""
-                        UPDATE outbox SET pendingComposition = FALSE, failedAt = COALESCE(failedAt, \(tx.at)), subject = '(erased)'
-                        WHERE id = \(id) AND pendingComposition
+                        UPDATE outbox SET pendingComposition = FALSE, changes = NULL, failedAt = COALESCE(failedAt, \(tx.at)), subject = '(erased)'
+                        WHERE id = \(item.id) AND pendingComposition
                         """)
                 }
             }
         }
-        return composed.count
     }
 
     public func outboxBacklog() async throws -> Int {
@@ -96,13 +106,13 @@ extension PostgresStore {
     }
 
     public func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int {
-        guard let tokens else { return 0 }
+        guard tokens != nil else { return 0 }
         return try await write(actor: "system") { tx in
             let due = try await tx.values(Int64.self, """
                 SELECT registrationId FROM scheduleNotice GROUP BY registrationId
                 HAVING max(lastAt) <= \(quietSince) OR min(firstAt) <= \(oldestAllowed) ORDER BY registrationId
                 """)
-            let mailer = PGRegistrationMailer(tokens: tokens, now: tx.at)
+            let mailer = PGRegistrationMailer(now: tx.at)
             var written = 0
             for registrationID in due {
                 // Deleting takes the notices: a flush running beside this one waits for these rows,

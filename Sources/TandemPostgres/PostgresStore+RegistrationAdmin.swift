@@ -70,7 +70,7 @@ extension PostgresStore {
 
     /// Confirms a waitlisted registration ahead of the queue, if a seat is free; never overbooks.
     public func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         return try await write(actor: actor) { tx in
             let eventID = try await tx.eventID(slug: eventSlug)
             try await tx.lockEventRow(eventID.rawValue)
@@ -84,7 +84,7 @@ extension PostgresStore {
             guard RegistrationRules.hasFreeSeat(confirmed: try await tx.confirmedCount(eventID: eventID.rawValue), capacity: event.capacity) else {
                 throw RegistrationError.noFreeSeat
             }
-            let mailer = PGRegistrationMailer(tokens: tokens, now: tx.at)
+            let mailer = PGRegistrationMailer(now: tx.at)
             let seating = PGSeating(tx: tx, event: event, mailer: mailer)
             try await seating.confirm(&row)
             if row.holdExpiresAt == nil { try await mailer.enqueue(.promoted, registrationID: row.id, tx: tx) }
@@ -95,12 +95,12 @@ extension PostgresStore {
     }
 
     public func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         return try await write(actor: actor) { tx in
             let eventID = try await tx.eventID(slug: eventSlug)
             try await tx.lockEventRow(eventID.rawValue)
             var row = try await tx.registrationRow(id: id, eventID: eventID)
-            let cancelled = try await cancel(&row, tx: tx, tokens: tokens)
+            let cancelled = try await cancel(&row, tx: tx)
             try await tx.audit(event: eventID, action: "registration.cancelled", detail: ["registrationId": "\(id)"])
             return cancelled
         }

@@ -18,9 +18,9 @@ extension PostgresStore: RegistrationStore {
     /// The seat counts are brought up to date once per event, after the last registration.
     func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
-            let tokens = try requireTokens()
+            _ = try requireTokens()
             return try await write(actor: "attendee") { tx in
-                let batch = PGRegistrationBatch(tx: tx, mailer: PGRegistrationMailer(tokens: tokens, now: tx.at))
+                let batch = PGRegistrationBatch(tx: tx, mailer: PGRegistrationMailer(now: tx.at))
                 try await batch.lockEvents(slugs: Set(jobs.map(\.slug)))
                 var results: [Result<RegistrationReceipt, any Error>] = []
                 for job in jobs {
@@ -61,7 +61,7 @@ extension PostgresStore: RegistrationStore {
             var existing = try PGRegistrationRow(found)
             if let expiresAt = existing.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: tx.at) {
                 // An expired hold the job has not released yet: release it now; the address starts afresh.
-                try await cancel(&existing, tx: tx, tokens: batch.mailer.tokens, notify: false)
+                try await cancel(&existing, tx: tx, notify: false)
             } else {
                 guard verified else { throw RegistrationError.alreadyRegistered }
                 return try await answerKnownAddress(existing, event: event, batch: batch)
@@ -120,13 +120,13 @@ extension PostgresStore: RegistrationStore {
             }
             if RegistrationHolds.hasExpired(expiresAt, at: tx.at) {
                 // The job has not come round yet: release the place now, as it would have.
-                try await cancel(&row, tx: tx, tokens: tokens, notify: false)
+                try await cancel(&row, tx: tx, notify: false)
                 return .failure(.holdExpired(eventSlug: slug))
             }
             row.holdExpiresAt = nil
             try await tx.execute("UPDATE registration SET holdExpiresAt = NULL, updatedAt = \(tx.at) WHERE id = \(row.id)")
             // Now that the address is known to be real, the usual e-mail with the seat or waitlist place.
-            try await PGRegistrationMailer(tokens: tokens, now: tx.at)
+            try await PGRegistrationMailer(now: tx.at)
                 .enqueue(row.status == .confirmed ? .confirmation : .waitlisted, registrationID: row.id, tx: tx)
             return .success(try await tx.registration(row))
         }
@@ -136,7 +136,7 @@ extension PostgresStore: RegistrationStore {
     /// Releases every unconfirmed hold that has expired, each in its own transaction, exactly as a
     /// cancellation does. Returns how many.
     public func expireHolds() async throws -> Int {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         let now = clock.now()
         let candidates = try await read { tx in
             try await tx.query("""
@@ -159,7 +159,7 @@ extension PostgresStore: RegistrationStore {
                     return row
                 }), row.status != .cancelled, let expiresAt = row.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: tx.at)
                 else { return false }
-                try await cancel(&row, tx: tx, tokens: tokens, notify: false)
+                try await cancel(&row, tx: tx, notify: false)
                 return true
             }
             if done { released += 1 }
@@ -195,7 +195,7 @@ extension PostgresStore: RegistrationStore {
             try ValidationError.check(RegistrationRules.validateSignUp(added, sessions: sessions)
                 + RegistrationRules.validateNoOverlap(sessionIDs, sessions: sessions))
 
-            let seating = PGSeating(tx: tx, event: event, mailer: PGRegistrationMailer(tokens: tokens, now: tx.at))
+            let seating = PGSeating(tx: tx, event: event, mailer: PGRegistrationMailer(now: tx.at))
             for removed in current.subtracting(sessionIDs).sorted() {
                 try await seating.release(registrationID: row.id, sessionID: removed.rawValue)
             }
@@ -217,7 +217,7 @@ extension PostgresStore: RegistrationStore {
         let hash = tokens.lookupHash(token: token)
         return try await write(actor: "attendee") { tx in
             var row = try await lockedRegistration(tx) { try await tx.registrationRow(tokenHash: hash) }
-            return try await cancel(&row, tx: tx, tokens: tokens)
+            return try await cancel(&row, tx: tx)
         }
     }
 
@@ -232,10 +232,10 @@ extension PostgresStore: RegistrationStore {
     /// Cancels and hands the freed seats on; cancelling twice changes nothing. The caller holds the
     /// event row's lock and read `row` under it.
     @discardableResult
-    func cancel(_ row: inout PGRegistrationRow, tx: PGTransaction, tokens: any SelfServiceTokens, notify: Bool = true) async throws -> Registration {
+    func cancel(_ row: inout PGRegistrationRow, tx: PGTransaction, notify: Bool = true) async throws -> Registration {
         guard row.status != .cancelled else { return try await tx.registration(row) }
         let event = try await tx.eventByID(row.eventID)
-        let mailer = PGRegistrationMailer(tokens: tokens, now: tx.at)
+        let mailer = PGRegistrationMailer(now: tx.at)
         let seating = PGSeating(tx: tx, event: event, mailer: mailer)
         let wasConfirmed = row.status == .confirmed
         row.status = .cancelled
