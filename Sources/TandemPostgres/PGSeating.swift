@@ -74,38 +74,43 @@ final class PGSeating {
         }
     }
 
-    /// Fills free event seats from the head of the waitlist, oldest first.
+    /// Fills free event seats from the head of the waitlist, as `RegistrationRules.promotions` decides.
     func promoteEvent() async throws {
         let eventID = event.id.rawValue
-        while RegistrationRules.hasFreeSeat(confirmed: try await tx.confirmedCount(eventID: eventID), capacity: try await currentCapacity()) {
-            // A hold past its time is not moved up: the expiry job is about to release it.
-            guard let row = try await tx.query("""
-                SELECT \(unescaped: PGRegistrationRow.columns) FROM registration
-                WHERE eventId = \(eventID) AND status = 'waitlisted' AND (holdExpiresAt IS NULL OR holdExpiresAt > \(tx.at))
-                ORDER BY queueOrder, id LIMIT 1
-                """).first
-            else { break }
-            var next = try PGRegistrationRow(row)
+        let confirmed = try await tx.confirmedCount(eventID: eventID)
+        let capacity = try await currentCapacity()
+        guard RegistrationRules.hasFreeSeat(confirmed: confirmed, capacity: capacity) else { return }
+        let waitlist = try await tx.query("""
+            SELECT id, queueOrder, holdExpiresAt FROM registration WHERE eventId = \(eventID) AND status = 'waitlisted'
+            """).map { row in
+            let (id, order, expires) = try row.decode((Int64, Int64?, Date?).self)
+            return WaitlistEntry(id: id, queueOrder: order ?? 0, holdExpiresAt: expires)
+        }
+        for id in RegistrationRules.promotions(confirmed: confirmed, capacity: capacity, waitlist: waitlist, at: tx.at) {
+            guard var next = try await tx.registrationRow(id: id) else { continue }
             try await confirm(&next)
             // An unconfirmed hold moves up without an e-mail: its address is not known to be real,
             // and confirming tells it where it stands.
-            if next.holdExpiresAt == nil { try await mailer?.enqueue(.promoted, registrationID: next.id, tx: tx) }
+            if next.holdExpiresAt == nil { try await mailer?.enqueue(.promoted, registrationID: id, tx: tx) }
         }
     }
 
-    /// Fills free seats of a workshop session from its waitlist, oldest first.
+    /// Fills free seats of a workshop session from its waitlist, as `RegistrationRules.promotions` decides.
     func promoteSession(_ sessionID: Int64) async throws {
         let capacity = try await sessionCapacity(sessionID)
-        while RegistrationRules.hasFreeSeat(confirmed: try await tx.confirmedCount(sessionID: sessionID), capacity: capacity) {
-            guard let row = try await tx.query("""
+        let confirmed = try await tx.confirmedCount(sessionID: sessionID)
+        guard RegistrationRules.hasFreeSeat(confirmed: confirmed, capacity: capacity) else { return }
+        let waitlist = try await tx.query("""
+            SELECT registrationId, queueOrder FROM registrationSession WHERE sessionId = \(sessionID) AND status = 'waitlisted'
+            """).map { row in
+            let (id, order) = try row.decode((Int64, Int64?).self)
+            return WaitlistEntry(id: id, queueOrder: order ?? 0)
+        }
+        for registrationID in RegistrationRules.promotions(confirmed: confirmed, capacity: capacity, waitlist: waitlist, at: tx.at) {
+            try await tx.execute("""
                 UPDATE registrationSession SET status = 'confirmed', queueOrder = NULL
-                WHERE (registrationId, sessionId) = (
-                    SELECT registrationId, sessionId FROM registrationSession
-                    WHERE sessionId = \(sessionID) AND status = 'waitlisted' ORDER BY queueOrder LIMIT 1)
-                RETURNING registrationId
-                """).first
-            else { break }
-            let registrationID = try row.decode(Int64.self)
+                WHERE registrationId = \(registrationID) AND sessionId = \(sessionID)
+                """)
             touch(sessionID)
             let pending = try await tx.value(Bool.self, "SELECT holdExpiresAt IS NOT NULL FROM registration WHERE id = \(registrationID)") ?? false
             if !pending { try await mailer?.enqueue(.sessionPromoted, registrationID: registrationID, tx: tx) }
