@@ -33,6 +33,15 @@ public struct SessionSnapshot: Codable, Hashable, Sendable {
         self.roomName = roomName
         self.cancelled = cancelled
     }
+
+    /// Whether an attendee must hear of the session as it stands now (`nil`: it was deleted),
+    /// compared with this snapshot from before a burst of edits. A session moved and moved back
+    /// again is no news; a retitled one is no news either (the notice is about time, room and status).
+    public func isNews(comparedTo now: Session?, roomName: String?) -> Bool {
+        guard let now else { return true }
+        return now.startsAt != startsAt || now.endsAt != endsAt || (roomName ?? "") != self.roomName
+            || (now.status == .cancelled) != cancelled
+    }
 }
 
 /// The subject, text and calendar of an e-mail to an attendee, written in their language first

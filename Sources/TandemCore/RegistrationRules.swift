@@ -84,4 +84,30 @@ public enum RegistrationRules {
     public static func hasFreeSeat(confirmed: Int, capacity: Int?) -> Bool {
         capacity.map { confirmed < $0 } ?? true
     }
+
+    /// Who moves up from a waitlist into the free seats: first in, first seated (queue order, then
+    /// id), as many as there are free seats. A hold past its time is passed over: the expiry job is
+    /// about to release it. `waitlist` may be in any order; the stores only read it.
+    public static func promotions(confirmed: Int, capacity: Int?, waitlist: [WaitlistEntry], at instant: Date) -> [Int64] {
+        let eligible = waitlist
+            .filter { entry in entry.holdExpiresAt.map { !RegistrationHolds.hasExpired($0, at: instant) } ?? true }
+            .sorted { ($0.queueOrder, $0.id) < ($1.queueOrder, $1.id) }
+        guard let capacity else { return eligible.map(\.id) }
+        return eligible.prefix(max(0, capacity - confirmed)).map(\.id)
+    }
+}
+
+/// A place on a waitlist (the event's or a workshop's), as the promotion rule needs it.
+public struct WaitlistEntry: Hashable, Sendable {
+    /// The registration's id.
+    public var id: Int64
+    public var queueOrder: Int64
+    /// An unconfirmed hold (`verified` events) and when it runs out.
+    public var holdExpiresAt: Date?
+
+    public init(id: Int64, queueOrder: Int64, holdExpiresAt: Date? = nil) {
+        self.id = id
+        self.queueOrder = queueOrder
+        self.holdExpiresAt = holdExpiresAt
+    }
 }

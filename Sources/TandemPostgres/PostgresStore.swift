@@ -18,6 +18,8 @@ public struct PostgresStore: Sendable {
     let tokens: (any SelfServiceTokens)?
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// Group commit for concurrent registrations.
+    let registrationBatcher = RegistrationBatcher()
 
     /// Most attempts of one write transaction that fails on a serialization failure or a deadlock.
     static let maxAttempts = 5

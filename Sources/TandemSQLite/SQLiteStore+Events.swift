@@ -94,7 +94,7 @@ extension SQLiteStore {
     }
 
     func mailer(at instant: Date) -> RegistrationMailer? {
-        tokens.map { RegistrationMailer(tokens: $0, now: instant) }
+        tokens.map { _ in RegistrationMailer(now: instant) }
     }
 
     private func parentID(_ db: Database, slug: String?) throws -> Event.ID? {

@@ -5,10 +5,10 @@ import TandemStore
 
 /// The e-mail outbox and the batching of programme-change notices.
 extension SQLiteStore {
-    /// Messages due for delivery; composes the text of those written without it first.
-    public func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail] {
-        while try await composePendingMail(limit: 200) == 200 {}
-        return try await read { db in
+    public var selfServiceTokens: (any SelfServiceTokens)? { tokens }
+
+    public func composedMailDue(at instant: Date, limit: Int) async throws -> [OutboundMail] {
+        try await read { db in
             try OutboxRecord.filter(sql: "sentAt IS NULL AND failedAt IS NULL AND pendingComposition = 0 AND nextAttemptAt <= ?", arguments: [instant])
                 .order(Column("nextAttemptAt"), Column("id")).limit(limit).fetchAll(db).map(\.mail)
         }
@@ -36,44 +36,53 @@ extension SQLiteStore {
         }
     }
 
-    /// Writes the text of up to `limit` messages queued without it. The text is composed in a read
-    /// transaction (beside the writer, in WAL mode); the write only stores it, and leaves alone a
-    /// message erased or delivered in between. Returns how many were looked at.
-    @discardableResult
-    func composePendingMail(limit: Int) async throws -> Int {
-        guard let tokens else { return 0 }
-        let composed: [(id: Int64, mail: RegistrationMail?)] = try await read { db in
+    /// Messages queued without their text, read in one snapshot (beside the writer, in WAL mode).
+    public func mailDrafts(limit: Int) async throws -> [MailDraft] {
+        try await read { db in
             let pending = try Row.fetchAll(db, sql: """
-                SELECT id, registrationId, kind, createdAt FROM outbox WHERE pendingComposition = 1 ORDER BY id LIMIT ?
+                SELECT id, registrationId, kind, createdAt, changes FROM outbox WHERE pendingComposition = 1 ORDER BY id LIMIT ?
                 """, arguments: [limit])
             let reads = TransactionReads(db: db)
             return try pending.map { row in
-                let id: Int64 = row["id"]
-                guard let registrationID: Int64 = row["registrationId"], let kind = RegistrationMailKind(rawValue: row["kind"]) else {
-                    return (id, nil)
+                var draft = MailDraft(id: row["id"], kind: RegistrationMailKind(rawValue: row["kind"]), createdAt: row["createdAt"])
+                if let json: String = row["changes"] {
+                    draft.changes = try ChangePayloadCoding.decoder.decode([SessionSnapshot].self, from: Data(json.utf8))
                 }
-                let mailer = RegistrationMailer(tokens: tokens, now: row["createdAt"])
-                return (id, try mailer.compose(kind, registrationID: registrationID, db: db, reads: reads)?.1)
+                guard let registrationID: Int64 = row["registrationId"],
+                      let record = try db.cachedRecord(RegistrationRecord.self, "SELECT * FROM registration WHERE id = ?", [registrationID]),
+                      record.erasedAt == nil, let nonce = record.tokenNonce
+                else { return draft }
+                let registration = try db.registration(record)
+                let event = try reads.event(id: record.eventId)
+                let sessions = try reads.sessions(Set(registration.choices.map(\.sessionID) + draft.changes.map(\.sessionID)), in: event.id)
+                draft.registration = registration
+                draft.tokenNonce = nonce
+                draft.event = event
+                draft.sessions = sessions
+                draft.roomNames = try reads.roomNames(Set(sessions.values.map(\.roomID)), in: event.id)
+                return draft
             }
         }
-        guard !composed.isEmpty else { return 0 }
+    }
+
+    public func storeComposedMail(_ composed: [ComposedMail]) async throws {
+        guard !composed.isEmpty else { return }
         try await write(actor: "system") { db, log in
-            for (id, mail) in composed {
-                if let mail {
+            for item in composed {
+                if let mail = item.mail {
                     try db.cachedExecute("""
-                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, pendingComposition = 0
+                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, pendingComposition = 0, changes = NULL
                         WHERE id = ? AND pendingComposition = 1 AND failedAt IS NULL AND sentAt IS NULL
-                        """, [mail.subject, mail.text, mail.calendar, id])
+                        """, [mail.subject, mail.text, mail.calendar, item.id])
                 } else {
                     // Erased (or unknown) before its text was written: nothing to send.
                     try db.cachedExecute("""
-                        UPDATE outbox SET pendingComposition = 0, failedAt = COALESCE(failedAt, ?), subject = '(erased)'
+                        UPDATE outbox SET pendingComposition = 0, changes = NULL, failedAt = COALESCE(failedAt, ?), subject = '(erased)'
                         WHERE id = ? AND pendingComposition = 1
-                        """, [log.at, id])
+                        """, [log.at, item.id])
                 }
             }
         }
-        return composed.count
     }
 
     public func outboxBacklog() async throws -> Int {
@@ -81,13 +90,13 @@ extension SQLiteStore {
     }
 
     public func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int {
-        guard let tokens else { return 0 }
+        guard tokens != nil else { return 0 }
         return try await write(actor: "system") { db, log in
             let due = try Int64.fetchAll(db, sql: """
                 SELECT registrationId FROM scheduleNotice GROUP BY registrationId
                 HAVING MAX(lastAt) <= ? OR MIN(firstAt) <= ?
                 """, arguments: [quietSince, oldestAllowed])
-            let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+            let mailer = RegistrationMailer(now: log.at)
             var written = 0
             for registrationID in due {
                 let notices = try ScheduleNoticeRecord.filter(Column("registrationId") == registrationID).order(Column("sessionId")).fetchAll(db)
@@ -95,10 +104,9 @@ extension SQLiteStore {
                 let befores = try notices.map { try ChangePayloadCoding.decoder.decode(SessionSnapshot.self, from: Data($0.before.utf8)) }
                 // A session moved and moved back again is no news.
                 let changed = try befores.filter { before in
-                    guard let now = try SessionRecord.fetchOne(db, key: before.sessionID.rawValue) else { return true }
-                    let room = try String.fetchOne(db, sql: "SELECT name FROM room WHERE id = ?", arguments: [now.roomId]) ?? ""
-                    return now.startsAt != before.startsAt || now.endsAt != before.endsAt || room != before.roomName
-                        || (now.status == Session.Status.cancelled.rawValue) != before.cancelled
+                    let now = try SessionRecord.fetchOne(db, key: before.sessionID.rawValue).map { try $0.domain(speakerIDs: []) }
+                    let room = try now.flatMap { try String.fetchOne(db, sql: "SELECT name FROM room WHERE id = ?", arguments: [$0.roomID.rawValue]) }
+                    return before.isNews(comparedTo: now, roomName: room)
                 }
                 guard !changed.isEmpty else { continue }
                 try mailer.enqueue(.scheduleChanged, registrationID: registrationID, changes: changed, db: db)

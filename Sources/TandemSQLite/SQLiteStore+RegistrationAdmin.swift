@@ -55,7 +55,7 @@ extension SQLiteStore {
 
     /// Confirms a waitlisted registration ahead of the queue, if a seat is free; never overbooks.
     public func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         return try await write(actor: actor) { db, log in
             let event = try db.event(slug: eventSlug)
             var record = try db.registrationRecord(id: id, eventID: event.id)
@@ -68,7 +68,7 @@ extension SQLiteStore {
             guard RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: capacity) else {
                 throw RegistrationError.noFreeSeat
             }
-            let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+            let mailer = RegistrationMailer(now: log.at)
             let seating = Seating(db: db, log: log, event: event, mailer: mailer)
             try seating.confirm(&record)
             if record.holdExpiresAt == nil { try mailer.enqueue(.promoted, registrationID: record.id!, db: db) }
@@ -79,11 +79,11 @@ extension SQLiteStore {
     }
 
     public func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         return try await write(actor: actor) { db, log in
             let event = try db.eventRecord(slug: eventSlug)
             var record = try db.registrationRecord(id: id, eventID: Event.ID(event.id!))
-            let cancelled = try cancel(&record, db: db, log: log, tokens: tokens)
+            let cancelled = try cancel(&record, db: db, log: log)
             try log.audit(event: Event.ID(event.id!), action: "registration.cancelled", detail: ["registrationId": "\(id)"])
             return cancelled
         }

@@ -10,7 +10,9 @@ extension SQLiteStore: RegistrationStore {
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
         let tokens = try requireTokens()
         // The token is derived here, beside the other requests, not in the one writer.
-        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens), store: self)
+        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs in
+            await registerBatch(jobs)
+        }
     }
 
     /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
@@ -18,9 +20,9 @@ extension SQLiteStore: RegistrationStore {
     /// after the last registration of the batch, not after each.
     func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
-            let tokens = try requireTokens()
+            _ = try requireTokens()
             return try await write(actor: "attendee") { db, log in
-                let batch = RegistrationBatch(db: db, log: log, mailer: RegistrationMailer(tokens: tokens, now: log.at))
+                let batch = RegistrationBatch(db: db, log: log, mailer: RegistrationMailer(now: log.at))
                 let results = jobs.map { job in
                     Result {
                         do {
@@ -57,7 +59,7 @@ extension SQLiteStore: RegistrationStore {
             """, [event.id.rawValue, request.email.trimmingWhitespace]) {
             if let expiresAt = existing.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: log.at) {
                 // An expired hold the job has not released yet: release it now; the address starts afresh.
-                try expireHold(&existing, db: db, log: log, tokens: batch.mailer.tokens)
+                try expireHold(&existing, db: db, log: log)
             } else {
                 guard verified else { throw RegistrationError.alreadyRegistered }
                 return try answerKnownAddress(existing, event: event, batch: batch)
@@ -112,14 +114,14 @@ extension SQLiteStore: RegistrationStore {
             }
             if RegistrationHolds.hasExpired(expiresAt, at: log.at) {
                 // The job has not come round yet: release the place now, as it would have.
-                try expireHold(&record, db: db, log: log, tokens: tokens)
+                try expireHold(&record, db: db, log: log)
                 return .failure(.holdExpired(eventSlug: slug))
             }
             record.holdExpiresAt = nil
             record.updatedAt = log.at
             try record.update(db)
             // Now that the address is known to be real, the usual e-mail with the seat or waitlist place.
-            try RegistrationMailer(tokens: tokens, now: log.at)
+            try RegistrationMailer(now: log.at)
                 .enqueue(record.registrationStatus == .confirmed ? .confirmation : .waitlisted, registrationID: record.id!, db: db)
             return .success(try db.registration(record))
         }
@@ -129,7 +131,7 @@ extension SQLiteStore: RegistrationStore {
     /// Releases every unconfirmed hold that has expired, each in its own transaction, exactly as a
     /// cancellation does: its seats go to the head of the waitlists in that transaction. Returns how many.
     public func expireHolds() async throws -> Int {
-        let tokens = try requireTokens()
+        _ = try requireTokens()
         let candidates = try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, holdExpiresAt FROM registration WHERE holdExpiresAt IS NOT NULL AND status != 'cancelled' AND holdExpiresAt <= ?
@@ -144,7 +146,7 @@ extension SQLiteStore: RegistrationStore {
                       record.registrationStatus != .cancelled, let expiresAt = record.holdExpiresAt,
                       RegistrationHolds.hasExpired(expiresAt, at: log.at)
                 else { return false }
-                try expireHold(&record, db: db, log: log, tokens: tokens)
+                try expireHold(&record, db: db, log: log)
                 return true
             }
             if done { released += 1 }
@@ -153,8 +155,8 @@ extension SQLiteStore: RegistrationStore {
     }
 
     /// Cancels an expired hold without an e-mail (the address was never confirmed) and hands its places on.
-    private func expireHold(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens) throws {
-        try cancel(&record, db: db, log: log, tokens: tokens, notify: false)
+    private func expireHold(_ record: inout RegistrationRecord, db: Database, log: ChangeLog) throws {
+        try cancel(&record, db: db, log: log, notify: false)
     }
 
     public func registration(token: String) async throws -> (Registration, Event) {
@@ -185,7 +187,7 @@ extension SQLiteStore: RegistrationStore {
             try ValidationError.check(RegistrationRules.validateSignUp(added, sessions: sessions)
                 + RegistrationRules.validateNoOverlap(sessionIDs, sessions: sessions))
 
-            let seating = Seating(db: db, log: log, event: event, mailer: RegistrationMailer(tokens: tokens, now: log.at))
+            let seating = Seating(db: db, log: log, event: event, mailer: RegistrationMailer(now: log.at))
             for removed in current.subtracting(sessionIDs).sorted() {
                 try seating.release(registrationID: record.id!, sessionID: removed.rawValue)
             }
@@ -207,16 +209,16 @@ extension SQLiteStore: RegistrationStore {
         let tokens = try requireTokens()
         return try await write(actor: "attendee") { db, log in
             var record = try db.registrationRecord(tokenHash: tokens.lookupHash(token: token))
-            return try cancel(&record, db: db, log: log, tokens: tokens)
+            return try cancel(&record, db: db, log: log)
         }
     }
 
     /// Cancels and hands the freed seats on; cancelling twice changes nothing.
     @discardableResult
-    func cancel(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, tokens: any SelfServiceTokens, notify: Bool = true) throws -> Registration {
+    func cancel(_ record: inout RegistrationRecord, db: Database, log: ChangeLog, notify: Bool = true) throws -> Registration {
         guard record.registrationStatus != .cancelled else { return try db.registration(record) }
         let event = try db.event(db.eventRecordByID(record.eventId))
-        let mailer = RegistrationMailer(tokens: tokens, now: log.at)
+        let mailer = RegistrationMailer(now: log.at)
         let seating = Seating(db: db, log: log, event: event, mailer: mailer)
         let wasConfirmed = record.registrationStatus == .confirmed
         record.status = Registration.Status.cancelled.rawValue
@@ -266,22 +268,5 @@ final class RegistrationBatch {
     /// Stores the new counts and appends one `seats.changed` per event whose counts moved.
     func finish() throws {
         for eventID in seatings.keys.sorted(by: { $0.rawValue < $1.rawValue }) { try seatings[eventID]!.finish() }
-    }
-}
-
-/// One registration waiting for the group commit, with its self-service token already derived.
-struct RegistrationJob: Sendable {
-    var slug: String
-    var request: RegistrationRequest
-    var nonce: String
-    var token: String
-    var tokenHash: String
-
-    init(slug: String, request: RegistrationRequest, tokens: any SelfServiceTokens) {
-        self.slug = slug
-        self.request = request
-        nonce = tokens.newNonce()
-        token = tokens.token(nonce: nonce)
-        tokenHash = tokens.lookupHash(token: token)
     }
 }

@@ -64,36 +64,38 @@ final class Seating {
         }
     }
 
-    /// Fills free event seats from the head of the waitlist, oldest first.
+    /// Fills free event seats from the head of the waitlist, as `RegistrationRules.promotions` decides.
     func promoteEvent() throws {
-        while RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(eventID: event.id.rawValue), capacity: try currentCapacity()) {
-            guard var next = try RegistrationRecord
-                .filter(Column("eventId") == event.id.rawValue && Column("status") == Registration.Status.waitlisted.rawValue)
-                // A hold past its time is not moved up: the expiry job is about to release it.
-                .filter(sql: "holdExpiresAt IS NULL OR holdExpiresAt > ?", arguments: [log.at])
-                .order(Column("queueOrder"), Column("id")).fetchOne(db)
-            else { break }
+        let confirmed = try db.confirmedCount(eventID: event.id.rawValue)
+        let capacity = try currentCapacity()
+        guard RegistrationRules.hasFreeSeat(confirmed: confirmed, capacity: capacity) else { return }
+        let waitlist = try Row.fetchAll(db, sql: """
+            SELECT id, queueOrder, holdExpiresAt FROM registration WHERE eventId = ? AND status = 'waitlisted'
+            """, arguments: [event.id.rawValue]).map { WaitlistEntry(id: $0["id"], queueOrder: $0["queueOrder"] ?? 0, holdExpiresAt: $0["holdExpiresAt"]) }
+        for id in RegistrationRules.promotions(confirmed: confirmed, capacity: capacity, waitlist: waitlist, at: log.at) {
+            guard var next = try RegistrationRecord.fetchOne(db, key: id) else { continue }
             try confirm(&next)
             // An unconfirmed hold moves up without an e-mail: its address is not known to be real,
             // and confirming tells it where it stands.
-            if next.holdExpiresAt == nil { try mailer?.enqueue(.promoted, registrationID: next.id!, db: db) }
+            if next.holdExpiresAt == nil { try mailer?.enqueue(.promoted, registrationID: id, db: db) }
         }
     }
 
-    /// Fills free seats of a workshop session from its waitlist, oldest first.
+    /// Fills free seats of a workshop session from its waitlist, as `RegistrationRules.promotions` decides.
     func promoteSession(_ sessionID: Int64) throws {
         let capacity = try Int.fetchOne(db, sql: "SELECT capacity FROM session WHERE id = ?", arguments: [sessionID])
-        while RegistrationRules.hasFreeSeat(confirmed: try db.confirmedCount(sessionID: sessionID), capacity: capacity) {
-            guard var next = try RegistrationSessionRecord
-                .filter(Column("sessionId") == sessionID && Column("status") == SessionChoice.Status.waitlisted.rawValue)
-                .order(Column("queueOrder")).fetchOne(db)
-            else { break }
-            next.status = SessionChoice.Status.confirmed.rawValue
-            next.queueOrder = nil
-            try next.update(db)
+        let confirmed = try db.confirmedCount(sessionID: sessionID)
+        guard RegistrationRules.hasFreeSeat(confirmed: confirmed, capacity: capacity) else { return }
+        let waitlist = try Row.fetchAll(db, sql: """
+            SELECT registrationId, queueOrder FROM registrationSession WHERE sessionId = ? AND status = 'waitlisted'
+            """, arguments: [sessionID]).map { WaitlistEntry(id: $0["registrationId"], queueOrder: $0["queueOrder"] ?? 0) }
+        for registrationID in RegistrationRules.promotions(confirmed: confirmed, capacity: capacity, waitlist: waitlist, at: log.at) {
+            try db.execute(sql: """
+                UPDATE registrationSession SET status = 'confirmed', queueOrder = NULL WHERE registrationId = ? AND sessionId = ?
+                """, arguments: [registrationID, sessionID])
             touch(sessionID)
-            let pending = try db.cachedValue(Bool.self, "SELECT holdExpiresAt IS NOT NULL FROM registration WHERE id = ?", [next.registrationId]) ?? false
-            if !pending { try mailer?.enqueue(.sessionPromoted, registrationID: next.registrationId, db: db) }
+            let pending = try db.cachedValue(Bool.self, "SELECT holdExpiresAt IS NOT NULL FROM registration WHERE id = ?", [registrationID]) ?? false
+            if !pending { try mailer?.enqueue(.sessionPromoted, registrationID: registrationID, db: db) }
         }
     }
 

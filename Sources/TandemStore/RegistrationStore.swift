@@ -99,15 +99,30 @@ public protocol RegistrationStore: Sendable {
     func exportRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> RegistrationExport
     func eraseRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
 
-    /// Messages due for delivery at `instant`, oldest first.
-    func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail]
+    /// Messages queued without their text, oldest first, with what their text is made of.
+    func mailDrafts(limit: Int) async throws -> [MailDraft]
+    /// Stores the texts `MailComposer` wrote; leaves alone a message erased or delivered meanwhile.
+    func storeComposedMail(_ composed: [ComposedMail]) async throws
+    /// Composed messages due for delivery at `instant`, oldest first.
+    func composedMailDue(at instant: Date, limit: Int) async throws -> [OutboundMail]
+    /// The tokens the store was opened with (`nil`: registrations are refused), for composing mail.
+    var selfServiceTokens: (any SelfServiceTokens)? { get }
     /// Marks delivered messages, many in one transaction.
     func markSent(mailIDs: [Int64], at instant: Date) async throws
     /// Records a failed attempt; `policy` decides when to retry or whether to give up.
     func markFailed(mailID: Int64, error: String, policy: RetryPolicy) async throws
     /// Turns programme-change notices that have been quiet since `quietSince` (or waiting since
-    /// `oldestAllowed`) into one e-mail per attendee. Returns the number of e-mails written.
+    /// `oldestAllowed`) into one queued e-mail per attendee. Returns the number of e-mails queued.
     func flushScheduleNotices(quietSince: Date, oldestAllowed: Date) async throws -> Int
     /// Messages not yet delivered (and not given up).
     func outboxBacklog() async throws -> Int
+}
+
+extension RegistrationStore {
+    /// Messages due for delivery at `instant`, oldest first, after composing those queued without
+    /// their text (what the outbox worker does each round).
+    public func dueMail(at instant: Date, limit: Int) async throws -> [OutboundMail] {
+        if let tokens = selfServiceTokens { try await MailComposer(tokens: tokens).composeAllPending(in: self) }
+        return try await composedMailDue(at: instant, limit: limit)
+    }
 }

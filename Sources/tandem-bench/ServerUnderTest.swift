@@ -28,8 +28,9 @@ final class ServerUnderTest: @unchecked Sendable {
             .appendingPathComponent("tandem").path
     }
 
-    /// Starts `binary` on a free port with an empty database in a temporary folder.
-    static func launch(binary: String) async throws -> ServerUnderTest {
+    /// Starts `binary` on a free port with an empty SQLite database in a temporary folder, or on
+    /// `database` (a PostgreSQL URL; each benchmark makes its own events there).
+    static func launch(binary: String, database: String? = nil) async throws -> ServerUnderTest {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError("no tandem binary at \(binary); build it first (swift build -c release) or pass --server/--url")
         }
@@ -42,10 +43,12 @@ final class ServerUnderTest: @unchecked Sendable {
         let password = "benchmark password \(UUID().uuidString.prefix(8))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--port", "0", "--database", directory.appendingPathComponent("tandem.sqlite").path, "--no-demo",
+        process.arguments = ["serve", "--port", "0", "--database", database ?? directory.appendingPathComponent("tandem.sqlite").path, "--no-demo",
                              "--mail", "log", "--log-level", "info"]
         process.environment = ProcessInfo.processInfo.environment.merging([
             "TANDEM_ADMIN_EMAIL": email, "TANDEM_ADMIN_PASSWORD": password, "TANDEM_RATE_LIMITS": "0", "LOG_LEVEL": "info",
+            // The secret key and any files stay in the run's folder, whatever the store.
+            "TANDEM_DATA_DIR": directory.path,
         ]) { $1 }
         process.standardOutput = log
         process.standardError = log

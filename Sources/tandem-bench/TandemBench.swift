@@ -26,6 +26,8 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Organiser e-mail for --url (env TANDEM_ADMIN_EMAIL).") var email: String?
     @Option(help: "Organiser password for --url (env TANDEM_ADMIN_PASSWORD).") var password: String?
     @Option(help: "The tandem binary to start (default: the one beside tandem-bench).") var server: String?
+    @Option(help: "The database of the server tandem-bench starts: a postgres:// URL (default: a fresh SQLite file in a temporary folder).")
+    var database: String?
     @Flag(help: "Print one JSON document instead of a table.") var json = false
 
     func start() async throws -> ServerUnderTest {
@@ -39,7 +41,7 @@ struct TargetOptions: ParsableArguments {
             }
             return ServerUnderTest(host: host, port: port, email: email, password: password, process: nil)
         }
-        return try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary())
+        return try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary(), database: database)
     }
 }
 

@@ -15,6 +15,7 @@ enum PGMigrations {
         ("006_deferred_mail", PGMigration006DeferredMail.sql),
         ("007_registration_mode", PGMigration007RegistrationMode.sql),
         ("008_login_pairs", PGMigration008LoginPairs.sql),
+        ("009_mail_changes", PGMigration009MailChanges.sql),
     ]
 
     /// Any value: the advisory lock under which one process at a time migrates.

@@ -11,6 +11,7 @@ enum Migrations {
         ("006_deferred_mail", Migration006DeferredMail.migrate),
         ("007_registration_mode", Migration007RegistrationMode.migrate),
         ("008_login_pairs", Migration008LoginPairs.migrate),
+        ("009_mail_changes", Migration009MailChanges.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -5,7 +5,7 @@ import TandemCore
 import TandemStore
 
 /// Delivers the outbox: turns quiet bursts of programme changes into one notice per attendee,
-/// then sends every due message, retrying failures with back-off. Survives restarts because the
+/// writes the text of queued messages (`MailComposer`), then sends every due message, retrying failures with back-off. Survives restarts because the
 /// outbox is in the database; run every `pollInterval` by a `PeriodicService`.
 final class OutboxDelivery: Sendable {
     let store: any RegistrationStore
@@ -52,8 +52,11 @@ final class OutboxDelivery: Sendable {
         _ = try await store.flushScheduleNotices(quietSince: now.addingTimeInterval(-settings.noticeQuietPeriod),
                                                  oldestAllowed: now.addingTimeInterval(-settings.noticeMaxDelay))
         var delivered = 0
+        // The stores queue messages without their text; it is written here, outside their write path.
+        let composer = store.selfServiceTokens.map { MailComposer(tokens: $0) }
         while true {
-            let due = try await store.dueMail(at: clock.now(), limit: 50)
+            try await composer?.composeAllPending(in: store)
+            let due = try await store.composedMailDue(at: clock.now(), limit: 50)
             if due.isEmpty { return delivered }
             // Delivered messages are marked in one transaction per round; a crash in between means
             // at-least-once delivery, never a lost message.
