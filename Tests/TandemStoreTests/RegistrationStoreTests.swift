@@ -22,60 +22,59 @@ struct RegistrationStoreTests {
         }
     }
 
-    // SQLite only: the group-commit batch (`registerBatch`) is how the SQLite store serialises
-    // registrations through its one writer; PostgreSQL has no batch, its transactions run side by side.
-    @Test("a group-commit batch: FIFO seats and places, one answer each, a failed one rolled back alone, one seats.changed")
-    func batch() async throws {
-        let f = try StoreFixture()
-        let (event, _, _) = try await f.openEvent(capacity: 2)
-        var duplicate = f.attendee(2)
-        duplicate.name = "Someone else"
-        let tokens = try f.store.requireTokens()
-        let jobs = [f.attendee(1), f.attendee(2), duplicate, f.attendee(3), f.attendee(4)].map {
-            RegistrationJob(slug: event.slug, request: $0, tokens: tokens)
+    @Test("a group-commit batch: FIFO seats and places, one answer each, a failed one rolled back alone, one seats.changed", arguments: StoreKind.available)
+    func batch(kind: StoreKind) async throws {
+        try await withFixture(kind) { f in
+            let (event, _, _) = try await f.openEvent(capacity: 2)
+            var duplicate = f.attendee(2)
+            duplicate.name = "Someone else"
+            let tokens = try #require(f.store.selfServiceTokens)
+            let jobs = [f.attendee(1), f.attendee(2), duplicate, f.attendee(3), f.attendee(4)].map {
+                RegistrationJob(slug: event.slug, request: $0, tokens: tokens)
+            }
+            let results = try await f.registerBatch(jobs)
+            let receipts = results.compactMap { try? $0.get() }
+            #expect(receipts.map(\.registration.status) == [.confirmed, .confirmed, .waitlisted, .waitlisted])
+            #expect(receipts.map(\.registration.waitlistPosition) == [nil, nil, 1, 2])
+            #expect(throws: RegistrationError.self) { try results[2].get() }
+            #expect(try await f.store.event(slug: event.slug).seats == SeatCount(capacity: 2, confirmed: 2, waitlisted: 2))
+            let seatChanges = try await f.store.changes(eventSlug: event.slug, after: 0, limit: 100).filter { $0.type == "seats.changed" }
+            #expect(seatChanges.count == 1, "one seats.changed for the whole batch")
         }
-        let results = await f.store.registerBatch(jobs)
-        let receipts = results.compactMap { try? $0.get() }
-        #expect(receipts.map(\.registration.status) == [.confirmed, .confirmed, .waitlisted, .waitlisted])
-        #expect(receipts.map(\.registration.waitlistPosition) == [nil, nil, 1, 2])
-        #expect(throws: RegistrationError.self) { try results[2].get() }
-        #expect(try await f.store.event(slug: event.slug).seats == SeatCount(capacity: 2, confirmed: 2, waitlisted: 2))
-        let seatChanges = try await f.store.changes(eventSlug: event.slug, after: 0, limit: 100).filter { $0.type == "seats.changed" }
-        #expect(seatChanges.count == 1, "one seats.changed for the whole batch")
     }
 
-    // SQLite only, as `batch` above.
-    @Test("a batch that mixes events: one event's wrong choice never fails another event's valid one")
-    func mixedEventBatch() async throws {
-        let f = try StoreFixture()
-        let x = try await f.openEvent(capacity: 10)
-        let y = try await f.openEvent(capacity: 10)
-        let z = try await f.openEvent(capacity: 10)
-        let tokens = try f.store.requireTokens()
-        func job(_ slug: String, _ n: Int, _ sessions: [Session]) -> RegistrationJob {
-            RegistrationJob(slug: slug, request: f.attendee(n, sessions: sessions), tokens: tokens)
+    @Test("a batch that mixes events: one event's wrong choice never fails another event's valid one", arguments: StoreKind.available)
+    func mixedEventBatch(kind: StoreKind) async throws {
+        try await withFixture(kind) { f in
+            let x = try await f.openEvent(capacity: 10)
+            let y = try await f.openEvent(capacity: 10)
+            let z = try await f.openEvent(capacity: 10)
+            let tokens = try #require(f.store.selfServiceTokens)
+            func job(_ slug: String, _ n: Int, _ sessions: [Session]) -> RegistrationJob {
+                RegistrationJob(slug: slug, request: f.attendee(n, sessions: sessions), tokens: tokens)
+            }
+            // X names Y's workshop (invalid) before and between Y's valid registrations for it; Z names
+            // both its own and Y's session (invalid as a whole); X's and Z's valid ones come last.
+            let jobs = [
+                job(x.event.slug, 1, [y.workshop]),
+                job(y.event.slug, 2, [y.workshop]),
+                job(z.event.slug, 3, [z.other, y.other]),
+                job(y.event.slug, 4, [y.workshop, y.other]),
+                job(x.event.slug, 5, [y.other]),
+                job(y.event.slug, 6, [y.other]),
+                job(x.event.slug, 7, [x.workshop]),
+                job(z.event.slug, 8, [z.other]),
+            ]
+            let results = try await f.registerBatch(jobs)
+            let failed = results.indices.filter { (try? results[$0].get()) == nil }
+            #expect(failed == [0, 2, 4], "only the choices of another event's sessions fail")
+            for index in failed {
+                #expect(throws: ValidationError.self) { try results[index].get() }
+            }
+            #expect(try await f.store.event(slug: y.event.slug).seats.confirmed == 3)
+            #expect(try await f.store.event(slug: x.event.slug).seats.confirmed == 1)
+            #expect(try await f.store.event(slug: z.event.slug).seats.confirmed == 1)
         }
-        // X names Y's workshop (invalid) before and between Y's valid registrations for it; Z names
-        // both its own and Y's session (invalid as a whole); X's and Z's valid ones come last.
-        let jobs = [
-            job(x.event.slug, 1, [y.workshop]),
-            job(y.event.slug, 2, [y.workshop]),
-            job(z.event.slug, 3, [z.other, y.other]),
-            job(y.event.slug, 4, [y.workshop, y.other]),
-            job(x.event.slug, 5, [y.other]),
-            job(y.event.slug, 6, [y.other]),
-            job(x.event.slug, 7, [x.workshop]),
-            job(z.event.slug, 8, [z.other]),
-        ]
-        let results = await f.store.registerBatch(jobs)
-        let failed = results.indices.filter { (try? results[$0].get()) == nil }
-        #expect(failed == [0, 2, 4], "only the choices of another event's sessions fail")
-        for index in failed {
-            #expect(throws: ValidationError.self) { try results[index].get() }
-        }
-        #expect(try await f.store.event(slug: y.event.slug).seats.confirmed == 3)
-        #expect(try await f.store.event(slug: x.event.slug).seats.confirmed == 1)
-        #expect(try await f.store.event(slug: z.event.slug).seats.confirmed == 1)
     }
 
     @Test("cancelling a confirmed seat promotes the head of the waitlist, in the same transaction", arguments: StoreKind.available)

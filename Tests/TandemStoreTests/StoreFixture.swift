@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TandemCore
 import TandemStore
+@testable import TandemPostgres
 @testable import TandemSQLite
 import TandemTestSupport
 
@@ -56,6 +57,14 @@ struct AnyStoreFixture: FixtureBuilders {
             return try await store.read { db in try String.fetchAll(db, sql: sql) }
         case .postgres:
             return try await PostgresTestDatabases.strings(location, sql)
+        }
+    }
+
+    /// One group-commit transaction of registrations, as the store's `RegistrationBatcher` writes it.
+    func registerBatch(_ jobs: [RegistrationJob]) async throws -> [Result<RegistrationReceipt, any Error>] {
+        switch kind {
+        case .sqlite: await (try #require(store as? SQLiteStore)).registerBatch(jobs)
+        case .postgres: await (try #require(store as? PostgresStore)).registerBatch(jobs)
         }
     }
 
