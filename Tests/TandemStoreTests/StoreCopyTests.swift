@@ -39,7 +39,30 @@ struct StoreCopyTests {
             eventSlug: slug, Announcement(id: .init(0), eventID: .init(0), text: TranslatedText(en: "Lunch moves"), severity: .info,
                                           createdAt: clock.now()), by: "ada@example.org")
         _ = try await store.expireAnnouncement(eventSlug: slug, id: announcement.id, by: "ada@example.org")
+        try await registrations(in: store)
         return (store, path)
+    }
+
+    static let registrationSlug = "copy-registrations"
+
+    /// An event with a two-seat workshop and four attendees: two seated, one on its waitlist, one
+    /// cancelled (which moves the waitlisted one up) and their e-mails in the outbox.
+    static func registrations(in store: SQLiteStore) async throws {
+        var event = makeEvent(slug: registrationSlug)
+        event.capacity = 10
+        _ = try await store.createEvent(event, by: "ada@example.org")
+        let room = try await store.createRoom(eventSlug: registrationSlug, Room(id: .init(0), eventID: .init(0), name: "Room A"), by: "ada@example.org")
+        let workshop = try await store.createSession(
+            eventSlug: registrationSlug,
+            Session(id: .init(0), eventID: .init(0), guid: UUID(), title: TranslatedText(en: "Fundraising"), kind: .workshop, roomID: room.id,
+                    startsAt: at("2017-06-15 10:00"), endsAt: at("2017-06-15 11:00"), capacity: 2), by: "ada@example.org").session
+        var tokens: [String] = []
+        for n in 1...4 {
+            let request = RegistrationRequest(name: "Attendee \(n)", email: "attendee\(n)@example.org", organisation: n == 1 ? nil : "NGO \(n)",
+                                              country: "DE", language: n == 2 ? .zh : .en, sessionIDs: [workshop.id], consent: true)
+            tokens.append(try await store.register(eventSlug: registrationSlug, request).token)
+        }
+        _ = try await store.cancelRegistration(token: tokens[0])
     }
 
     static func openPostgres(_ url: String, clock: TestClock) async throws -> PostgresStore {
@@ -76,6 +99,20 @@ struct StoreCopyTests {
             #expect(try await postgres.auditLog(eventSlug: nil, before: nil, limit: 1000) == sqlite.auditLog(eventSlug: nil, before: nil, limit: 1000))
             #expect(try await postgres.account(tokenHash: "b1", kind: .bearer, at: clock.now())?.email == "ada@example.org", "logins still work")
             #expect(report.totalRows > 0 && report.description.contains("session"))
+
+            // Registrations: seats, waitlist order, cancellations, e-mails queued, and tokens that still work.
+            let everyone = RegistrationQuery(limit: 100)
+            let registrations = try await sqlite.registrations(eventSlug: Self.registrationSlug, query: everyone)
+            #expect(registrations.count == 4)
+            #expect(Set(registrations.map(\.status)).count >= 2, "confirmed, waitlisted or cancelled: \(registrations.map(\.status))")
+            #expect(try await postgres.registrations(eventSlug: Self.registrationSlug, query: everyone) == registrations)
+            for registration in registrations {
+                #expect(try await postgres.registration(eventSlug: Self.registrationSlug, id: registration.id)
+                    == sqlite.registration(eventSlug: Self.registrationSlug, id: registration.id))
+            }
+            #expect(report.rows(in: "registrationSession") > 0)
+            #expect(report.rows(in: "outbox") > 0)
+            #expect(try await postgres.outboxBacklog() == sqlite.outboxBacklog())
 
             // New rows: ids past the copied ones, and the event's next seq after its copied ones.
             let event = events[0]
