@@ -30,5 +30,11 @@ python3 -c 'import selenium, pytest' 2>/dev/null \
 binary=${TANDEM_BINARY:-.build/debug/tandem}
 [ -x "$binary" ] || { echo "no server binary at $binary: run swift build first, or set TANDEM_BINARY"; exit 1; }
 
-section "browser tests against $binary"
+section "browser tests against $binary (SQLite)"
 python3 -m pytest Tests/Browser -q
+
+# The same pages on PostgreSQL: each test server gets a new database on the test cluster.
+if [ -n "${TANDEM_TEST_POSTGRES:-}" ]; then
+  section "browser tests against $binary (PostgreSQL)"
+  TANDEM_BROWSER_POSTGRES="$TANDEM_TEST_POSTGRES" TANDEM_SCREENSHOTS= python3 -m pytest Tests/Browser -q
+fi

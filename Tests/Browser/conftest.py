@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -43,13 +44,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def new_postgres_database(server: str) -> str:
+    """Creates an empty database on the PostgreSQL server and returns its URL."""
+    name = f"tandem_browser_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name} TEMPLATE template0"], check=True)
+    parts = urllib.parse.urlsplit(server)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
 class TandemServer:
     """The real binary on one port and one database; can be stopped and started again on both."""
 
     def __init__(self, binary: Path, workdir: Path):
         self.binary = binary
         self.workdir = workdir
-        self.database = workdir / "tandem.sqlite"
+        # TANDEM_BROWSER_POSTGRES (a server URL such as TANDEM_TEST_POSTGRES): each server gets a new
+        # PostgreSQL database there instead of a SQLite file, so every page is tried on both stores.
+        self.database = new_postgres_database(server) if (server := os.environ.get("TANDEM_BROWSER_POSTGRES")) \
+            else workdir / "tandem.sqlite"
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = workdir / "server.log"
@@ -68,6 +80,7 @@ class TandemServer:
             "TANDEM_MAIL": f"directory:{self.mail_folder}",
             "TANDEM_BCRYPT_COST": "4",
             "TANDEM_RATE_LIMITS": "0",
+            "TANDEM_DATA_DIR": str(self.workdir),
         }
         log = open(self.log, "ab")
         self.process = subprocess.Popen(

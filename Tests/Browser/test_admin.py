@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -37,8 +38,9 @@ def test_organiser_logs_in_with_the_session_cookie(browser, server, admin_event)
     assert admin_event["slug"] in options
 
     open_editor(browser, server, admin_event["slug"])
-    hostile = block(browser, admin_event["sessions"]["hostile"]["id"])
-    assert "<script>alert(1)</script>" in hostile.text  # shown as text, never run
+    # Shown as text, never run. Read again if a live change re-drew the grid in between.
+    hostile_id = admin_event["sessions"]["hostile"]["id"]
+    wait(browser).until(lambda d: _text_of(lambda: block(d, hostile_id)).count("<script>alert(1)</script>") == 1)
     assert browser.execute_script("return window.__cspViolations") == []
     assert "Europe/Berlin" in browser.find_element(By.ID, "zone-note").text
 
@@ -427,3 +429,11 @@ def test_sessions_imported_with_their_conflicts_are_marked_and_explained(browser
     assert "Overrun" in warning.text and "Studio session" in warning.text and "10:30" in warning.text
     click_block(browser, int(titles["Quiet talk"].get_attribute("data-session-id")))
     wait(browser).until(lambda d: d.find_element(By.ID, "f-warning").text == "")
+
+
+def _text_of(find) -> str:
+    """The text of the element `find` returns, or "" while a re-render replaces it."""
+    try:
+        return find().text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""

@@ -5,11 +5,25 @@ import TandemTestSupport
 
 @Suite("Crash recovery: kill -9 mid-burst", .serialized)
 struct CrashRecoveryTests {
-    @Test("nothing acknowledged is lost, seats stay exact, and the outbox delivers after the restart")
-    func killNineMidBurst() async throws {
+    /// On PostgreSQL, PostgreSQL itself is crashed too (`pg_ctl -m immediate`, like a power cut)
+    /// right after Tandem: what it acknowledged must come back from its write-ahead log.
+    @Test("nothing acknowledged is lost, seats stay exact, and the outbox delivers after the restart", .serialized,
+          arguments: StoreKind.available)
+    func killNineMidBurst(kind: StoreKind) async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TandemProcess.binary), "build the tandem executable first")
-        let database = temporaryDatabasePath()
-        let first = TandemProcess(databasePath: database)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-crash-\(UUID().uuidString.prefix(8))").path
+        let cluster = kind == .postgres ? try await PrivatePostgresCluster.start() : nil
+        do {
+            try await burstKillRestart(database: cluster?.url ?? folder + "/tandem.sqlite", folder: folder, cluster: cluster)
+        } catch {
+            await cluster?.stop()
+            throw error
+        }
+        await cluster?.stop()
+    }
+
+    private func burstKillRestart(database: String, folder: String, cluster: PrivatePostgresCluster?) async throws {
+        let first = TandemProcess(databasePath: database, folder: folder)
         try await first.start()
         let admin = try await first.api.login()
         let workshop = try await admin.openEvent(capacity: 40, workshopSeats: 10, year: "2040")
@@ -23,12 +37,13 @@ struct CrashRecoveryTests {
         while ContinuousClock.now < deadline, (try? await first.api.get("/api/v1/events/hamburg-2017").json["seats"]["confirmed"].int ?? 0) ?? 0 < 15 {
             try await Task.sleep(for: .milliseconds(10))
         }
-        first.kill9()
+        await first.kill9()
+        try await cluster?.crashAndRestart()
         let acknowledged = try await burst.value.compactMap(\.reply).filter { $0.status == .created }
         #expect(acknowledged.count >= 15)
         #expect(acknowledged.count < 150, "the kill came too late to interrupt the burst")
 
-        let second = TandemProcess(databasePath: database)
+        let second = TandemProcess(databasePath: database, folder: folder)
         try await second.start()
         let api = second.api
         for reply in acknowledged {

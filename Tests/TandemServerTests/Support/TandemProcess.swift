@@ -27,12 +27,15 @@ final class TandemProcess: @unchecked Sendable {
     /// Extra arguments of `tandem serve`.
     private let arguments: [String]
 
-    init(databasePath: String, environment: [String: String] = [:], arguments: [String] = []) {
+    /// `folder`: where the mail, the log and the server's data go; by default the SQLite file's folder
+    /// (give one for a `postgres://` database).
+    init(databasePath: String, folder: String? = nil, environment: [String: String] = [:], arguments: [String] = []) {
         self.databasePath = databasePath
         self.environment = environment
-        self.arguments = arguments
-        self.mailFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("mail").path
-        self.logPath = databasePath + ".\(UUID().uuidString.prefix(8)).log"
+        self.arguments = arguments + (folder.map { ["--data-dir", $0] } ?? [])
+        let folder = folder ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        self.mailFolder = URL(fileURLWithPath: folder).appendingPathComponent("mail").path
+        self.logPath = URL(fileURLWithPath: folder).appendingPathComponent("tandem.\(UUID().uuidString.prefix(8)).log").path
     }
 
     /// Starts the server on a free port and waits until it answers.
@@ -73,16 +76,22 @@ final class TandemProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no graceful shutdown, no flushing, exactly like a crash or power cut.
-    func kill9() {
+    func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await exited()
+    }
+
+    /// Waits for the server to end without blocking a thread of the test pool (which would stall
+    /// every other test while it waits).
+    private func exited() async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     func stop() async {
         try? await client?.shutdown()
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            await exited()
         }
     }
 
