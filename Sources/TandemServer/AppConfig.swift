@@ -5,8 +5,15 @@ import TandemCore
 public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
-    /// Path of the SQLite database file.
+    /// Path of the SQLite database file, or the URL of a database server (`postgres://…`).
     public var databasePath: String
+    /// The folder for `secret.key` and the default `mail` folder (`--data-dir` / `TANDEM_DATA_DIR`).
+    /// Unless set: the SQLite database's folder, or `./data` when the database is a server.
+    public var dataDirectory: String {
+        get { explicitDataDirectory ?? Self.defaultDataDirectory(databasePath: databasePath) }
+        set { explicitDataDirectory = newValue }
+    }
+    private var explicitDataDirectory: String?
     /// Load the demo programme into an empty database.
     public var loadDemo: Bool
     /// Folder with the web front end.
@@ -22,7 +29,7 @@ public struct AppConfig: Sendable {
     public var maxBodyBytes: Int
     /// Public base URL of this server, used in links sent by e-mail (default `http://host:port`).
     public var publicURL: String?
-    /// Secret for self-service tokens; when unset, a key file beside the database is used (created on first start).
+    /// Secret for self-service tokens; when unset, `secret.key` in the data directory is used (created on first start).
     public var secret: String?
     /// How attendees' e-mails leave the server.
     public var mail: MailSettings
@@ -74,7 +81,18 @@ public struct AppConfig: Sendable {
 
     /// Where the self-service key lives when no secret is configured.
     public var secretKeyPath: String {
-        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("secret.key").path
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("secret.key").path
+    }
+
+    /// Where e-mails go when no delivery is configured: `.eml` files in `mail` in the data directory.
+    public var defaultMailFolder: String {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("mail").path
+    }
+
+    /// The SQLite file's folder; `./data` for a database server's URL (it has no folder here).
+    static func defaultDataDirectory(databasePath: String) -> String {
+        if databasePath.contains("://") { return "./data" }
+        return URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
     }
 }
 
@@ -103,7 +121,7 @@ public struct MailSettings: Sendable {
         case log
     }
 
-    /// `nil`: a `mail` folder beside the database.
+    /// `nil`: a `mail` folder in the data directory (`AppConfig.defaultMailFolder`).
     public var delivery: Delivery?
     public var from: String
     public var fromName: String

@@ -116,10 +116,10 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     return (application, hub, replay, exportRenders)
 }
 
-/// The configured e-mail transport; by default .eml files in a `mail` folder beside the database.
+/// The configured e-mail transport; by default .eml files in a `mail` folder in the data directory.
 func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) -> any MailTransport {
     let domain = URL(string: config.resolvedPublicURL)?.host ?? "localhost"
-    switch config.mail.delivery ?? .directory(URL(fileURLWithPath: config.databasePath).deletingLastPathComponent().appendingPathComponent("mail").path) {
+    switch config.mail.delivery ?? .directory(config.defaultMailFolder) {
     case .directory(let folder):
         return DirectoryTransport(folder: folder, from: config.mail.from, fromName: config.mail.fromName, messageIDDomain: domain, clock: clock)
     case .sendmail(let path):

@@ -106,9 +106,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env LOG_LEVEL).") var logLevel: String?
     @Option(name: .customLong("public-url"), help: "Base URL for links in e-mails, e.g. https://tandem.example.org (env TANDEM_PUBLIC_URL).")
     var publicURL: String?
-    @Option(help: "E-mail delivery: 'directory:PATH', 'sendmail' or 'sendmail:PATH', 'log' (env TANDEM_MAIL; default: directory beside the database).")
+    @Option(help: "E-mail delivery: 'directory:PATH', 'sendmail' or 'sendmail:PATH', 'log' (env TANDEM_MAIL; default: directory 'mail' in the data directory).")
     var mail: String?
     @Option(name: .customLong("log-format"), help: "text or json (one JSON object per line; env TANDEM_LOG_FORMAT).") var logFormat: String?
+    @Option(name: .customLong("data-dir"), help: "Folder for secret.key and the default mail folder (env TANDEM_DATA_DIR; default: the SQLite database's folder, ./data with a database server).")
+    var dataDirectory: String?
     @Option(name: .customLong("config"), help: "A settings file of TANDEM_* lines (KEY=value, # comments); the environment overrides it (env TANDEM_CONFIG).")
     var configFile: String?
 
@@ -122,6 +124,7 @@ struct Serve: AsyncParsableCommand {
         } ?? config.port
         let storeChoice = try database.choice(env)
         config.databasePath = storeChoice.openedLocation
+        if let folder = dataDirectory ?? env["TANDEM_DATA_DIR"], !folder.isEmpty { config.dataDirectory = folder }
         config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
         config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
         config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }

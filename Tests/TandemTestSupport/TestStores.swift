@@ -90,6 +90,18 @@ public enum PostgresTestDatabases {
         try await connection.close()
     }
 
+    /// The rows of `sql` (one text column) in the database `url` names: for tests that look at
+    /// what a store wrote, past its protocols.
+    public static func strings(_ url: String, _ sql: String) async throws -> [String] {
+        var strings: [String] = []
+        try await admin(url) { connection in
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger).decode(String.self) {
+                strings.append(value)
+            }
+        }
+        return strings
+    }
+
     /// The server URL with its database replaced.
     public static func url(_ server: String, database: String) -> String {
         var components = URLComponents(string: server)!

@@ -24,10 +24,13 @@ final class TandemProcess: @unchecked Sendable {
 
     /// Extra environment variables for the server (`TANDEM_…` settings).
     private let environment: [String: String]
+    /// Extra arguments of `tandem serve`.
+    private let arguments: [String]
 
-    init(databasePath: String, environment: [String: String] = [:]) {
+    init(databasePath: String, environment: [String: String] = [:], arguments: [String] = []) {
         self.databasePath = databasePath
         self.environment = environment
+        self.arguments = arguments
         self.mailFolder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("mail").path
         self.logPath = databasePath + ".\(UUID().uuidString.prefix(8)).log"
     }
@@ -40,7 +43,7 @@ final class TandemProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve", "--port", "0", "--database", databasePath, "--no-demo", "--mail", "directory:" + mailFolder,
-                             "--public", testConfig().publicDirectory]
+                             "--public", testConfig().publicDirectory] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging([
             "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4", "TANDEM_RATE_LIMITS": "0",
         ].merging(environment) { $1 }) { $1 }
