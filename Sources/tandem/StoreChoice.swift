@@ -103,10 +103,11 @@ enum StoreChoice {
         }
     }
 
-    /// A command's store logs warnings and worse only: what it did is the command's output.
-    private static let commandLogger: Logger = {
+    /// A command's store logs errors only: what it did is the command's output, and what stopped it
+    /// is the command's error (the pool's warnings about a connection starting are noise here).
+    static let commandLogger: Logger = {
         var logger = Logger(label: "tandem.postgres")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         return logger
     }()
 }
