@@ -35,7 +35,9 @@ public struct PostgresStore: Sendable {
         let location = try PostgresLocation(url: url)
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // Started immediately: `run()` marks the pool running before its first suspension, so the
+        // first query never finds it "not run yet".
+        let runner = Task.immediate { await client.run() }
         // A change whose predecessor's commit was never reported here is read from the change log.
         let ordered = OrderedChangeSink(next: sink) { eventID, after in
             try await client.query("""
