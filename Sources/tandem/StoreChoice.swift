@@ -103,11 +103,10 @@ enum StoreChoice {
         }
     }
 
-    /// A command's store logs errors only: what it did is the command's output, and what stopped it
-    /// is the command's error (the pool's warnings about a connection starting are noise here).
+    /// A command's store logs warnings and worse only: what it did is the command's output.
     static let commandLogger: Logger = {
         var logger = Logger(label: "tandem.postgres")
-        logger.logLevel = .error
+        logger.logLevel = .warning
         return logger
     }()
 }
