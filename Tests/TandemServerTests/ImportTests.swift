@@ -11,12 +11,6 @@ struct ImportTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pretalx-schedule.json")
     static let venue = Venue(name: "Kongresshalle", city: "Hamburg", country: "DE")
 
-    func makeStore() throws -> SQLiteStore {
-        let store = try SQLiteStore(path: temporaryDatabasePath(), clock: TestClock())
-        try store.migrate()
-        return store
-    }
-
     @Test("a pretalx export creates the event, rooms, speakers and sessions; the same file again changes nothing", arguments: StoreKind.available)
     func pretalx(kind: StoreKind) async throws {
         try await kind.withStore { store in
@@ -188,6 +182,8 @@ struct ImportTests {
         }
     }
 
+    // SQLite only: the real binary on a database file (the same import on PostgreSQL is checked
+    // through ScheduleImporter above).
     @Test("the real `tandem import`: clashes are sentences on stderr and nothing is written; --allow-conflicts writes all; again: unchanged",
           .timeLimit(.minutes(1)))
     func commandLine() async throws {
@@ -237,6 +233,7 @@ struct ImportTests {
         #expect(try await store.scheduleVersion(slug: "civic-tech-2026") > 0)
     }
 
+    // SQLite only, as above: the real binary on database files.
     @Test("the other subcommands' errors are sentences too: backup of a missing database, a CSV that is not CSV, a bad e-mail",
           .timeLimit(.minutes(1)))
     func commandLineErrors() async throws {

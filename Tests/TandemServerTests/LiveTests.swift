@@ -234,6 +234,7 @@ struct LiveTests {
 
 @Suite("Live feed: graceful shutdown", .serialized)
 struct LiveShutdownTests {
+    // SQLite only: the real binary, started on a database file.
     @Test("SIGTERM closes live connections with 1001 going away and the seq to resume from")
     func goingAway() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TandemProcess.binary), "build the tandem executable first")

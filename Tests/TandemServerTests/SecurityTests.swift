@@ -58,6 +58,7 @@ enum RouteMatrix {
 
 @Suite("Security: roles, sessions, tokens, limits, audit, headers")
 struct SecurityTests {
+    // One store suffices: it reads the route table, not the database.
     @Test("every route is public, self-service or protected — none unclassified")
     func everyRouteIsClassified() throws {
         let routes = try RouteMatrix.routes()
