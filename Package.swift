@@ -68,6 +68,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `tandem copy`: a whole programme from SQLite into an empty PostgreSQL database.
+        .target(
+            name: "TandemCopy",
+            dependencies: [
+                "TandemCore",
+                "TandemStore",
+                "TandemSQLite",
+                "TandemPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TandemServer",
             dependencies: [
@@ -98,6 +113,7 @@ let package = Package(
                 "TandemServer",
                 "TandemSQLite",
                 "TandemPostgres",
+                "TandemCopy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -140,8 +156,9 @@ let package = Package(
         .testTarget(
             name: "TandemStoreTests",
             dependencies: [
-                "TandemStore", "TandemSQLite", "TandemPostgres", "TandemCore", "TandemTestSupport",
+                "TandemStore", "TandemSQLite", "TandemPostgres", "TandemCopy", "TandemCore", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

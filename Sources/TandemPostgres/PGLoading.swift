@@ -194,7 +194,7 @@ extension PGTransaction {
 
     /// Every speaker, in the speaker directory's order (the imports match by name).
     func speakersInDirectoryOrder() async throws -> [Speaker] {
-        try await query("SELECT \(unescaped: Self.speakerColumns) FROM speaker ORDER BY fellowCohort DESC, name, id").map(Self.decodeSpeaker)
+        try await query("SELECT \(unescaped: Self.speakerColumns) FROM speaker ORDER BY fellowCohort DESC NULLS LAST, name, id").map(Self.decodeSpeaker)
     }
 
     /// Sessions with their speakers, in the sessions' order.

@@ -85,8 +85,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return configuration
     }
 
-    /// One connection's configuration (the start-up probe).
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    /// One connection's configuration: the start-up probe, and tools that need one connection of
+    /// their own for work outside the store's intents (`tandem copy`).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let unixSocketPath {
             configuration = .init(unixSocketPath: unixSocketPath, username: username, password: password, database: database)

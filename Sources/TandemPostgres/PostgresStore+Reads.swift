@@ -65,12 +65,12 @@ extension PostgresStore {
             if let cohort {
                 speakers = try await tx.query("""
                     SELECT \(unescaped: PGTransaction.speakerColumns) FROM speaker
-                    WHERE fellowCohort IS NOT NULL AND fellowCohort = \(cohort) ORDER BY fellowCohort DESC, name, id
+                    WHERE fellowCohort IS NOT NULL AND fellowCohort = \(cohort) ORDER BY fellowCohort DESC NULLS LAST, name, id
                     """).map(PGTransaction.decodeSpeaker)
             } else {
                 let filter = fellowsOnly ? "WHERE fellowCohort IS NOT NULL" : ""
                 speakers = try await tx.query("""
-                    SELECT \(unescaped: PGTransaction.speakerColumns) FROM speaker \(unescaped: filter) ORDER BY fellowCohort DESC, name, id
+                    SELECT \(unescaped: PGTransaction.speakerColumns) FROM speaker \(unescaped: filter) ORDER BY fellowCohort DESC NULLS LAST, name, id
                     """).map(PGTransaction.decodeSpeaker)
             }
             var appearances: [Int64: [SpeakerAppearances.Appearance]] = [:]

@@ -188,10 +188,17 @@ public struct PostgresStore: Sendable {
     /// The one place where PostgreSQL's errors become store errors.
     static func translate(_ error: any Error) -> any Error {
         switch sqlState(error) {
-        case "23505": StoreError.conflict(field: nil, message: "this already exists")
-        case "23503": StoreError.conflict(field: nil, message: "this is still referred to, or refers to something that does not exist")
-        default: error
+        case "23505": return StoreError.conflict(field: nil, message: "this already exists")
+        case "23503": return StoreError.conflict(field: nil, message: "this is still referred to, or refers to something that does not exist")
+        case "40001", "40P01", "55P03":
+            return StoreError.busy(message: "The database is busy with other changes to the same data.")
+        default: break
         }
+        if let psql = error as? PSQLError, psql.serverInfo == nil,
+           [.connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed].contains(psql.code) {
+            return StoreError.busy(message: "The database cannot be reached right now.")
+        }
+        return error
     }
 
     func requireTokens() throws -> any SelfServiceTokens {

@@ -35,18 +35,40 @@ public func buildApplication(_ config: AppConfig, environment: AppEnvironment) a
 }
 
 /// Runs Tandem until SIGTERM or SIGINT. The live hub is shut down before the HTTP server, so live
-/// connections hear "going away" (1001) with their resume point before the server stops.
+/// connections hear "going away" (1001) with their resume point before the server stops. The store
+/// is closed afterwards, also when start-up fails after opening it: a PostgreSQL pool left running
+/// would keep the process from exiting.
 public func runServer(_ config: AppConfig, environment: AppEnvironment) async throws {
-    let server = try await buildServer(config, environment: environment)
-    let group = ServiceGroup(configuration: .init(
-        services: [.init(service: server.application), .init(service: server.liveHub)],
-        gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
-    do {
-        try await group.run()
-    } catch is CancellationError {
-        // A service's sleep cut short by the graceful shutdown: a clean stop, exit status 0.
-        environment.logger.notice("stopped")
+    /// The store `buildServer` opened, kept to be closed here.
+    actor OpenedStore {
+        var store: (any TandemStorage)?
+        func keep(_ store: any TandemStorage) { self.store = store }
+        func close() async { await store?.close() }
     }
+    let opened = OpenedStore()
+    var environment = environment
+    let open = environment.openStore
+    environment.openStore = { context in
+        let store = try await open(context)
+        await opened.keep(store)
+        return store
+    }
+    do {
+        let server = try await buildServer(config, environment: environment)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server.application), .init(service: server.liveHub)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: environment.logger))
+        do {
+            try await group.run()
+        } catch is CancellationError {
+            // A service's sleep cut short by the graceful shutdown: a clean stop, exit status 0.
+            environment.logger.notice("stopped")
+        }
+    } catch {
+        await opened.close()
+        throw error
+    }
+    await opened.close()
 }
 
 /// The application, its live hub, the snapshot replay (nil when requests are logged at debug level),

@@ -6,6 +6,9 @@ public enum StoreError: Error, Hashable, Sendable {
     case conflict(field: String?, message: String)
     /// `If-Match` named a version that is no longer current.
     case stale(entity: String, currentVersion: Int64)
+    /// The database could not take the write now (still locked or in conflict after the bounded
+    /// retries, or unreachable); nothing was written, and the same request may be sent again.
+    case busy(message: String)
 }
 
 /// The database was migrated by a newer Tandem: this binary does not know some of its schema's

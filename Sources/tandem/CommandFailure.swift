@@ -58,6 +58,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             return "\(message); nothing was written"
         case .stale(let entity, let version):
             return "the \(entity) was changed by someone else meanwhile (now version \(version)); run the command again"
+        case .busy(let message):
+            return "\(message) Nothing was written; run the command again in a moment"
         }
     }
 

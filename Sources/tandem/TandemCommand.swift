@@ -16,7 +16,7 @@ struct TandemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Tandem: workshops and open events with live agendas.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self, Import.self, ImportSpeakers.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Backup.self, Copy.self, Import.self, ImportSpeakers.self],
         defaultSubcommand: Serve.self)
 
     /// ArgumentParser's own `main`, except that a failing subcommand's error is said in a
@@ -44,30 +44,17 @@ struct TandemCommand: AsyncParsableCommand {
 
 /// Options shared by every subcommand that opens the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (env TANDEM_DATABASE). A URL of a database server is refused for now.")
+    @Option(name: .long, help: "SQLite database file, or a PostgreSQL URL postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=… (env TANDEM_DATABASE).")
     var database: String?
 
     /// The store named, after refusing a URL of a database Tandem does not serve.
-    func choice(_ settings: Settings) throws -> StoreChoice {
+    func choice(_ settings: Settings = .environment) throws -> StoreChoice {
         try StoreChoice(database ?? settings["TANDEM_DATABASE"] ?? AppConfig().databasePath)
     }
 
-    /// The SQLite file named (see `choice`).
-    func path(_ settings: Settings) throws -> String {
-        try choice(settings).location
-    }
-
-    /// The store on this database, created or migrated to the current schema.
-    func openStore(_ settings: Settings = .environment) throws -> SQLiteStore {
-        let path = try path(settings)
-        do {
-            let store = try SQLiteStore(path: path, clock: SystemClock())
-            try store.migrate()
-            return store
-        } catch {
-            throw CommandFailure("cannot open the database \(path) (\(CommandFailure.wrapping(error))); "
-                + "check --database / TANDEM_DATABASE and that its folder exists and is writable")
-        }
+    /// Runs `body` on the store named, created or migrated to the current schema, and closes it.
+    func withStore<T>(_ settings: Settings = .environment, _ body: (any TandemStorage) async throws -> T) async throws -> T {
+        try await choice(settings).withStore(body)
     }
 }
 
@@ -136,7 +123,7 @@ struct Serve: AsyncParsableCommand {
             return port
         } ?? config.port
         let storeChoice = try database.choice(env)
-        config.databasePath = storeChoice.location
+        config.databasePath = storeChoice.openedLocation
         if let folder = dataDirectory ?? env["TANDEM_DATA_DIR"], !folder.isEmpty { config.dataDirectory = folder }
         config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
         config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
@@ -176,7 +163,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = (logLevel ?? env["LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        logger.notice("Tandem serves http://\(config.host):\(config.port) from \(config.databasePath)")
+        logger.notice("Tandem serves http://\(config.host):\(config.port) from \(storeChoice.location)")
         try await runServer(config, environment: AppEnvironment(openStore: storeChoice.opener, logger: logger, metrics: registry))
     }
 }
@@ -194,20 +181,26 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try database.openStore()
-        print("migrated: " + (try await store.appliedMigrations()).joined(separator: ", "))
+        let applied = try await database.withStore { store in try await store.appliedMigrations() }
+        print("migrated: " + applied.joined(separator: ", "))
     }
 }
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy the database to PATH while the server keeps running (SQLite online backup), then check the copy.")
+        abstract: "Copy the SQLite database to PATH while the server keeps running (SQLite online backup), then check the copy. On PostgreSQL it names the pg_dump command to use instead.")
 
     @Argument(help: "Where to write the backup, e.g. /var/backups/tandem/tandem-2027-04-15.sqlite") var path: String
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let source = try database.path(.environment)
+        let choice = try database.choice()
+        guard case .sqlite(let source) = choice else {
+            // PostgreSQL's own tool takes a consistent dump while the servers keep running.
+            throw CommandFailure("tandem backup copies a SQLite file; back up a PostgreSQL database with pg_dump instead: "
+                + "pg_dump --format=custom --file tandem.dump '\(choice.location)' (the password from PGPASSWORD or ~/.pgpass), "
+                + "and restore it with pg_restore; see \"PostgreSQL\" in Deploy/README.md")
+        }
         let migrations = try SQLiteStore.backup(databasePath: source, to: path)
         print("backed up \(source) to \(path) (integrity ok, schema \(migrations.last ?? "empty"))")
     }
@@ -233,9 +226,10 @@ struct Import: AsyncParsableCommand {
         let data = try readFile(file, what: "the schedule.json exported from pretalx or frab")
         guard let kind = Event.Kind(rawValue: kind) else { throw ValidationError("--kind must be one of: workshop, open-event, side-event, conference") }
         let place: Venue? = if let venue, let city, let country { Venue(name: venue, city: city, country: country.uppercased()) } else { nil }
-        let store = try database.openStore()
-        let report = try await ScheduleImporter(store: store).importSchedule(
-            json: data, options: .init(slug: slug, kind: kind, publish: publish, venue: place, allowConflicts: allowConflicts))
+        let options = ScheduleImporter.NewEvent(slug: slug, kind: kind, publish: publish, venue: place, allowConflicts: allowConflicts)
+        let report = try await database.withStore { store in
+            try await ScheduleImporter(store: store).importSchedule(json: data, options: options)
+        }
         print(report)
     }
 }
@@ -250,8 +244,9 @@ struct ImportSpeakers: AsyncParsableCommand {
 
     func run() async throws {
         let data = try readFile(file, what: "the speakers' CSV file")
-        let store = try database.openStore()
-        let (created, updated) = try await ScheduleImporter(store: store).importSpeakers(csv: String(decoding: data, as: UTF8.self))
+        let (created, updated) = try await database.withStore { store in
+            try await ScheduleImporter(store: store).importSpeakers(csv: String(decoding: data, as: UTF8.self))
+        }
         print("speakers: \(created) created, \(updated) updated")
     }
 }
@@ -273,9 +268,9 @@ struct CreateAdmin: AsyncParsableCommand {
         }
         let problems = PasswordPolicy.validate(password) + (EmailAddress.isPlausible(email) ? [] : [FieldError(field: "email", message: "must be an e-mail address")])
         guard problems.isEmpty else { throw ValidationError(problems.map(\.description).joined(separator: "; ")) }
-        let store = try database.openStore(env)
         let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init) ?? AppConfig().bcryptCost
-        let account = try await store.resetAdmin(email: email, passwordHash: try await PasswordHasher.hash(password, cost: cost))
+        let passwordHash = try await PasswordHasher.hash(password, cost: cost)
+        let account = try await database.withStore(env) { store in try await store.resetAdmin(email: email, passwordHash: passwordHash) }
         print("admin \(account.email) is ready")
     }
 }

@@ -1,10 +1,21 @@
 import Foundation
 import HTTPTypes
 import Testing
+import TandemStore
+@testable import TandemServer
 import TandemTestSupport
 
 @Suite("Errors: problem+json naming the field, never a 5xx, never a partial write")
 struct ErrorTests {
+    @Test("a database that stays busy after the retries answers 503 with Retry-After and a sentence, not 500")
+    func busy() {
+        let problem = ProblemMapping.problem(for: StoreError.busy(message: "The database is busy with other changes to the same data."))
+        #expect(problem.status == .serviceUnavailable)
+        #expect(problem.code == "busy")
+        #expect(problem.headers[.retryAfter] == "1")
+        #expect(problem.detail?.contains("send the same request again") == true)
+    }
+
     @Test("malformed JSON is 400; an empty body is 400; a non-object body is 400")
     func malformed() async throws {
         try await withTandem { anonymous in

@@ -77,6 +77,11 @@ enum ProblemMapping {
                                   detail: "This \(entity) has changed since you loaded it (now version \(version)). Reload it, check the change, and apply your edit again.")
             problem.currentVersion = version
             return problem
+        case .busy(let message):
+            var problem = Problem(.serviceUnavailable, code: "busy", title: "Busy, try again",
+                                  detail: message + " Nothing was changed; send the same request again in a moment.")
+            problem.headers[.retryAfter] = "1"
+            return problem
         }
     }
 

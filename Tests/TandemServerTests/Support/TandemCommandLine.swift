@@ -8,7 +8,8 @@ enum TandemCommandLine {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs `tandem` with `arguments`; `environment` is added to this process's environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -19,6 +20,7 @@ enum TandemCommandLine {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TandemProcess.binary)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
