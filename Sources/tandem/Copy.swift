@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logging
 import TandemCopy
 
 struct Copy: AsyncParsableCommand {
@@ -22,8 +21,6 @@ struct Copy: AsyncParsableCommand {
         guard case .postgres(let url) = try StoreChoice(to) else {
             throw ValidationError("--to names the PostgreSQL database to copy into: postgres://USER@HOST:PORT/DATABASE")
         }
-        var logger = Logger(label: "tandem.copy")
-        logger.logLevel = .warning
-        print(try await StoreCopy.copy(fromSQLite: source, toPostgres: url, logger: logger))
+        print(try await StoreCopy.copy(fromSQLite: source, toPostgres: url, logger: StoreChoice.commandLogger))
     }
 }

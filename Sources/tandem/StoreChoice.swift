@@ -104,7 +104,7 @@ enum StoreChoice {
     }
 
     /// A command's store logs warnings and worse only: what it did is the command's output.
-    private static let commandLogger: Logger = {
+    static let commandLogger: Logger = {
         var logger = Logger(label: "tandem.postgres")
         logger.logLevel = .warning
         return logger

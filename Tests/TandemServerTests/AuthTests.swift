@@ -5,9 +5,9 @@ import TandemTestSupport
 
 @Suite("Organiser authentication and roles")
 struct AuthTests {
-    @Test("login gives a bearer token; a wrong password or unknown e-mail gives 401")
-    func login() async throws {
-        try await withTandem { api in
+    @Test("login gives a bearer token; a wrong password or unknown e-mail gives 401", arguments: StoreKind.available)
+    func login(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { api in
             let ok = try await api.post("/api/v1/auth/login", #"{"email":"admin@example.org","password":"correct horse battery staple"}"#)
             #expect(ok.status == .ok)
             #expect((ok.json["token"].string?.count ?? 0) >= 43)
@@ -21,7 +21,7 @@ struct AuthTests {
         }
     }
 
-    @Test("organiser routes refuse anonymous callers and bad tokens with 401 and WWW-Authenticate", arguments: [
+    @Test("organiser routes refuse anonymous callers and bad tokens with 401 and WWW-Authenticate", arguments: StoreKind.available, [
         (HTTPRequest.Method.post, "/api/v1/events"), (.patch, "/api/v1/events/hamburg-2017"), (.delete, "/api/v1/events/hamburg-2017"),
         (.post, "/api/v1/events/hamburg-2017/rooms"), (.patch, "/api/v1/events/hamburg-2017/rooms/1"), (.delete, "/api/v1/events/hamburg-2017/rooms/1"),
         (.post, "/api/v1/events/hamburg-2017/sessions"), (.patch, "/api/v1/events/hamburg-2017/sessions/1"),
@@ -30,8 +30,9 @@ struct AuthTests {
         (.post, "/api/v1/speakers"), (.patch, "/api/v1/speakers/1"), (.get, "/api/v1/accounts"), (.post, "/api/v1/accounts"),
         (.post, "/api/v1/auth/logout"), (.get, "/api/v1/auth/me"),
     ])
-    func anonymousRefused(method: HTTPRequest.Method, path: String) async throws {
-        try await withTandem { api in
+    func anonymousRefused(kind: StoreKind, _ route: (method: HTTPRequest.Method, path: String)) async throws {
+        let (method, path) = route
+        try await withTandem(store: kind) { api in
             let admin = try await api.login()
             _ = try await admin.seedEvent()
             let anonymous = try await api.call(method, path, json: "{}")
@@ -43,9 +44,9 @@ struct AuthTests {
         }
     }
 
-    @Test("a check-in volunteer cannot edit the schedule; an organiser cannot manage accounts (403)")
-    func roles() async throws {
-        try await withTandem { api in
+    @Test("a check-in volunteer cannot edit the schedule; an organiser cannot manage accounts (403)", arguments: StoreKind.available)
+    func roles(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { api in
             let admin = try await api.login()
             _ = try await admin.seedEvent()
             let checkin = try await api.account(.checkin)
@@ -60,9 +61,9 @@ struct AuthTests {
         }
     }
 
-    @Test("accounts: passwords follow the policy, e-mails are unique; logout revokes the token")
-    func accountsAndLogout() async throws {
-        try await withTandem { api in
+    @Test("accounts: passwords follow the policy, e-mails are unique; logout revokes the token", arguments: StoreKind.available)
+    func accountsAndLogout(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { api in
             let admin = try await api.login()
             let weak = try await admin.post("/api/v1/accounts", #"{"email":"o@example.org","name":"O","password":"short","role":"organiser"}"#)
             #expect(weak.expectProblem(.unprocessableContent)["errors"][0]["field"].string == "password")
@@ -77,10 +78,10 @@ struct AuthTests {
         }
     }
 
-    @Test("tokens expire")
-    func expiry() async throws {
+    @Test("tokens expire", arguments: StoreKind.available)
+    func expiry(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock) { api in
+        try await withTandem(store: kind, clock: clock) { api in
             let admin = try await api.login()
             #expect(try await admin.get("/api/v1/auth/me").status == .ok)
             clock.advance(by: 12 * 3600 + 1)

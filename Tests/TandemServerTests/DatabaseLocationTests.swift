@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdTesting
+import NIOCore
 import Testing
 import TandemTestSupport
 
@@ -97,5 +99,45 @@ struct DatabaseLocationTests {
         #expect(again.status != 0 && again.stderr.contains("already holds data"), "\(again.stderr)")
         let backwards = try TandemCommandLine.run(["copy", "--from", target, "--to", sqlite])
         #expect(backwards.status != 0 && backwards.stderr.contains("--from names the SQLite file"), "\(backwards.stderr)")
+    }
+
+    @Test("serve on PostgreSQL loads the demo, answers, and exits promptly on SIGTERM (its pool closed)",
+          .enabled(if: StoreKind.postgresServerURL != nil))
+    func serveOnPostgres() async throws {
+        let url = try await PostgresTestDatabases.create()
+        let folder = URL(fileURLWithPath: temporaryDatabasePath()).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let logPath = folder.appendingPathComponent("server.log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TandemProcess.binary)
+        process.arguments = ["serve", "--port", "0", "--database", url, "--mail", "log", "--data-dir", folder.path,
+                             "--public", testConfig().publicDirectory]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BCRYPT_COST": "4"]) { $1 }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var port = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while port == 0, ContinuousClock.now < deadline, process.isRunning {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on 127.0.0.1:") { port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0 }
+            if port == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        try #require(port > 0, "\(text)")
+        #expect(text.contains("from postgres://"), "the log names the database without a password: \(text)")
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+        client.connect()
+        let response = try await client.execute(TestClient.Request("/api/v1/events", method: .get, authority: "localhost", headers: [:], body: nil))
+        try? await client.shutdown()
+        #expect(String(buffer: response.body ?? ByteBuffer()).contains("cbw-hamburg-2017"))
+        let stopped = ContinuousClock.now
+        process.terminate()
+        process.waitUntilExit()
+        #expect(ContinuousClock.now - stopped < .seconds(10), "nothing keeps the process alive after the server stops")
+        #expect(process.terminationStatus == 0, "\(String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self))")
     }
 }

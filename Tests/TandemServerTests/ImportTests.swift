@@ -11,175 +11,179 @@ struct ImportTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pretalx-schedule.json")
     static let venue = Venue(name: "Kongresshalle", city: "Hamburg", country: "DE")
 
-    func makeStore() throws -> SQLiteStore {
-        let store = try SQLiteStore(path: temporaryDatabasePath(), clock: TestClock())
-        try store.migrate()
-        return store
+    @Test("a pretalx export creates the event, rooms, speakers and sessions; the same file again changes nothing", arguments: StoreKind.available)
+    func pretalx(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let json = try Data(contentsOf: Self.fixture)
+            let first = try await importer.importSchedule(json: json, options: .init(venue: Self.venue))
+            #expect(first.event == "c20-forum-2027")
+            var expected = ScheduleImportResult()
+            (expected.eventCreated, expected.roomsCreated, expected.speakersCreated, expected.sessionsCreated) = (true, 2, 3, 4)
+            #expect(first.result == expected)
+            let schedule = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
+            #expect(schedule.event.status == .draft && schedule.event.timezone == "Europe/Berlin")
+            #expect(schedule.rooms.map(\.name) == ["Saal 1", "Room B"])
+            let opening = try #require(schedule.sessions.first { $0.session.guid == UUID(uuidString: "6a1f8f4e-2c55-5a0e-8f3e-1b1d3b1e9c01") })
+            #expect(opening.session.title == TranslatedText(en: "Opening: civil society in the G20", zh: "开幕：二十国集团中的公民社会"))
+            #expect(opening.session.abstract?.zh == "欢迎致辞、论坛议程，以及C20对峰会的诉求。")
+            #expect(opening.session.kind == .plenary && opening.speakers.map(\.name) == ["Li Wei", "Anna Kowalska"])
+            #expect(RFC3339.string(from: opening.session.startsAt, in: schedule.event.zone) == "2027-07-06T09:30:00+02:00")
+            #expect(RFC3339.string(from: opening.session.endsAt, in: schedule.event.zone) == "2027-07-06T10:15:00+02:00")
+            let panel = try #require(schedule.sessions.first { $0.session.title.en.hasPrefix("Panel") })
+            #expect(panel.session.title.zh == nil && panel.session.kind == .panel)
+            let closing = try #require(schedule.sessions.first { $0.session.title.en == "Closing" })
+            #expect(closing.session.abstract == nil && closing.session.kind == .talk)
+            let version = schedule.event.scheduleVersion
+
+            let again = try await importer.importSchedule(json: json)
+            #expect(again.sessionsUnchanged == 4 && again.sessionsCreated == 0 && again.sessionsUpdated == 0 && !again.eventCreated)
+            #expect(again.roomsCreated == 0 && again.speakersCreated == 0)
+            #expect(try await store.scheduleVersion(slug: "c20-forum-2027") == version)
+
+            // An updated export: one session moved to another room and later; it is updated in place.
+            let moved = String(decoding: json, as: UTF8.self)
+                .replacingOccurrences(of: #""date": "2027-07-07T16:00:00+02:00""#, with: #""date": "2027-07-07T17:00:00+02:00""#)
+            let update = try await importer.importSchedule(json: Data(moved.utf8))
+            #expect(update.sessionsUpdated == 1 && update.sessionsUnchanged == 3)
+            let after = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
+            #expect(after.sessions.count == 4)
+            #expect(RFC3339.string(from: try #require(after.sessions.first { $0.session.id == closing.session.id }).session.startsAt,
+                                   in: after.event.zone) == "2027-07-07T17:00:00+02:00")
+        }
     }
 
-    @Test("a pretalx export creates the event, rooms, speakers and sessions; the same file again changes nothing")
-    func pretalx() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let json = try Data(contentsOf: Self.fixture)
-        let first = try await importer.importSchedule(json: json, options: .init(venue: Self.venue))
-        #expect(first.event == "c20-forum-2027")
-        var expected = ScheduleImportResult()
-        (expected.eventCreated, expected.roomsCreated, expected.speakersCreated, expected.sessionsCreated) = (true, 2, 3, 4)
-        #expect(first.result == expected)
-        let schedule = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
-        #expect(schedule.event.status == .draft && schedule.event.timezone == "Europe/Berlin")
-        #expect(schedule.rooms.map(\.name) == ["Saal 1", "Room B"])
-        let opening = try #require(schedule.sessions.first { $0.session.guid == UUID(uuidString: "6a1f8f4e-2c55-5a0e-8f3e-1b1d3b1e9c01") })
-        #expect(opening.session.title == TranslatedText(en: "Opening: civil society in the G20", zh: "开幕：二十国集团中的公民社会"))
-        #expect(opening.session.abstract?.zh == "欢迎致辞、论坛议程，以及C20对峰会的诉求。")
-        #expect(opening.session.kind == .plenary && opening.speakers.map(\.name) == ["Li Wei", "Anna Kowalska"])
-        #expect(RFC3339.string(from: opening.session.startsAt, in: schedule.event.zone) == "2027-07-06T09:30:00+02:00")
-        #expect(RFC3339.string(from: opening.session.endsAt, in: schedule.event.zone) == "2027-07-06T10:15:00+02:00")
-        let panel = try #require(schedule.sessions.first { $0.session.title.en.hasPrefix("Panel") })
-        #expect(panel.session.title.zh == nil && panel.session.kind == .panel)
-        let closing = try #require(schedule.sessions.first { $0.session.title.en == "Closing" })
-        #expect(closing.session.abstract == nil && closing.session.kind == .talk)
-        let version = schedule.event.scheduleVersion
-
-        let again = try await importer.importSchedule(json: json)
-        #expect(again.sessionsUnchanged == 4 && again.sessionsCreated == 0 && again.sessionsUpdated == 0 && !again.eventCreated)
-        #expect(again.roomsCreated == 0 && again.speakersCreated == 0)
-        #expect(try await store.scheduleVersion(slug: "c20-forum-2027") == version)
-
-        // An updated export: one session moved to another room and later; it is updated in place.
-        let moved = String(decoding: json, as: UTF8.self)
-            .replacingOccurrences(of: #""date": "2027-07-07T16:00:00+02:00""#, with: #""date": "2027-07-07T17:00:00+02:00""#)
-        let update = try await importer.importSchedule(json: Data(moved.utf8))
-        #expect(update.sessionsUpdated == 1 && update.sessionsUnchanged == 3)
-        let after = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
-        #expect(after.sessions.count == 4)
-        #expect(RFC3339.string(from: try #require(after.sessions.first { $0.session.id == closing.session.id }).session.startsAt,
-                               in: after.event.zone) == "2027-07-07T17:00:00+02:00")
+    @Test("import → export → import is idempotent: Tandem's own schedule.json reads back unchanged", arguments: StoreKind.available)
+    func roundTrip(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            _ = try await importer.importSchedule(json: try Data(contentsOf: Self.fixture), options: .init(venue: Self.venue))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let exported = try encoder.encode(FrabSchedule(try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date()),
+                                                                 baseURL: "https://tandem.test"))
+            let version = try await store.scheduleVersion(slug: "c20-forum-2027")
+            let report = try await importer.importSchedule(json: exported, options: .init(slug: "c20-forum-2027"))
+            #expect(report.sessionsUnchanged == 4 && report.sessionsUpdated == 0 && report.sessionsCreated == 0, "\(report)")
+            #expect(try await store.scheduleVersion(slug: "c20-forum-2027") == version)
+            let reexported = try encoder.encode(FrabSchedule(try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date()),
+                                                                   baseURL: "https://tandem.test"))
+            #expect(reexported == exported)
+        }
     }
 
-    @Test("import → export → import is idempotent: Tandem's own schedule.json reads back unchanged")
-    func roundTrip() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        _ = try await importer.importSchedule(json: try Data(contentsOf: Self.fixture), options: .init(venue: Self.venue))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let exported = try encoder.encode(FrabSchedule(try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date()),
-                                                             baseURL: "https://tandem.test"))
-        let version = try await store.scheduleVersion(slug: "c20-forum-2027")
-        let report = try await importer.importSchedule(json: exported, options: .init(slug: "c20-forum-2027"))
-        #expect(report.sessionsUnchanged == 4 && report.sessionsUpdated == 0 && report.sessionsCreated == 0, "\(report)")
-        #expect(try await store.scheduleVersion(slug: "c20-forum-2027") == version)
-        let reexported = try encoder.encode(FrabSchedule(try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date()),
-                                                               baseURL: "https://tandem.test"))
-        #expect(reexported == exported)
-    }
-
-    @Test("bad files write nothing: not JSON, a bad guid, a new event without its venue")
-    func badInput() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        await #expect(throws: ImportError.self) { try await importer.importSchedule(json: Data("{}".utf8)) }
-        let broken = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
-            .replacingOccurrences(of: "6a1f8f4e-2c55-5a0e-8f3e-1b1d3b1e9c04", with: "not-a-guid")
-        await #expect(throws: ImportError.self) { try await importer.importSchedule(json: Data(broken.utf8), options: .init(venue: Self.venue)) }
-        await #expect(throws: ImportError.self) { try await importer.importSchedule(json: try Data(contentsOf: Self.fixture)) }
-        #expect(try await store.isEmpty())
+    @Test("bad files write nothing: not JSON, a bad guid, a new event without its venue", arguments: StoreKind.available)
+    func badInput(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            await #expect(throws: ImportError.self) { try await importer.importSchedule(json: Data("{}".utf8)) }
+            let broken = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
+                .replacingOccurrences(of: "6a1f8f4e-2c55-5a0e-8f3e-1b1d3b1e9c04", with: "not-a-guid")
+            await #expect(throws: ImportError.self) { try await importer.importSchedule(json: Data(broken.utf8), options: .init(venue: Self.venue)) }
+            await #expect(throws: ImportError.self) { try await importer.importSchedule(json: try Data(contentsOf: Self.fixture)) }
+            #expect(try await store.isEmpty())
+        }
     }
 
     @Test("a pretalx export with clashing sessions writes nothing and names both sessions, their times and the speaker or room",
-          .timeLimit(.minutes(1)))
-    func conflictsRefused() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let error = try await #require(throws: ScheduleImportConflictError.self) {
-            try await importer.importSchedule(json: PretalxExport.json, options: .init(venue: Self.venue))
+          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func conflictsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let error = try await #require(throws: ScheduleImportConflictError.self) {
+                try await importer.importSchedule(json: PretalxExport.json, options: .init(venue: Self.venue))
+            }
+            #expect(error.conflicts.map(\.description) == [PretalxExport.speakerClash, PretalxExport.roomClash])
+            #expect(error.description.hasPrefix("the schedule has 2 conflicts (times in Europe/Berlin):"))
+            #expect(try await store.isEmpty())
+            #expect(try await store.events(includeDrafts: true).isEmpty)
+            #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).isEmpty)
         }
-        #expect(error.conflicts.map(\.description) == [PretalxExport.speakerClash, PretalxExport.roomClash])
-        #expect(error.description.hasPrefix("the schedule has 2 conflicts (times in Europe/Berlin):"))
-        #expect(try await store.isEmpty())
-        #expect(try await store.events(includeDrafts: true).isEmpty)
-        #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).isEmpty)
     }
 
     @Test("--allow-conflicts imports all 62 sessions as they are and lists the clashes; a second run changes nothing",
-          .timeLimit(.minutes(1)))
-    func conflictsAllowed() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let options = ScheduleImporter.NewEvent(venue: Self.venue, allowConflicts: true)
-        let first = try await importer.importSchedule(json: PretalxExport.json, options: options)
-        #expect(first.sessionsCreated == 62 && first.roomsCreated == 4 && first.eventCreated)
-        #expect(first.conflicts.map(\.description) == [PretalxExport.speakerClash, PretalxExport.roomClash])
-        #expect(first.description.contains("Imported with 2 conflicts (times in Europe/Berlin)"))
-        let schedule = try await store.schedule(slug: "civic-tech-2026", announcementsActiveAt: Date())
-        #expect(schedule.sessions.count == 62)
-        let version = schedule.event.scheduleVersion
+          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func conflictsAllowed(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let options = ScheduleImporter.NewEvent(venue: Self.venue, allowConflicts: true)
+            let first = try await importer.importSchedule(json: PretalxExport.json, options: options)
+            #expect(first.sessionsCreated == 62 && first.roomsCreated == 4 && first.eventCreated)
+            #expect(first.conflicts.map(\.description) == [PretalxExport.speakerClash, PretalxExport.roomClash])
+            #expect(first.description.contains("Imported with 2 conflicts (times in Europe/Berlin)"))
+            let schedule = try await store.schedule(slug: "civic-tech-2026", announcementsActiveAt: Date())
+            #expect(schedule.sessions.count == 62)
+            let version = schedule.event.scheduleVersion
 
-        let again = try await importer.importSchedule(json: PretalxExport.json, options: options)
-        #expect(again.sessionsUnchanged == 62 && again.sessionsCreated == 0 && again.sessionsUpdated == 0, "\(again)")
-        #expect(again.roomsCreated == 0 && again.speakersCreated == 0 && !again.eventCreated && again.conflicts.count == 2)
-        #expect(try await store.scheduleVersion(slug: "civic-tech-2026") == version)
-        // Without the flag the clashes are still there: refused, and still nothing changes.
-        await #expect(throws: ScheduleImportConflictError.self) { try await importer.importSchedule(json: PretalxExport.json) }
-        #expect(try await store.scheduleVersion(slug: "civic-tech-2026") == version)
+            let again = try await importer.importSchedule(json: PretalxExport.json, options: options)
+            #expect(again.sessionsUnchanged == 62 && again.sessionsCreated == 0 && again.sessionsUpdated == 0, "\(again)")
+            #expect(again.roomsCreated == 0 && again.speakersCreated == 0 && !again.eventCreated && again.conflicts.count == 2)
+            #expect(try await store.scheduleVersion(slug: "civic-tech-2026") == version)
+            // Without the flag the clashes are still there: refused, and still nothing changes.
+            await #expect(throws: ScheduleImportConflictError.self) { try await importer.importSchedule(json: PretalxExport.json) }
+            #expect(try await store.scheduleVersion(slug: "civic-tech-2026") == version)
+        }
     }
 
     @Test("after an import with clashes the organiser can still edit a clashing session, but no edit may add a clash",
-          .timeLimit(.minutes(1)))
-    func editingImportedClashes() async throws {
-        let store = try makeStore()
-        _ = try await ScheduleImporter(store: store).importSchedule(json: PretalxExport.json,
-                                                                    options: .init(venue: Self.venue, allowConflicts: true))
-        let schedule = try await store.schedule(slug: "civic-tech-2026", announcementsActiveAt: Date())
-        func session(_ title: String) throws -> Session { try #require(schedule.sessions.first { $0.session.title.en == title }).session }
-        var rename = SessionPatch()
-        rename.title = .set(TranslatedText(en: "Talk 1-1-2, renamed"))
-        let renamed = try await store.updateSession(eventSlug: "civic-tech-2026", id: try session("Talk 1-1-2").id, patch: rename,
-                                                    ifVersion: nil, by: "test")
-        #expect(renamed.session.title.en == "Talk 1-1-2, renamed")
-        var move = SessionPatch()
-        move.roomID = .set(try session("Talk 1-1-3").roomID) // Room 3's 10:00 session (Mei Chen) into the Main Hall at 10:00
-        let error = try await #require(throws: ScheduleConflictError.self) {
-            try await store.updateSession(eventSlug: "civic-tech-2026", id: try session("Talk 1-3-2").id, patch: move, ifVersion: nil, by: "test")
+          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func editingImportedClashes(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await ScheduleImporter(store: store).importSchedule(json: PretalxExport.json,
+                                                                        options: .init(venue: Self.venue, allowConflicts: true))
+            let schedule = try await store.schedule(slug: "civic-tech-2026", announcementsActiveAt: Date())
+            func session(_ title: String) throws -> Session { try #require(schedule.sessions.first { $0.session.title.en == title }).session }
+            var rename = SessionPatch()
+            rename.title = .set(TranslatedText(en: "Talk 1-1-2, renamed"))
+            let renamed = try await store.updateSession(eventSlug: "civic-tech-2026", id: try session("Talk 1-1-2").id, patch: rename,
+                                                        ifVersion: nil, by: "test")
+            #expect(renamed.session.title.en == "Talk 1-1-2, renamed")
+            var move = SessionPatch()
+            move.roomID = .set(try session("Talk 1-1-3").roomID) // Room 3's 10:00 session (Mei Chen) into the Main Hall at 10:00
+            let error = try await #require(throws: ScheduleConflictError.self) {
+                try await store.updateSession(eventSlug: "civic-tech-2026", id: try session("Talk 1-3-2").id, patch: move, ifVersion: nil, by: "test")
+            }
+            #expect(error.conflicts.map(\.reason) == [.roomOccupied(try session("Talk 1-1-2").roomID)])
         }
-        #expect(error.conflicts.map(\.reason) == [.roomOccupied(try session("Talk 1-1-2").roomID)])
     }
 
-    @Test("two talks swapping slots in an updated file import: clashes are checked on the end state", .timeLimit(.minutes(1)))
-    func swappedSlots() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let json = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
-        _ = try await importer.importSchedule(json: Data(json.utf8), options: .init(venue: Self.venue))
-        // Opening (09:30, 45 min) and the panel (11:00, 90 min) in Saal 1 change places.
-        let swapped = json
-            .replacingOccurrences(of: #""date": "2027-07-06T09:30:00+02:00""#, with: "OPENING")
-            .replacingOccurrences(of: #""date": "2027-07-06T11:00:00+02:00""#, with: #""date": "2027-07-06T09:30:00+02:00""#)
-            .replacingOccurrences(of: "OPENING", with: #""date": "2027-07-06T11:00:00+02:00""#)
-        let report = try await importer.importSchedule(json: Data(swapped.utf8))
-        #expect(report.sessionsUpdated == 2 && report.sessionsUnchanged == 2 && report.conflicts.isEmpty, "\(report)")
-        let after = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
-        let opening = try #require(after.sessions.first { $0.session.title.en.hasPrefix("Opening") })
-        #expect(RFC3339.string(from: opening.session.startsAt, in: after.event.zone) == "2027-07-06T11:00:00+02:00")
+    @Test("two talks swapping slots in an updated file import: clashes are checked on the end state", .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func swappedSlots(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let json = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
+            _ = try await importer.importSchedule(json: Data(json.utf8), options: .init(venue: Self.venue))
+            // Opening (09:30, 45 min) and the panel (11:00, 90 min) in Saal 1 change places.
+            let swapped = json
+                .replacingOccurrences(of: #""date": "2027-07-06T09:30:00+02:00""#, with: "OPENING")
+                .replacingOccurrences(of: #""date": "2027-07-06T11:00:00+02:00""#, with: #""date": "2027-07-06T09:30:00+02:00""#)
+                .replacingOccurrences(of: "OPENING", with: #""date": "2027-07-06T11:00:00+02:00""#)
+            let report = try await importer.importSchedule(json: Data(swapped.utf8))
+            #expect(report.sessionsUpdated == 2 && report.sessionsUnchanged == 2 && report.conflicts.isEmpty, "\(report)")
+            let after = try await store.schedule(slug: "c20-forum-2027", announcementsActiveAt: Date())
+            let opening = try #require(after.sessions.first { $0.session.title.en.hasPrefix("Opening") })
+            #expect(RFC3339.string(from: opening.session.startsAt, in: after.event.zone) == "2027-07-06T11:00:00+02:00")
+        }
     }
 
     @Test("a bad session late in the file writes nothing, not even the sessions before it, and names the session",
-          .timeLimit(.minutes(1)))
-    func oneTransaction() async throws {
-        let store = try makeStore()
-        // The last session of the file (day 2) moved to a day after the conference.
-        let late = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
-            .replacingOccurrences(of: #""date": "2027-07-07T16:00:00+02:00""#, with: #""date": "2027-07-09T16:00:00+02:00""#)
-        let error = try await #require(throws: ValidationError.self) {
-            try await ScheduleImporter(store: store).importSchedule(json: Data(late.utf8), options: .init(venue: Self.venue))
+          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func oneTransaction(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            // The last session of the file (day 2) moved to a day after the conference.
+            let late = String(decoding: try Data(contentsOf: Self.fixture), as: UTF8.self)
+                .replacingOccurrences(of: #""date": "2027-07-07T16:00:00+02:00""#, with: #""date": "2027-07-09T16:00:00+02:00""#)
+            let error = try await #require(throws: ValidationError.self) {
+                try await ScheduleImporter(store: store).importSchedule(json: Data(late.utf8), options: .init(venue: Self.venue))
+            }
+            #expect(error.description.hasPrefix(#"session "Closing" (2027-07-09 16:00–16:30) endsAt: must lie within the event"#), "\(error)")
+            #expect(try await store.isEmpty())
+            #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).isEmpty)
         }
-        #expect(error.description.hasPrefix(#"session "Closing" (2027-07-09 16:00–16:30) endsAt: must lie within the event"#), "\(error)")
-        #expect(try await store.isEmpty())
-        #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).isEmpty)
     }
 
+    // SQLite only: the real binary on a database file (the same import on PostgreSQL is checked
+    // through ScheduleImporter above).
     @Test("the real `tandem import`: clashes are sentences on stderr and nothing is written; --allow-conflicts writes all; again: unchanged",
           .timeLimit(.minutes(1)))
     func commandLine() async throws {
@@ -229,6 +233,7 @@ struct ImportTests {
         #expect(try await store.scheduleVersion(slug: "civic-tech-2026") > 0)
     }
 
+    // SQLite only, as above: the real binary on database files.
     @Test("the other subcommands' errors are sentences too: backup of a missing database, a CSV that is not CSV, a bad e-mail",
           .timeLimit(.minutes(1)))
     func commandLineErrors() async throws {
@@ -252,42 +257,44 @@ struct ImportTests {
         }
     }
 
-    @Test("a session whose guid belongs to another event is refused in words, and nothing is written", .timeLimit(.minutes(1)))
-    func guidOfAnotherEvent() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let json = try Data(contentsOf: Self.fixture)
-        _ = try await importer.importSchedule(json: json, options: .init(venue: Self.venue))
-        let error = try await #require(throws: StoreError.self) {
-            try await importer.importSchedule(json: json, options: .init(slug: "c20-copy", venue: Self.venue))
+    @Test("a session whose guid belongs to another event is refused in words, and nothing is written", .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func guidOfAnotherEvent(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let json = try Data(contentsOf: Self.fixture)
+            _ = try await importer.importSchedule(json: json, options: .init(venue: Self.venue))
+            let error = try await #require(throws: StoreError.self) {
+                try await importer.importSchedule(json: json, options: .init(slug: "c20-copy", venue: Self.venue))
+            }
+            guard case .conflict(let field, let message) = error else { Issue.record("\(error)"); return }
+            #expect(field == "guid" && message.contains(#"which belongs to a session of event "c20-forum-2027""#), "\(message)")
+            #expect(try await store.events(includeDrafts: true).map(\.slug) == ["c20-forum-2027"])
         }
-        guard case .conflict(let field, let message) = error else { Issue.record("\(error)"); return }
-        #expect(field == "guid" && message.contains(#"which belongs to a session of event "c20-forum-2027""#), "\(message)")
-        #expect(try await store.events(includeDrafts: true).map(\.slug) == ["c20-forum-2027"])
     }
 
-    @Test("speakers and fellows from CSV (BOM, quoted fields, Chinese names), matched by name on re-import")
-    func speakersCSV() async throws {
-        let store = try makeStore()
-        let importer = ScheduleImporter(store: store)
-        let csv = "\u{FEFF}name,name_zh,organisation,country,cohort,partner_organisation,topics,bio_en,bio_zh\r\n"
-            + "Li Wei,李伟,Green Hands,cn,2017,Naturfreunde Hamburg,\"waste; rivers\",\"Runs river clean-ups, with schools.\",在昆明组织河流清理。\r\n"
-            + "Guest Speaker,,\"Stiftung \"\"Offene Stadt\"\"\",de,,,,,\r\n"
-        #expect(try await importer.importSpeakers(csv: csv) == (2, 0))
-        let speakers = try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map(\.speaker)
-        let li = try #require(speakers.first { $0.name == "Li Wei" })
-        #expect(li.nameZh == "李伟" && li.country == "CN" && li.topics == ["waste", "rivers"])
-        #expect(li.fellowship == Fellowship(cohort: 2017, partnerOrganisation: "Naturfreunde Hamburg"))
-        #expect(li.bio == TranslatedText(en: "Runs river clean-ups, with schools.", zh: "在昆明组织河流清理。"))
-        #expect(speakers.first { $0.name == "Guest Speaker" }?.organisation == #"Stiftung "Offene Stadt""#)
-        #expect(try await importer.importSpeakers(csv: csv) == (0, 0))
-        #expect(try await importer.importSpeakers(csv: csv.replacingOccurrences(of: "Green Hands", with: "Green Hands Kunming")) == (0, 1))
-        await #expect(throws: ImportError.self) { try await importer.importSpeakers(csv: "name,cohort\nX,soon\n") }
-        // A name twice is refused, before anything is written.
-        let twice = try await #require(throws: ImportError.self) {
-            try await importer.importSpeakers(csv: "name,organisation\nNew Person,A\nNew Person,B\n")
+    @Test("speakers and fellows from CSV (BOM, quoted fields, Chinese names), matched by name on re-import", arguments: StoreKind.available)
+    func speakersCSV(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let importer = ScheduleImporter(store: store)
+            let csv = "\u{FEFF}name,name_zh,organisation,country,cohort,partner_organisation,topics,bio_en,bio_zh\r\n"
+                + "Li Wei,李伟,Green Hands,cn,2017,Naturfreunde Hamburg,\"waste; rivers\",\"Runs river clean-ups, with schools.\",在昆明组织河流清理。\r\n"
+                + "Guest Speaker,,\"Stiftung \"\"Offene Stadt\"\"\",de,,,,,\r\n"
+            #expect(try await importer.importSpeakers(csv: csv) == (2, 0))
+            let speakers = try await store.speakerDirectory(fellowsOnly: false, cohort: nil).map(\.speaker)
+            let li = try #require(speakers.first { $0.name == "Li Wei" })
+            #expect(li.nameZh == "李伟" && li.country == "CN" && li.topics == ["waste", "rivers"])
+            #expect(li.fellowship == Fellowship(cohort: 2017, partnerOrganisation: "Naturfreunde Hamburg"))
+            #expect(li.bio == TranslatedText(en: "Runs river clean-ups, with schools.", zh: "在昆明组织河流清理。"))
+            #expect(speakers.first { $0.name == "Guest Speaker" }?.organisation == #"Stiftung "Offene Stadt""#)
+            #expect(try await importer.importSpeakers(csv: csv) == (0, 0))
+            #expect(try await importer.importSpeakers(csv: csv.replacingOccurrences(of: "Green Hands", with: "Green Hands Kunming")) == (0, 1))
+            await #expect(throws: ImportError.self) { try await importer.importSpeakers(csv: "name,cohort\nX,soon\n") }
+            // A name twice is refused, before anything is written.
+            let twice = try await #require(throws: ImportError.self) {
+                try await importer.importSpeakers(csv: "name,organisation\nNew Person,A\nNew Person,B\n")
+            }
+            #expect(twice.description == "row 3: New Person is already in row 2; give each speaker one row")
+            #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).count == 2)
         }
-        #expect(twice.description == "row 3: New Person is already in row 2; give each speaker one row")
-        #expect(try await store.speakerDirectory(fellowsOnly: false, cohort: nil).count == 2)
     }
 }

@@ -9,9 +9,9 @@ struct LiveRegistrationTests {
     static let attendees = 150
     static let seats = 15
 
-    @Test("a burst on a small event: exactly `seats` confirmed, the rest waitlisted 1…n; 5 cancellations promote 1…5")
-    func eventBurst() async throws {
-        try await withTandem(mode: .live) { anonymous in
+    @Test("a burst on a small event: exactly `seats` confirmed, the rest waitlisted 1…n; 5 cancellations promote 1…5", arguments: StoreKind.available)
+    func eventBurst(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(capacity: Self.seats)
             let port = try #require(anonymous.port)
@@ -40,9 +40,9 @@ struct LiveRegistrationTests {
         }
     }
 
-    @Test("a burst on one workshop: exactly its seats confirmed, its own waitlist 1…n; 5 leaving promote 1…5")
-    func workshopBurst() async throws {
-        try await withTandem(mode: .live) { anonymous in
+    @Test("a burst on one workshop: exactly its seats confirmed, its own waitlist 1…n; 5 leaving promote 1…5", arguments: StoreKind.available)
+    func workshopBurst(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live) { anonymous in
             let admin = try await anonymous.login()
             let workshop = try await admin.openEvent(capacity: 1000, workshopSeats: 10)
             let port = try #require(anonymous.port)

@@ -17,9 +17,9 @@ func liveConfig(queueLimit: Int = 512, replayWindow: Int64 = 1000) -> AppConfig 
 
 @Suite("Live feed: WebSocket and Server-Sent Events")
 struct LiveTests {
-    @Test("snapshot on connect, then each organiser change once, in order, seq + 1 each")
-    func snapshotThenChanges() async throws {
-        try await withTandem(mode: .live, config: liveConfig()) { anonymous in
+    @Test("snapshot on connect, then each organiser change once, in order, seq + 1 each", arguments: StoreKind.available)
+    func snapshotThenChanges(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
             let admin = try await anonymous.login()
             let ids = try await admin.seedEvent()
             let client = LiveClient(port: try #require(anonymous.port), path: "/api/v1/events/hamburg-2017/live")
@@ -40,9 +40,9 @@ struct LiveTests {
         }
     }
 
-    @Test("reconnecting with since=SEQ replays exactly the missed changes; too old a seq gets a snapshot")
-    func resume() async throws {
-        try await withTandem(mode: .live, config: liveConfig(replayWindow: 6)) { anonymous in
+    @Test("reconnecting with since=SEQ replays exactly the missed changes; too old a seq gets a snapshot", arguments: StoreKind.available)
+    func resume(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig(replayWindow: 6)) { anonymous in
             let admin = try await anonymous.login()
             let ids = try await admin.seedEvent()
             let port = try #require(anonymous.port)
@@ -75,10 +75,10 @@ struct LiveTests {
         }
     }
 
-    @Test("an announcement disappears from screens when its time is up: one announcement.expired message")
-    func announcementExpires() async throws {
+    @Test("an announcement disappears from screens when its time is up: one announcement.expired message", arguments: StoreKind.available)
+    func announcementExpires(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock, mode: .live, config: liveConfig()) { anonymous in
+        try await withTandem(store: kind, clock: clock, mode: .live, config: liveConfig()) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.seedEvent()
             let client = LiveClient(port: try #require(anonymous.port), path: "/api/v1/events/hamburg-2017/live")
@@ -94,9 +94,9 @@ struct LiveTests {
         }
     }
 
-    @Test("a room screen gets its room's sessions, sessions moved away, and everything event-wide")
-    func roomFilter() async throws {
-        try await withTandem(mode: .live, config: liveConfig()) { anonymous in
+    @Test("a room screen gets its room's sessions, sessions moved away, and everything event-wide", arguments: StoreKind.available)
+    func roomFilter(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
             let admin = try await anonymous.login()
             let ids = try await admin.seedEvent()
             let inA = try #require(try await admin.post("/api/v1/events/hamburg-2017/sessions", Body.session(room: ids.roomA)).json["id"].int)
@@ -118,9 +118,9 @@ struct LiveTests {
         }
     }
 
-    @Test("SSE: the same messages with id: seq, resumed with Last-Event-ID, with keep-alive comments")
-    func serverSentEvents() async throws {
-        try await withTandem(mode: .live, config: liveConfig()) { anonymous in
+    @Test("SSE: the same messages with id: seq, resumed with Last-Event-ID, with keep-alive comments", arguments: StoreKind.available)
+    func serverSentEvents(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
             let admin = try await anonymous.login()
             let ids = try await admin.seedEvent()
             let port = try #require(anonymous.port)
@@ -146,9 +146,9 @@ struct LiveTests {
         }
     }
 
-    @Test("a stalled client that never reads is cut off; a fast one gets every message in order meanwhile")
-    func stalledClient() async throws {
-        try await withTandem(mode: .live, config: liveConfig(queueLimit: 16)) { anonymous in
+    @Test("a stalled client that never reads is cut off; a fast one gets every message in order meanwhile", arguments: StoreKind.available)
+    func stalledClient(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig(queueLimit: 16)) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.seedEvent()
             let port = try #require(anonymous.port)
@@ -172,11 +172,11 @@ struct LiveTests {
         }
     }
 
-    @Test("heartbeat: the server pings; a pong keeps a screen connected, a silent one is closed; a client's ping gets a pong")
-    func heartbeat() async throws {
+    @Test("heartbeat: the server pings; a pong keeps a screen connected, a silent one is closed; a client's ping gets a pong", arguments: StoreKind.available)
+    func heartbeat(kind: StoreKind) async throws {
         var config = liveConfig()
         config.live.pingInterval = .milliseconds(300)
-        try await withTandem(mode: .live, config: config) { anonymous in
+        try await withTandem(store: kind, mode: .live, config: config) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.seedEvent()
             let port = try #require(anonymous.port)
@@ -196,15 +196,15 @@ struct LiveTests {
             #expect(bytes.indices.contains { bytes[$0...].starts(with: [0x89, 0x00]) }, "the server pinged")
             try await waitFor(subscribers: 1, api: anonymous)
             _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Still here"}}"#)
-            #expect(try await answering.messages(count: 2)[1]["type"].string == "announcement.created")
+            #expect(try await answering.messages(count: 2).dropFirst().first?["type"].string == "announcement.created")
             silent.shutdown()
             answering.disconnect()
         }
     }
 
-    @Test("a plain GET of the WebSocket endpoint is 426; a refused handshake gets the route's problem response, not an upgrade")
-    func notAWebSocket() async throws {
-        try await withTandem(mode: .live, config: liveConfig()) { anonymous in
+    @Test("a plain GET of the WebSocket endpoint is 426; a refused handshake gets the route's problem response, not an upgrade", arguments: StoreKind.available)
+    func notAWebSocket(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.seedEvent()
             let problem = try await anonymous.get("/api/v1/events/hamburg-2017/live").expectProblem(.upgradeRequired)
@@ -234,6 +234,7 @@ struct LiveTests {
 
 @Suite("Live feed: graceful shutdown", .serialized)
 struct LiveShutdownTests {
+    // SQLite only: the real binary, started on a database file.
     @Test("SIGTERM closes live connections with 1001 going away and the seq to resume from")
     func goingAway() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TandemProcess.binary), "build the tandem executable first")

@@ -26,9 +26,9 @@ enum Attendee {
 
 @Suite("Registration API")
 struct RegistrationAPITests {
-    @Test("register: 201 with status, token and link; names in any script are kept exactly; a confirmation e-mail goes out")
-    func register() async throws {
-        try await withTandem { anonymous in
+    @Test("register: 201 with status, token and link; names in any script are kept exactly; a confirmation e-mail goes out", arguments: StoreKind.available)
+    func register(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             let workshop = try await admin.openEvent(capacity: 1)
             let name = "李伟 Müller-Łukasz مرحبا"
@@ -50,7 +50,7 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("every validation error names its field", arguments: [
+    @Test("every validation error names its field", arguments: StoreKind.available, [
         (Attendee.body(1).replacingOccurrences(of: #""email":"attendee1@example.org""#, with: #""email":"not an address""#), "email"),
         (Attendee.body(1, name: ""), "name"),
         (Attendee.body(1, name: String(repeating: "长", count: 201)), "name"),
@@ -63,8 +63,9 @@ struct RegistrationAPITests {
         (Attendee.body(1, sessions: [9999]), "sessionIds"),
         (Attendee.body(1).replacingOccurrences(of: #""organisation":"NGO 1""#, with: #""organisation":"\#(String(repeating: "x", count: 301))""#), "organisation"),
     ])
-    func validation(body: String, field: String) async throws {
-        try await withTandem { anonymous in
+    func validation(kind: StoreKind, _ input: (body: String, field: String)) async throws {
+        let (body, field) = input
+        try await withTandem(store: kind) { anonymous in
             _ = try await anonymous.login().openEvent()
             let reply = try await anonymous.post("/api/v1/events/hamburg-2017/registrations", body)
             reply.expectProblem(.unprocessableContent, code: "validation-failed")
@@ -73,10 +74,10 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("instant event, the same e-mail twice: 409 without the registration's id; closed window and drafts refused")
-    func refusals() async throws {
+    @Test("instant event, the same e-mail twice: 409 without the registration's id; closed window and drafts refused", arguments: StoreKind.available)
+    func refusals(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock) { anonymous in
+        try await withTandem(store: kind, clock: clock) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(extra: #","registrationOpensAt":"2017-05-01T00:00:00+02:00","registrationClosesAt":"2017-06-10T00:00:00+02:00""#)
             let first = try await anonymous.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1))
@@ -97,9 +98,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("self-service: view, change workshops (with waitlist), cancel; the next in line is promoted")
-    func selfService() async throws {
-        try await withTandem { anonymous in
+    @Test("self-service: view, change workshops (with waitlist), cancel; the next in line is promoted", arguments: StoreKind.available)
+    func selfService(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             let workshop = try await admin.openEvent(capacity: 2, workshopSeats: 1)
             let a = try #require(try await anonymous.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1, sessions: [workshop])).json["token"].string)
@@ -121,9 +122,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("organiser tools: list and search with paging, check-in twice, promote, cancel, export, erase; roles enforced")
-    func organiserTools() async throws {
-        try await withTandem { anonymous in
+    @Test("organiser tools: list and search with paging, check-in twice, promote, cancel, export, erase; roles enforced", arguments: StoreKind.available)
+    func organiserTools(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(capacity: 3)
             var tokens: [String] = []
@@ -176,9 +177,9 @@ struct RegistrationAPITests {
         }
     }
 
-    @Test("CSV export: UTF-8 BOM, CRLF, RFC 4180 quoting, formulas neutralised, Chinese names intact")
-    func csv() async throws {
-        try await withTandem { anonymous in
+    @Test("CSV export: UTF-8 BOM, CRLF, RFC 4180 quoting, formulas neutralised, Chinese names intact", arguments: StoreKind.available)
+    func csv(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent()
             _ = try await anonymous.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(1, name: #"=HYPERLINK(\"http://evil\")"#))

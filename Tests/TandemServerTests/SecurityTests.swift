@@ -58,6 +58,7 @@ enum RouteMatrix {
 
 @Suite("Security: roles, sessions, tokens, limits, audit, headers")
 struct SecurityTests {
+    // One store suffices: it reads the route table, not the database.
     @Test("every route is public, self-service or protected — none unclassified")
     func everyRouteIsClassified() throws {
         let routes = try RouteMatrix.routes()
@@ -68,11 +69,11 @@ struct SecurityTests {
         #expect(routes.filter { !known.contains($0) }.count > 25)
     }
 
-    @Test("role matrix: every protected route answers 401 to anonymous callers and 403 to roles without the right")
-    func roleMatrix() async throws {
+    @Test("role matrix: every protected route answers 401 to anonymous callers and 403 to roles without the right", arguments: StoreKind.available)
+    func roleMatrix(kind: StoreKind) async throws {
         let routes = try RouteMatrix.routes().filter { !RouteMatrix.publicRoutes.contains($0) }
         #expect(routes.contains("GET /metrics"), "the metrics are in the matrix: admins only")
-        try await withTandem { api in
+        try await withTandem(store: kind) { api in
             let (outsider, volunteer) = try await Self.matrixAccounts(api)
             try await Self.expectRefused(routes.filter { $0 != "GET /metrics" }, anonymous: api, outsider: outsider, volunteer: volunteer)
             // Nothing the refused calls tried was written.
@@ -80,7 +81,7 @@ struct SecurityTests {
         }
         // `/metrics` exists only with a metrics registry, and every request of such a server counts in
         // the process's one registry, which other suites read: it is checked apart, reading nothing else.
-        try await withTandem(metrics: TestMetrics.registry) { api in
+        try await withTandem(store: kind, metrics: TestMetrics.registry) { api in
             let (outsider, volunteer) = try await Self.matrixAccounts(api)
             try await Self.expectRefused(["GET /metrics"], anonymous: api, outsider: outsider, volunteer: volunteer)
         }
@@ -112,9 +113,9 @@ struct SecurityTests {
         }
     }
 
-    @Test("per-event roles: an event's organiser edits that event only; its check-in volunteer checks in only")
-    func perEventRoles() async throws {
-        try await withTandem { api in
+    @Test("per-event roles: an event's organiser edits that event only; its check-in volunteer checks in only", arguments: StoreKind.available)
+    func perEventRoles(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { api in
             let admin = try await api.login()
             _ = try await admin.openEvent()
             _ = try await admin.seedEvent(slug: "other-2017")
@@ -141,10 +142,10 @@ struct SecurityTests {
         }
     }
 
-    @Test("browser session: cookie flags, CSRF required for changes by cookie only, rotation on login, logout, expiry")
-    func cookieSessions() async throws {
+    @Test("browser session: cookie flags, CSRF required for changes by cookie only, rotation on login, logout, expiry", arguments: StoreKind.available)
+    func cookieSessions(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock) { api in
+        try await withTandem(store: kind, clock: clock) { api in
             let admin = try await api.login()
             _ = try await admin.seedEvent()
             let login = try await api.post("/api/v1/auth/login", #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#)
@@ -198,12 +199,12 @@ struct SecurityTests {
         }
     }
 
-    @Test("Secure cookies follow the scheme: plain http gets none; a trusted proxy's X-Forwarded-Proto: https gets them")
-    func secureFlagBehindProxy() async throws {
+    @Test("Secure cookies follow the scheme: plain http gets none; a trusted proxy's X-Forwarded-Proto: https gets them", arguments: StoreKind.available)
+    func secureFlagBehindProxy(kind: StoreKind) async throws {
         var config = testConfig()
         config.publicURL = "http://localhost:8080"
         config.limits.trustedProxies = ["127.0.0.1/32", "::1"]
-        try await withTandem(mode: .live, config: config) { api in
+        try await withTandem(store: kind, mode: .live, config: config) { api in
             let body = #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#
             let plain = try await api.post("/api/v1/auth/login", body)
             #expect(plain.headers[values: .setCookie].allSatisfy { !$0.contains("Secure") })
@@ -212,10 +213,10 @@ struct SecurityTests {
         }
     }
 
-    @Test("API tokens: shown once, act with the account's roles, revocable, expire; disabling an account locks it out")
-    func apiTokens() async throws {
+    @Test("API tokens: shown once, act with the account's roles, revocable, expire; disabling an account locks it out", arguments: StoreKind.available)
+    func apiTokens(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock) { api in
+        try await withTandem(store: kind, clock: clock) { api in
             let admin = try await api.login()
             _ = try await admin.seedEvent()
             let organiser = try await api.account(.organiser)
@@ -269,12 +270,12 @@ struct SecurityTests {
         }
     }
 
-    @Test("login throttling: after 5 failures per account, then per address, each try waits twice as long")
-    func loginThrottling() async throws {
+    @Test("login throttling: after 5 failures per account, then per address, each try waits twice as long", arguments: StoreKind.available)
+    func loginThrottling(kind: StoreKind) async throws {
         let clock = TestClock()
         var config = testConfig()
         config.limits.enabled = true
-        try await withTandem(clock: clock, config: config) { api in
+        try await withTandem(store: kind, clock: clock, config: config) { api in
             let wrong = #"{"email":"\#(adminEmail)","password":"not the password"}"#
             let right = #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#
             for _ in 1...5 { try await api.post("/api/v1/auth/login", wrong).expectProblem(.unauthorized) }
@@ -297,14 +298,14 @@ struct SecurityTests {
         }
     }
 
-    @Test("registration limits: per address and per event, refilled over time (injected clock)")
-    func registrationLimits() async throws {
+    @Test("registration limits: per address and per event, refilled over time (injected clock)", arguments: StoreKind.available)
+    func registrationLimits(kind: StoreKind) async throws {
         let clock = TestClock()
         var config = testConfig()
         config.limits.enabled = true
         config.limits.registrationsPerAddressPerMinute = 3
         config.limits.registrationsPerEventPerMinute = 5
-        try await withTandem(clock: clock, config: config) { api in
+        try await withTandem(store: kind, clock: clock, config: config) { api in
             let admin = try await api.login()
             _ = try await admin.openEvent(capacity: 100)
             for n in 1...3 { #expect(try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(n)).status == .created) }
@@ -319,7 +320,7 @@ struct SecurityTests {
         var perEvent = testConfig()
         perEvent.limits.enabled = true
         perEvent.limits.registrationsPerEventPerMinute = 2
-        try await withTandem(clock: clock, config: perEvent) { api in
+        try await withTandem(store: kind, clock: clock, config: perEvent) { api in
             let admin = try await api.login()
             _ = try await admin.openEvent(capacity: 100)
             for n in 1...2 { #expect(try await api.post("/api/v1/events/hamburg-2017/registrations", Attendee.body(n)).status == .created) }
@@ -328,14 +329,14 @@ struct SecurityTests {
         }
     }
 
-    @Test("X-Forwarded-For counts only from trusted proxies; live connections are limited per address")
-    func forwardedForAndLiveLimit() async throws {
+    @Test("X-Forwarded-For counts only from trusted proxies; live connections are limited per address", arguments: StoreKind.available)
+    func forwardedForAndLiveLimit(kind: StoreKind) async throws {
         var config = testConfig()
         config.limits.enabled = true
         config.limits.registrationsPerAddressPerMinute = 1
         config.limits.liveConnectionsPerAddress = 2
         config.limits.trustedProxies = ["127.0.0.1", "::1"]
-        try await withTandem(mode: .live, config: config) { api in
+        try await withTandem(store: kind, mode: .live, config: config) { api in
             let admin = try await api.login()
             _ = try await admin.openEvent(capacity: 100, year: "2040")
             let a: HTTPFields = [.xForwardedFor: "198.51.100.7"]
@@ -368,9 +369,9 @@ struct SecurityTests {
         }
     }
 
-    @Test("audit log: every organiser action with actor and time, paged; organisers of the event only")
-    func auditLog() async throws {
-        try await withTandem { api in
+    @Test("audit log: every organiser action with actor and time, paged; organisers of the event only", arguments: StoreKind.available)
+    func auditLog(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { api in
             let admin = try await api.login()
             let workshop = try await admin.openEvent(capacity: 1)
             let room = try #require(try await admin.post("/api/v1/events/hamburg-2017/rooms", #"{"name":"Room B"}"#).json["id"].int)
@@ -417,11 +418,11 @@ struct SecurityTests {
         }
     }
 
-    @Test("headers: CSP without inline script, nosniff, referrer policy, no framing; CORS off unless the origin is listed")
-    func headersAndCORS() async throws {
+    @Test("headers: CSP without inline script, nosniff, referrer policy, no framing; CORS off unless the origin is listed", arguments: StoreKind.available)
+    func headersAndCORS(kind: StoreKind) async throws {
         var config = testConfig()
         config.corsOrigins = ["https://partner.example.org"]
-        try await withTandem(config: config) { api in
+        try await withTandem(store: kind, config: config) { api in
             for path in ["/api/v1/events", "/events/anything", "/api/v1/nothing-here"] {
                 let reply = try await api.get(path)
                 let csp = try #require(reply.headers[.contentSecurityPolicy], "CSP on \(path)")

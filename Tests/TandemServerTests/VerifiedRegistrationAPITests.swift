@@ -39,9 +39,9 @@ struct VerifiedRegistrationAPITests {
         headers.filter { $0.name != .date && $0.name.canonicalName != "x-request-id" }.map { "\($0.name.canonicalName): \($0.value)" }.sorted()
     }
 
-    @Test("202 with byte-for-byte the same body and headers for a new and a known address; the known one is told by e-mail")
-    func sameAnswer() async throws {
-        try await withTandem { anonymous in
+    @Test("202 with byte-for-byte the same body and headers for a new and a known address; the known one is told by e-mail", arguments: StoreKind.available)
+    func sameAnswer(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(mode: "verified")
             let new = try await anonymous.post(Self.register, Attendee.body(1))
@@ -62,9 +62,9 @@ struct VerifiedRegistrationAPITests {
         }
     }
 
-    @Test("the e-mailed link: a page with a button in both languages; the button confirms in place; the API confirms too")
-    func confirmLink() async throws {
-        try await withTandem { anonymous in
+    @Test("the e-mailed link: a page with a button in both languages; the button confirms in place; the API confirms too", arguments: StoreKind.available)
+    func confirmLink(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(capacity: 1, mode: "verified")
             #expect(try await anonymous.post(Self.register, Attendee.body(1, language: "zh")).status == .accepted)
@@ -99,10 +99,10 @@ struct VerifiedRegistrationAPITests {
         }
     }
 
-    @Test("confirming after the hold expired: a clear page in both languages (410), and 410 hold-expired from the API")
-    func expired() async throws {
+    @Test("confirming after the hold expired: a clear page in both languages (410), and 410 hold-expired from the API", arguments: StoreKind.available)
+    func expired(kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTandem(clock: clock) { anonymous in
+        try await withTandem(store: kind, clock: clock) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(capacity: 1, mode: "verified", extra: #","holdMinutes":10"#)
             #expect(try await anonymous.post(Self.register, Attendee.body(1)).status == .accepted)
@@ -118,9 +118,9 @@ struct VerifiedRegistrationAPITests {
         }
     }
 
-    @Test("new events default to verified with 30-minute holds; the mode and hold are validated and can be changed")
-    func defaults() async throws {
-        try await withTandem { anonymous in
+    @Test("new events default to verified with 30-minute holds; the mode and hold are validated and can be changed", arguments: StoreKind.available)
+    func defaults(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             let created = try await admin.post("/api/v1/events", Body.event(mode: nil))
             #expect(created.json["registrationMode"].string == "verified" && created.json["holdMinutes"].int == 30, "\(created.text)")
@@ -135,9 +135,9 @@ struct VerifiedRegistrationAPITests {
         }
     }
 
-    @Test("the demo kick-off uses verified registration; the fellows-only Hamburg workshop stays instant")
-    func demo() async throws {
-        try await withTandem(demo: true, clock: TestClock(at("2027-01-15 12:00"))) { anonymous in
+    @Test("the demo kick-off uses verified registration; the fellows-only Hamburg workshop stays instant", arguments: StoreKind.available)
+    func demo(kind: StoreKind) async throws {
+        try await withTandem(store: kind, demo: true, clock: TestClock(at("2027-01-15 12:00"))) { anonymous in
             #expect(try await anonymous.get("/api/v1/events/twinning-kickoff-2027").json["registrationMode"].string == "verified")
             #expect(try await anonymous.get("/api/v1/events/cbw-hamburg-2017").json["registrationMode"].string == "instant")
             let reply = try await anonymous.post("/api/v1/events/twinning-kickoff-2027/registrations", Attendee.body(1))
@@ -145,9 +145,9 @@ struct VerifiedRegistrationAPITests {
         }
     }
 
-    @Test("the plain form on a verified event goes to the check-your-e-mail page, in the form's language, for every address")
-    func plainForm() async throws {
-        try await withTandem { anonymous in
+    @Test("the plain form on a verified event goes to the check-your-e-mail page, in the form's language, for every address", arguments: StoreKind.available)
+    func plainForm(kind: StoreKind) async throws {
+        try await withTandem(store: kind) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.openEvent(mode: "verified")
             let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]

@@ -51,6 +51,21 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         try await store.migrate()
         return (store, location)
     }
+
+    /// Runs `body` on a new store of this kind and closes it afterwards, whether `body` threw or not.
+    public func withStore<T>(clock: any WallClock = TestClock(), sink: any ChangeSink = DiscardingChangeSink(),
+                             tokens: (any SelfServiceTokens)? = TestTokens(),
+                             _ body: (any TandemStorage) async throws -> T) async throws -> T {
+        let (store, _) = try await openStore(clock: clock, sink: sink, tokens: tokens)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
 }
 
 let quietLogger: Logger = {

@@ -5,9 +5,11 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Prometheus
+import Synchronization
 import TandemCore
 @testable import TandemServer
 import TandemSQLite
+import TandemStore
 import TandemTestSupport
 import Testing
 
@@ -46,20 +48,56 @@ func mailFolder(_ databasePath: String) -> String {
 }
 
 /// Runs `body` against a fresh in-process Tandem with a test clock: in router mode by default,
-/// or on a real socket with `.live`.
-func withTandem<T>(demo: Bool = false, clock: TestClock = TestClock(), mode: TestingSetup = .router, config: AppConfig? = nil,
-                   metrics: PrometheusCollectorRegistry? = nil,
+/// or on a real socket with `.live`; on the SQLite store by default, or on a new PostgreSQL
+/// database with `store: .postgres` (the config's other files, secret.key and mail, stay in its
+/// temporary folder). The store is closed afterwards, whether `body` threw or not.
+func withTandem<T>(store kind: StoreKind = .sqlite, demo: Bool = false, clock: TestClock = TestClock(), mode: TestingSetup = .router,
+                   config: AppConfig? = nil, metrics: PrometheusCollectorRegistry? = nil,
                    _ body: @escaping @Sendable (API) async throws -> T) async throws -> T {
     var logger = Logger(label: "tandem-test")
     logger.logLevel = .warning
-    let config = config ?? testConfig(demo: demo)
-    let server = try await buildServer(config, environment: AppEnvironment(clock: clock, logger: logger, metrics: metrics))
-    return try await server.application.test(mode) { client in
-        var api = API(client)
-        api.mailFolder = mailFolder(config.databasePath)
-        api.replay = server.replay
-        api.exportRenders = server.exportRenders
-        return try await body(api)
+    var config = config ?? testConfig(demo: demo)
+    if kind == .postgres {
+        config.dataDirectory = config.dataDirectory // stays the temporary folder of the SQLite path
+        config.databasePath = try await PostgresTestDatabases.create()
+    }
+    let folder: String
+    if case .directory(let configured)? = config.mail.delivery { folder = configured } else { folder = config.defaultMailFolder }
+    let opened = OpenedStores()
+    let environment = AppEnvironment(openStore: opened.recording(kind.opener), clock: clock, logger: logger, metrics: metrics)
+    do {
+        let server = try await buildServer(config, environment: environment)
+        let result = try await server.application.test(mode) { client in
+            var api = API(client)
+            api.mailFolder = folder
+            api.replay = server.replay
+            api.exportRenders = server.exportRenders
+            return try await body(api)
+        }
+        await opened.closeAll()
+        return result
+    } catch {
+        await opened.closeAll()
+        throw error
+    }
+}
+
+/// The stores a test server opened, to close them when the test is over (a PostgreSQL pool must
+/// not outlive its test).
+final class OpenedStores: Sendable {
+    private let stores = Mutex<[any TandemStorage]>([])
+
+    /// `open`, remembering what it opens.
+    func recording(_ open: @escaping StoreOpener) -> StoreOpener {
+        { [self] context in
+            let store = try await open(context)
+            stores.withLock { $0.append(store) }
+            return store
+        }
+    }
+
+    func closeAll() async {
+        for store in stores.withLock({ stores in defer { stores = [] }; return stores }) { await store.close() }
     }
 }
 
