@@ -27,7 +27,7 @@ case "$action" in
       || { cat "$dir.initdb.log" >&2; exit 1; }
     # synchronous_commit stays on (the default): an acknowledged write is on disk.
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c synchronous_commit=on" -w start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=on -c synchronous_commit=on" -w start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
     ;;
   stop)
@@ -39,7 +39,7 @@ case "$action" in
     # recovers from its write-ahead log. For the durability tests.
     as_owner "$bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on -c synchronous_commit=on" -w start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=on -c synchronous_commit=on" -w start >/dev/null
     ;;
   *) echo "usage: postgres-test-cluster.sh start|stop|crash [DIR] [PORT]" >&2; exit 2 ;;
 esac

@@ -18,6 +18,10 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     public var database: String
     public var sslMode: SSLMode
 
+    /// Most connections the pool opens (`?pool_max_conns=`, as pgx spells it); PostgreSQL's own
+    /// `max_connections` (100 by default) bounds the sum over every Tandem process and tool.
+    public var maximumConnections = 20
+
     /// Reads the URL; a malformed one is refused with a sentence that says what to write.
     public init(url: String) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
@@ -32,10 +36,16 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             throw PostgresSetupError("sslmode=\(mode) is not one PostgreSQL knows; use one of "
                 + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let unknown = Set(query.keys).subtracting(["sslmode", "host", "port", "user", "password", "dbname", "application_name"])
+        let unknown = Set(query.keys).subtracting(["sslmode", "host", "port", "user", "password", "dbname", "application_name", "pool_max_conns"])
         guard unknown.isEmpty else {
             throw PostgresSetupError("the PostgreSQL URL has parameters Tandem does not use: \(unknown.sorted().joined(separator: ", ")); "
-                + "it reads sslmode and host (a unix socket directory)")
+                + "it reads sslmode, host (a unix socket directory), port, user, password, dbname and pool_max_conns")
+        }
+        if let text = query["pool_max_conns"] {
+            guard let size = Int(text), (1...1000).contains(size) else {
+                throw PostgresSetupError("pool_max_conns=\(text) is not a number of connections from 1 to 1000")
+            }
+            maximumConnections = size
         }
         self.sslMode = sslMode
         let socket = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
@@ -82,6 +92,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = [("application_name", "tandem")]
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = 0
         return configuration
     }
 

@@ -13,8 +13,15 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
     case postgres
 
-    /// The kinds this run can test: PostgreSQL only with `TANDEM_TEST_POSTGRES`.
-    public static let available: [StoreKind] = postgresServerURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    /// The kinds this run tests: PostgreSQL only with `TANDEM_TEST_POSTGRES`; `TANDEM_TEST_STORES`
+    /// (`sqlite`, `postgres`, or both comma-separated) narrows it, e.g. for a second run of the
+    /// conformance suites on PostgreSQL alone after the full run on SQLite (what `.ci/run` does).
+    public static let available: [StoreKind] = {
+        let possible: [StoreKind] = postgresServerURL == nil ? [.sqlite] : [.sqlite, .postgres]
+        guard let chosen = ProcessInfo.processInfo.environment["TANDEM_TEST_STORES"], !chosen.isEmpty else { return possible }
+        let names = Set(chosen.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        return possible.filter { names.contains($0.rawValue) }
+    }()
 
     /// `TANDEM_TEST_POSTGRES`, or `nil`.
     public static var postgresServerURL: String? {
@@ -121,6 +128,10 @@ public enum PostgresTestDatabases {
     public static func url(_ server: String, database: String) -> String {
         var components = URLComponents(string: server)!
         components.path = "/" + database
+        // Many tests run at once, each with its own pool: small pools keep the sum under the
+        // server's max_connections.
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "pool_max_conns" }
+            + [URLQueryItem(name: "pool_max_conns", value: "4")]
         return components.string!
     }
 }
