@@ -28,7 +28,9 @@ struct PostgresSetupTests {
         #expect(socket.sslMode == .prefer)
         let bare = try PostgresLocation(url: "postgres://localhost")
         #expect(bare.username == "postgres" && bare.database == "postgres" && bare.port == 5432)
-        for bad in ["postgres://h/db?sslmode=sometimes", "postgres://h:99999/db", "postgres://h/db?search_path=x", "mysql://h/db"] {
+        #expect(full.maximumConnections == 20, "the pool's default")
+        #expect(try PostgresLocation(url: "postgres://h/db?pool_max_conns=7").maximumConnections == 7)
+        for bad in ["postgres://h/db?pool_max_conns=0", "postgres://h/db?pool_max_conns=many", "postgres://h/db?sslmode=sometimes", "postgres://h:99999/db", "postgres://h/db?search_path=x", "mysql://h/db"] {
             #expect(throws: PostgresSetupError.self, "\(bad)") { try PostgresLocation(url: bad) }
         }
     }
