@@ -13,6 +13,21 @@ public protocol StoreMaintenance: Sendable {
     func close() async
 }
 
+extension StoreMaintenance {
+    /// Runs `body`, then closes the store whether `body` threw or not (a server pool that is not
+    /// closed keeps the process alive).
+    public func closing<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+}
+
 /// Whole-file imports, each one transaction: all of it is written, or nothing.
 public protocol ImportStore: Sendable {
     /// Writes a checked schedule (event, rooms, speakers, sessions); conflicts in the end state

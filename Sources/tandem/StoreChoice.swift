@@ -63,14 +63,7 @@ enum StoreChoice {
     /// afterwards on every path (a PostgreSQL pool that is not closed keeps the process alive).
     func withStore<T>(_ body: (any TandemStorage) async throws -> T) async throws -> T {
         let store = try await openMigrated()
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await store.closing { try await body(store) }
     }
 
     /// The store, migrated; a failure is said in a sentence that names the database.

@@ -86,14 +86,7 @@ func withFixture<T>(_ kind: StoreKind, _ body: (AnyStoreFixture) async throws ->
     let sink = RecordingSink()
     let (store, location) = try await kind.openStore(clock: clock, sink: sink, tokens: TestTokens())
     let fixture = AnyStoreFixture(kind: kind, store: store, clock: clock, sink: sink, location: location)
-    do {
-        let result = try await body(fixture)
-        await store.close()
-        return result
-    } catch {
-        await store.close()
-        throw error
-    }
+    return try await store.closing { try await body(fixture) }
 }
 
 extension FixtureBuilders {

@@ -64,14 +64,7 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
                              tokens: (any SelfServiceTokens)? = TestTokens(),
                              _ body: (any TandemStorage) async throws -> T) async throws -> T {
         let (store, _) = try await openStore(clock: clock, sink: sink, tokens: tokens)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await store.closing { try await body(store) }
     }
 }
 
