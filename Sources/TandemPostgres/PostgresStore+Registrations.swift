@@ -152,12 +152,11 @@ extension PostgresStore: RegistrationStore {
         for hold in RegistrationHolds.expired(candidates, at: now) {
             let done: Bool = try await write(actor: "system") { tx in
                 // Read again under the lock: the attendee may have confirmed or cancelled meanwhile.
-                guard var row = try? await lockedRegistration(tx, { () async throws -> PGRegistrationRow in
-                    guard let row = try await tx.registrationRow(id: hold.registrationID.rawValue) else {
-                        throw StoreError.notFound(entity: "registration", key: hold.registrationID.description)
-                    }
-                    return row
-                }), row.status != .cancelled, let expiresAt = row.holdExpiresAt, RegistrationHolds.hasExpired(expiresAt, at: tx.at)
+                let id = hold.registrationID.rawValue
+                guard let first = try await tx.registrationRow(id: id) else { return false }
+                try await tx.lockEventRow(first.eventID)
+                guard var row = try await tx.registrationRow(id: id), row.status != .cancelled, let expiresAt = row.holdExpiresAt,
+                      RegistrationHolds.hasExpired(expiresAt, at: tx.at)
                 else { return false }
                 try await cancel(&row, tx: tx, notify: false)
                 return true
