@@ -27,6 +27,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -346,4 +347,7 @@ def screenshot():
 
 
 def wait(driver, timeout=10, poll=0.05):
-    return WebDriverWait(driver, timeout, poll_frequency=poll)
+    # A page that re-renders replaces the elements a condition just found: a stale
+    # element means "look again", as a missing one does, never a failed test.
+    return WebDriverWait(driver, timeout, poll_frequency=poll,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
