@@ -42,8 +42,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
                 + "it reads sslmode, host (a unix socket directory), port, user, password, dbname and pool_max_conns")
         }
         if let text = query["pool_max_conns"] {
-            guard let size = Int(text), (1...1000).contains(size) else {
-                throw PostgresSetupError("pool_max_conns=\(text) is not a number of connections from 1 to 1000")
+            // Two at least: start-up holds a lock on one connection while it works on another.
+            guard let size = Int(text), (2...1000).contains(size) else {
+                throw PostgresSetupError("pool_max_conns=\(text) is not a number of connections from 2 to 1000")
             }
             maximumConnections = size
         }
@@ -99,7 +100,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
 
     /// One connection's configuration: the start-up probe, and tools that need one connection of
     /// their own for work outside the store's intents (`tandem copy`).
-    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    /// `applicationName` shows in `pg_stat_activity`, so an operator can tell the pool from the
+    /// change bus's and the job leader's own connections.
+    public func connectionConfiguration(applicationName: String = "tandem") throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let unixSocketPath {
             configuration = .init(unixSocketPath: unixSocketPath, username: username, password: password, database: database)
@@ -113,6 +116,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return configuration
     }
 

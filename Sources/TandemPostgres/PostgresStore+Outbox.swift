@@ -24,12 +24,35 @@ extension PostgresStore {
         }
     }
 
+    /// Claims with `FOR UPDATE SKIP LOCKED`: instances claiming at the same moment each get other
+    /// messages, never waiting for one another.
+    public func claimDueMail(at instant: Date, limit: Int, lease: TimeInterval) async throws -> [OutboundMail] {
+        let until = instant.addingTimeInterval(lease)
+        return try await write(actor: "system") { tx in
+            try await tx.query("""
+                UPDATE outbox SET claimedUntil = \(until)
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE sentAt IS NULL AND failedAt IS NULL AND NOT pendingComposition AND nextAttemptAt <= \(instant)
+                        AND (claimedUntil IS NULL OR claimedUntil <= \(instant))
+                    ORDER BY nextAttemptAt, id LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: Self.outboxColumns), nextAttemptAt
+                """).map { row in
+                let (id, to, toName, subject, text, calendar, kind, language, nextAttemptAt) =
+                    try row.decode((Int64, String, String?, String, String, String?, String, String, Date).self)
+                return (nextAttemptAt, OutboundMail(id: id, to: to, toName: toName, subject: subject, text: text, calendar: calendar,
+                                                    kind: kind, language: Language(rawValue: language) ?? .en))
+            }.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
+        }
+    }
+
     /// Marks delivered messages and drops their bodies: the self-service link in them need not be kept.
     public func markSent(mailIDs: [Int64], at instant: Date) async throws {
         guard !mailIDs.isEmpty else { return }
         try await write(actor: "system") { tx in
             try await tx.execute("""
-                UPDATE outbox SET sentAt = \(instant), attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL
+                UPDATE outbox SET sentAt = \(instant), attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL, claimedUntil = NULL
                 WHERE id = ANY(\(mailIDs))
                 """)
         }
@@ -43,7 +66,7 @@ extension PostgresStore {
             let message = String(error.prefix(1000))
             try await tx.execute("""
                 UPDATE outbox SET attempts = attempts + 1, lastError = \(message),
-                    nextAttemptAt = COALESCE(\(retryAt), nextAttemptAt), failedAt = \(failedAt)
+                    nextAttemptAt = COALESCE(\(retryAt), nextAttemptAt), failedAt = \(failedAt), claimedUntil = NULL
                 WHERE id = \(mailID)
                 """)
         }

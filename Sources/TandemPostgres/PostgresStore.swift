@@ -18,6 +18,8 @@ public struct PostgresStore: Sendable {
     let tokens: (any SelfServiceTokens)?
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// Whether this process leads the once-per-database jobs (a session advisory lock).
+    let jobLead: PGJobLead
     /// Group commit for concurrent registrations.
     let registrationBatcher = RegistrationBatcher()
 
@@ -40,22 +42,32 @@ public struct PostgresStore: Sendable {
         let runner = Task.immediate { await client.run() }
         // A change whose predecessor's commit was never reported here is read from the change log.
         let ordered = OrderedChangeSink(next: sink) { eventID, after in
-            try await client.query("""
-                SELECT change.eventId, change.seq, change.type, change.payload, change.actor, change.at, event.timezone
-                FROM change JOIN event ON event.id = change.eventId
-                WHERE change.eventId = \(eventID.rawValue) AND change.seq > \(after) ORDER BY change.seq LIMIT 1000
-                """, logger: logger).collect().map { row in
-                    var change = try PGTransaction.decodeChange(row)
-                    let (_, _, _, _, _, _, timezone) = try row.decode((Int64?, Int64?, String, String, String, Date, String).self)
-                    change.timezone = timezone
-                    return change
-                }
+            try await changes(client: client, logger: logger, event: eventID, after: after, limit: changeReadLimit)
         }
-        return PostgresStore(client: client, location: location, clock: clock, sink: ordered, tokens: tokens, logger: logger, runner: runner)
+        return PostgresStore(client: client, location: location, clock: clock, sink: ordered, tokens: tokens, logger: logger, runner: runner,
+                             jobLead: PGJobLead(location: location, logger: logger))
+    }
+
+    /// The most changes read from the log at once.
+    static let changeReadLimit = 1000
+
+    /// An event's changes after `after`, in order, with the event's time zone (for live messages).
+    static func changes(client: PostgresClient, logger: Logger, event eventID: Event.ID, after: Int64, limit: Int) async throws -> [Change] {
+        try await client.query("""
+            SELECT change.eventId, change.seq, change.type, change.payload, change.actor, change.at, event.timezone
+            FROM change JOIN event ON event.id = change.eventId
+            WHERE change.eventId = \(eventID.rawValue) AND change.seq > \(after) ORDER BY change.seq LIMIT \(limit)
+            """, logger: logger).collect().map { row in
+                var change = try PGTransaction.decodeChange(row)
+                let (_, _, _, _, _, _, timezone) = try row.decode((Int64?, Int64?, String, String, String, Date, String).self)
+                change.timezone = timezone
+                return change
+            }
     }
 
     private init(client: PostgresClient, location: PostgresLocation, clock: any WallClock, sink: OrderedChangeSink,
-                 tokens: (any SelfServiceTokens)?, logger: Logger, runner: Task<Void, Never>) {
+                 tokens: (any SelfServiceTokens)?, logger: Logger, runner: Task<Void, Never>, jobLead: PGJobLead) {
+        self.jobLead = jobLead
         self.client = client
         self.location = location
         self.clock = clock
@@ -65,8 +77,9 @@ public struct PostgresStore: Sendable {
         self.runner = runner
     }
 
-    /// Stops the pool.
+    /// Lets go of the job lead and stops the pool.
     public func close() async {
+        await jobLead.close()
         runner.cancel()
         await runner.value
     }
@@ -138,6 +151,11 @@ public struct PostgresStore: Sendable {
                     try await connection.query("SET LOCAL lock_timeout = '\(unescaped: Self.lockTimeout)'", logger: logger)
                     let tx = PGTransaction(connection: connection, actor: actor, at: now, logger: logger)
                     let result = try await body(tx)
+                    // The change bus: one notification per transaction, delivered at commit (and
+                    // never for a transaction that rolls back), naming only `event:seq`.
+                    if let payload = ChangeBus.payload(for: tx.changes) {
+                        try await connection.query("SELECT pg_notify(\(ChangeBus.channel), \(payload))", logger: logger)
+                    }
                     return (result, tx.changes)
                 }
                 if !changes.isEmpty { sink.committed(changes) }

@@ -14,12 +14,26 @@ extension SQLiteStore {
         }
     }
 
+    public func claimDueMail(at instant: Date, limit: Int, lease: TimeInterval) async throws -> [OutboundMail] {
+        try await write(actor: "system") { db, _ in
+            let due = try OutboxRecord.filter(sql: """
+                sentAt IS NULL AND failedAt IS NULL AND pendingComposition = 0 AND nextAttemptAt <= ?
+                AND (claimedUntil IS NULL OR claimedUntil <= ?)
+                """, arguments: [instant, instant])
+                .order(Column("nextAttemptAt"), Column("id")).limit(limit).fetchAll(db)
+            for record in due {
+                try db.cachedExecute("UPDATE outbox SET claimedUntil = ? WHERE id = ?", [instant.addingTimeInterval(lease), record.id])
+            }
+            return due.map(\.mail)
+        }
+    }
+
     /// Marks a message delivered and drops its body: the self-service link in it need not be kept.
     public func markSent(mailIDs: [Int64], at instant: Date) async throws {
         guard !mailIDs.isEmpty else { return }
         try await write(actor: "system") { db, _ in
             for id in mailIDs {
-                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL WHERE id = ?",
+                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL, claimedUntil = NULL WHERE id = ?",
                                      [instant, id])
             }
         }
@@ -30,7 +44,8 @@ extension SQLiteStore {
             guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [mailID]) else { return }
             let retryAt = policy.nextAttempt(afterFailures: attempts + 1, from: log.at)
             try db.execute(sql: """
-                UPDATE outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), failedAt = ?
+                UPDATE outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), failedAt = ?,
+                    claimedUntil = NULL
                 WHERE id = ?
                 """, arguments: [String(error.prefix(1000)), retryAt, retryAt == nil ? log.at : nil, mailID])
         }

@@ -137,6 +137,9 @@ public struct MailSettings: Sendable {
     public var burstQuiet: Duration = .milliseconds(250)
     /// …but never longer than this.
     public var burstMaxDeferral: Duration = .seconds(5)
+    /// How long an instance holds the messages it claimed for sending: one not marked sent or failed
+    /// by then (its instance died mid-send) is claimed by another (`TANDEM_MAIL_LEASE_SECONDS`).
+    public var claimLease: TimeInterval = 60
 
     public init(delivery: Delivery? = nil, from: String = "tandem@localhost", fromName: String = "Tandem",
                 pollInterval: Duration = .seconds(1), noticeQuietPeriod: TimeInterval = 180, noticeMaxDelay: TimeInterval = 900,

@@ -83,10 +83,14 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let store = try await environment.openStore(StoreContext(location: config.databasePath, clock: environment.clock,
                                                              sink: FanOutChangeSink(sinks: [cache, hub]), tokens: tokens))
     try await store.migrate()
-    try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
-    if config.loadDemo, try await store.isEmpty() {
-        try await DemoProgramme.load(into: store, makeUUID: environment.randomness.uuid)
-        logger.info("loaded the demo programme into an empty database")
+    // Two instances starting at once on a new database: one creates the admin and the demo, the
+    // other finds them there.
+    try await store.exclusively {
+        try await Bootstrap.ensureAdmin(config, accounts: store, randomness: environment.randomness, logger: logger)
+        if config.loadDemo, try await store.isEmpty() {
+            try await DemoProgramme.load(into: store, makeUUID: environment.randomness.uuid)
+            logger.info("loaded the demo programme into an empty database")
+        }
     }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
     let exportRenders = ExportRenders()
@@ -95,12 +99,23 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
                              csrf: CSRFTokens(secret: key), exportRenders: exportRenders, activity: activity)
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
+    let clock = environment.clock
     let services: [any Service] = [
+        // Changes committed by other instances on the same database reach this one's hub and caches.
+        ChangeFeedService(store: store, logger: logger),
+        // Every instance delivers mail: each message is claimed (with a lease) by one of them.
         PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
+        // Jobs that must run once per database run on the instance that leads them.
         // Announcements past their expiresAt become one announcement.expired change each.
-        PeriodicService(name: "announcement expiry", interval: .seconds(1), logger: logger) { _ = try await store.recordExpiredAnnouncements() },
+        PeriodicService(name: "announcement expiry", interval: .seconds(1), leader: store, logger: logger) {
+            _ = try await store.recordExpiredAnnouncements()
+        },
         // Unconfirmed holds (verified registration) past their time give their places on, like a cancellation.
-        PeriodicService(name: "hold expiry", interval: .seconds(5), logger: logger) { _ = try await store.expireHolds() },
+        PeriodicService(name: "hold expiry", interval: .seconds(5), leader: store, logger: logger) { _ = try await store.expireHolds() },
+        // Failed logins whose back-off has run out are forgotten.
+        PeriodicService(name: "login failure pruning", interval: .seconds(60), leader: store, logger: logger) {
+            _ = try await store.forgetLoginFailures(before: clock.now().addingTimeInterval(-config.limits.loginMaxBackoff))
+        },
     ]
     // Anonymous reads of cached event and schedule snapshots are answered on the event loop
     // (SnapshotReplay); not when every request is to be logged.
@@ -133,7 +148,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders(),
                  activity: RegistrationActivity = RegistrationActivity()) -> Router<TandemRequestContext> {
-    let limits = Limits(config.limits, clock: environment.clock)
+    let limits = Limits(config.limits, clock: environment.clock, loginFailures: store)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
     let router = Router(context: TandemRequestContext.self, options: .autoGenerateHeadEndpoints)

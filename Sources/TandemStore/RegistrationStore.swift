@@ -103,13 +103,17 @@ public protocol RegistrationStore: Sendable {
     func mailDrafts(limit: Int) async throws -> [MailDraft]
     /// Stores the texts `MailComposer` wrote; leaves alone a message erased or delivered meanwhile.
     func storeComposedMail(_ composed: [ComposedMail]) async throws
-    /// Composed messages due for delivery at `instant`, oldest first.
+    /// Composed messages due for delivery at `instant`, oldest first, whether claimed or not.
     func composedMailDue(at instant: Date, limit: Int) async throws -> [OutboundMail]
+    /// Claims up to `limit` composed messages due at `instant` for this instance to send, oldest
+    /// first, each for `lease` seconds: no other instance claims it meanwhile, and one neither marked
+    /// sent nor failed by then is claimed again (its sender died mid-send).
+    func claimDueMail(at instant: Date, limit: Int, lease: TimeInterval) async throws -> [OutboundMail]
     /// The tokens the store was opened with (`nil`: registrations are refused), for composing mail.
     var selfServiceTokens: (any SelfServiceTokens)? { get }
-    /// Marks delivered messages, many in one transaction.
+    /// Marks delivered messages, many in one transaction, and ends their claims.
     func markSent(mailIDs: [Int64], at instant: Date) async throws
-    /// Records a failed attempt; `policy` decides when to retry or whether to give up.
+    /// Records a failed attempt and ends its claim; `policy` decides when to retry or whether to give up.
     func markFailed(mailID: Int64, error: String, policy: RetryPolicy) async throws
     /// Turns programme-change notices that have been quiet since `quietSince` (or waiting since
     /// `oldestAllowed`) into one queued e-mail per attendee. Returns the number of e-mails queued.

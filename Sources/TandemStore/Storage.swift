@@ -37,9 +37,9 @@ public protocol ImportStore: Sendable {
     func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int)
 }
 
-/// Everything the server needs of its store. The executable picks the implementation (SQLite now);
+/// Everything the server needs of its store. The executable picks the implementation (SQLite or PostgreSQL);
 /// TandemServer sees only this.
-public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & ImportStore & StoreMaintenance
+public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & ImportStore & StoreMaintenance & InstanceCoordination
 
 /// What a store is opened with: where the database is (`--database`: a file path for SQLite), the
 /// server's clock, where committed changes go, and the self-service tokens (derived from the

@@ -47,8 +47,9 @@ final class ServerUnderTest: @unchecked Sendable {
                              "--mail", "log", "--log-level", "info"]
         process.environment = ProcessInfo.processInfo.environment.merging([
             "TANDEM_ADMIN_EMAIL": email, "TANDEM_ADMIN_PASSWORD": password, "TANDEM_RATE_LIMITS": "0", "LOG_LEVEL": "info",
-            // The secret key and any files stay in the run's folder, whatever the store.
-            "TANDEM_DATA_DIR": directory.path,
+            // Any files stay in the run's folder, whatever the store; the secret is given (PostgreSQL
+            // requires it, and every instance of a run shares it).
+            "TANDEM_DATA_DIR": directory.path, "TANDEM_SECRET": "tandem-bench's secret, shared by the instances of a run",
         ]) { $1 }
         process.standardOutput = log
         process.standardError = log

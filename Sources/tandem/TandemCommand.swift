@@ -132,6 +132,15 @@ struct Serve: AsyncParsableCommand {
         if let cost = env["TANDEM_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { config.bcryptCost = cost }
         config.publicURL = publicURL ?? env["TANDEM_PUBLIC_URL"]
         config.secret = env["TANDEM_SECRET"]
+        if case .postgres = storeChoice, (config.secret ?? "").isEmpty, !FileManager.default.fileExists(atPath: config.secretKeyPath) {
+            // Each instance would make its own secret.key: links, check-in codes and CSRF tokens made
+            // by one instance would be refused by the others.
+            throw CommandFailure("TANDEM_SECRET is not set. On PostgreSQL every Tandem instance must derive self-service links, "
+                + "check-in codes and CSRF tokens from the same secret: set TANDEM_SECRET to one long random value "
+                + "(for example the output of `openssl rand -base64 32`) for every instance, and keep it in your password manager. "
+                + "A server moved from SQLite may instead keep its secret.key: put it in the data directory (\(config.secretKeyPath)) "
+                + "of every instance")
+        }
         config.mail.delivery = try MailOptions.delivery(mail ?? env["TANDEM_MAIL"])
         config.mail.from = env["TANDEM_MAIL_FROM"] ?? config.mail.from
         config.mail.fromName = env["TANDEM_MAIL_FROM_NAME"] ?? config.mail.fromName
@@ -147,6 +156,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("TANDEM_LIVE_PING_SECONDS must be a whole number of seconds from 1 to 3600")
             }
             config.live.pingInterval = .seconds(seconds)
+        }
+        if let value = env["TANDEM_MAIL_LEASE_SECONDS"] {
+            guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                throw ValidationError("TANDEM_MAIL_LEASE_SECONDS must be a whole number of seconds from 1 to 3600")
+            }
+            config.mail.claimLease = TimeInterval(seconds)
         }
         if let value = env["TANDEM_IDLE_TIMEOUT_SECONDS"] {
             guard let seconds = Int(value), (0...3600).contains(seconds) else {

@@ -53,7 +53,7 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         let store: any TandemStorage
         switch self {
         case .sqlite: store = try SQLiteStore(path: location, clock: clock, sink: sink, tokens: tokens)
-        case .postgres: store = try await PostgresStore.open(url: location, clock: clock, sink: sink, tokens: tokens, logger: quietLogger)
+        case .postgres: store = try await PostgresStore.open(url: location, clock: clock, sink: sink, tokens: tokens, logger: quietTestLogger)
         }
         try await store.migrate()
         return (store, location)
@@ -68,7 +68,8 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 }
 
-let quietLogger: Logger = {
+/// A logger for test stores that says only what went wrong.
+public let quietTestLogger: Logger = {
     var logger = Logger(label: "tandem-test.postgres")
     logger.logLevel = .error
     return logger
@@ -84,7 +85,7 @@ public enum PostgresTestDatabases {
         let name = "tandem_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await admin(server) { connection in
             // template0: nobody is connected to it, so concurrent tests may copy it at once.
-            try await connection.query("CREATE DATABASE \(unescaped: name) TEMPLATE template0", logger: quietLogger)
+            try await connection.query("CREATE DATABASE \(unescaped: name) TEMPLATE template0", logger: quietTestLogger)
         }
         return url(server, database: name)
     }
@@ -95,7 +96,7 @@ public enum PostgresTestDatabases {
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.username,
                                                              password: location.password, database: location.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quietLogger)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quietTestLogger)
         do {
             try await body(connection)
         } catch {
@@ -110,7 +111,7 @@ public enum PostgresTestDatabases {
     public static func strings(_ url: String, _ sql: String) async throws -> [String] {
         var strings: [String] = []
         try await admin(url) { connection in
-            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietLogger).decode(String.self) {
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quietTestLogger).decode(String.self) {
                 strings.append(value)
             }
         }

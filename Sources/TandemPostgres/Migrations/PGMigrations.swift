@@ -16,6 +16,7 @@ enum PGMigrations {
         ("007_registration_mode", PGMigration007RegistrationMode.sql),
         ("008_login_pairs", PGMigration008LoginPairs.sql),
         ("009_mail_changes", PGMigration009MailChanges.sql),
+        ("010_instances", PGMigration010Instances.sql),
     ]
 
     /// Any value: the advisory lock under which one process at a time migrates.
@@ -29,11 +30,13 @@ extension PostgresStore {
     public func migrate() async throws {
         let logger = self.logger
         try await client.withConnection { connection in
-            try await connection.query("""
-                CREATE TABLE IF NOT EXISTS tandemMigration (identifier TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())
-                """, logger: logger)
+            // The lock first: two instances starting at once on a new database would otherwise race
+            // to create the bookkeeping table (CREATE TABLE IF NOT EXISTS is not safe concurrently).
             try await connection.query("SELECT pg_advisory_lock(\(PGMigrations.lockKey))", logger: logger)
             do {
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS tandemMigration (identifier TEXT PRIMARY KEY, appliedAt TIMESTAMPTZ NOT NULL DEFAULT now())
+                    """, logger: logger)
                 let applied = try await Self.applied(connection, logger: logger)
                 try Self.refuseNewer(applied, location: location)
                 for migration in PGMigrations.all where !applied.contains(migration.identifier) {

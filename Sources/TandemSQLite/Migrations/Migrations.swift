@@ -12,6 +12,7 @@ enum Migrations {
         ("007_registration_mode", Migration007RegistrationMode.migrate),
         ("008_login_pairs", Migration008LoginPairs.migrate),
         ("009_mail_changes", Migration009MailChanges.migrate),
+        ("010_instances", Migration010Instances.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -54,7 +54,7 @@ struct AuthController {
     @Sendable func login(_ request: Request, context: TandemRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         let email = body.email.trimmingWhitespace
-        try limits.admitLogin(email: email, address: context.clientIP)
+        try await limits.admitLogin(email: email, address: context.clientIP)
         let credentials = try await accounts.credentials(email: email)
         let hash = credentials?.passwordHash ?? decoyHash
         let password = body.password
@@ -64,11 +64,11 @@ struct AuthController {
         // bcrypt is slow on purpose; keep it off the event loop.
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) } && plausible
         guard let credentials, matches, !credentials.account.disabled else {
-            limits.loginFailed(email: email, address: context.clientIP)
+            try await limits.loginFailed(email: email, address: context.clientIP)
             throw Problem(.unauthorized, code: "invalid-credentials", title: "Login failed",
                           detail: "The e-mail or password is wrong, or the account is disabled.")
         }
-        limits.loginSucceeded(email: email, address: context.clientIP)
+        try await limits.loginSucceeded(email: email, address: context.clientIP)
         // A fresh bearer token and a fresh session id on every login; a session the browser had is ended.
         if let old = request.cookies[SessionCookies.session]?.value, old.utf8.count <= 256 { try await accounts.revokeLogin(tokenHash: AccessToken.hash(old)) }
         let token = AccessToken.generate(using: randomness)

@@ -1,9 +1,12 @@
 import Foundation
 import Synchronization
 import TandemCore
+import TandemStore
 
-/// Abuse limits of one server: login back-off, registration rates, live connections per address.
-/// All state is in memory (a restart forgets it) and all timing comes from the injected clock.
+/// Abuse limits: login back-off, registration rates, live connections per address. Failed logins
+/// are counted in the database, shared by every instance on it; registration rates and live
+/// connections are counted in each instance's memory (a restart forgets them). All timing comes
+/// from the injected clock.
 public struct LimitSettings: Sendable {
     /// `false` (`TANDEM_RATE_LIMITS=0`): no per-address or per-account limits at all.
     public var enabled = true
@@ -27,17 +30,23 @@ public struct LimitSettings: Sendable {
 final class Limits: Sendable {
     let settings: LimitSettings
     /// Failed logins per (address, account) and per address.
-    let loginFailures: FailureBackoff
+    let loginBackoff: LoginBackoff
     /// Failed logins per account, from anywhere: applied only to addresses that have failed too.
-    let accountLoginFailures: FailureBackoff
+    let accountLoginBackoff: LoginBackoff
+    /// Where failed logins are counted: the database, so every instance on it sees the same counts
+    /// (an attacker gains nothing by spreading guesses over instances).
+    let loginFailures: any InstanceCoordination
+    let clock: any WallClock
     let registrationsPerAddress: TokenBucket
     let registrationsPerEvent: TokenBucket
     let liveConnections: ConnectionCounter
 
-    init(_ settings: LimitSettings, clock: any WallClock) {
+    init(_ settings: LimitSettings, clock: any WallClock, loginFailures: any InstanceCoordination) {
         self.settings = settings
-        loginFailures = FailureBackoff(threshold: settings.loginFailuresBeforeBackoff, maxBackoff: settings.loginMaxBackoff, clock: clock)
-        accountLoginFailures = FailureBackoff(threshold: settings.loginFailuresBeforeBackoff * 4, maxBackoff: settings.loginMaxBackoff, clock: clock)
+        self.clock = clock
+        self.loginFailures = loginFailures
+        loginBackoff = LoginBackoff(threshold: settings.loginFailuresBeforeBackoff, maxBackoff: settings.loginMaxBackoff)
+        accountLoginBackoff = LoginBackoff(threshold: settings.loginFailuresBeforeBackoff * 4, maxBackoff: settings.loginMaxBackoff)
         registrationsPerAddress = TokenBucket(burst: settings.registrationsPerAddressPerMinute, perMinute: settings.registrationsPerAddressPerMinute, clock: clock)
         registrationsPerEvent = TokenBucket(burst: settings.registrationsPerEventPerMinute, perMinute: settings.registrationsPerEventPerMinute, clock: clock)
         liveConnections = ConnectionCounter(limit: settings.liveConnectionsPerAddress)
@@ -48,32 +57,33 @@ final class Limits: Sendable {
     /// guesses from other addresses do not refuse its owner, from an address that has not failed
     /// (OWASP Authentication Cheat Sheet). Only an address that has itself failed is also held
     /// back by the account's total, so spreading guesses over many addresses gains little.
-    func admitLogin(email: String, address: String) throws {
+    func admitLogin(email: String, address: String) async throws {
         guard settings.enabled else { return }
         let keys = Self.loginKeys(email: email, address: address)
-        var wait = loginFailures.wait([keys.pair, keys.address])
-        if loginFailures.failures(keys.address) > 0, let accountWait = accountLoginFailures.wait([keys.account]) {
-            wait = max(wait ?? 0, accountWait)
+        let failures = try await loginFailures.loginFailures(keys: [keys.pair, keys.address, keys.account])
+        let now = clock.now()
+        func wait(_ key: String, _ backoff: LoginBackoff) -> TimeInterval? {
+            failures[key].flatMap { backoff.wait(failures: $0.count, last: $0.last, now: now) }
         }
-        guard let wait else { return }
+        var waits = [wait(keys.pair, loginBackoff), wait(keys.address, loginBackoff)]
+        if (failures[keys.address]?.count ?? 0) > 0 { waits.append(wait(keys.account, accountLoginBackoff)) }
+        guard let wait = waits.compactMap({ $0 }).max() else { return }
         let seconds = Int(wait.rounded(.up))
         throw Problem.tooManyRequests(retryAfter: seconds, detail: "Too many failed logins; wait \(seconds) s before trying again.")
     }
 
-    func loginFailed(email: String, address: String) {
+    func loginFailed(email: String, address: String) async throws {
         guard settings.enabled else { return }
         let keys = Self.loginKeys(email: email, address: address)
-        loginFailures.recordFailure([keys.pair, keys.address])
-        accountLoginFailures.recordFailure([keys.account])
+        try await loginFailures.recordLoginFailure(keys: [keys.pair, keys.address, keys.account], at: clock.now())
     }
 
     /// A success clears this account's failures from this address and its total, not the
     /// address's (one good password must not reset an address that is guessing at others).
-    func loginSucceeded(email: String, address: String) {
+    func loginSucceeded(email: String, address: String) async throws {
         guard settings.enabled else { return }
         let keys = Self.loginKeys(email: email, address: address)
-        loginFailures.reset(keys.pair)
-        accountLoginFailures.reset(keys.account)
+        try await loginFailures.clearLoginFailures(keys: [keys.pair, keys.account])
     }
 
     /// The throttling keys of a login attempt. The e-mail is case-folded and bounded (the body limit
@@ -138,64 +148,6 @@ func pruneLimiterKeys<Value>(_ entries: inout [String: Value], isStale: (Value) 
     if entries.count >= limiterMaxKeys {
         let keep = entries.sorted { lastUsed($0.value) > lastUsed($1.value) }.prefix(limiterMaxKeys / 2)
         entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-    }
-}
-
-/// Exponential back-off after repeated failures, per key (an account, an address).
-final class FailureBackoff: Sendable {
-    private struct Entry {
-        var failures: Int
-        var last: Date
-    }
-
-    let threshold: Int
-    let maxBackoff: TimeInterval
-    let clock: any WallClock
-    private let entries = Mutex<[String: Entry]>([:])
-
-    init(threshold: Int, maxBackoff: TimeInterval, clock: any WallClock) {
-        self.threshold = threshold
-        self.maxBackoff = maxBackoff
-        self.clock = clock
-    }
-
-    /// Seconds until any of `keys` may try again, or `nil` when all may try now.
-    func wait(_ keys: [String]) -> TimeInterval? {
-        let now = clock.now()
-        return entries.withLock { entries in
-            keys.compactMap { key -> TimeInterval? in
-                guard let entry = entries[key], entry.failures >= threshold else { return nil }
-                let remaining = entry.last.addingTimeInterval(backoff(failures: entry.failures)).timeIntervalSince(now)
-                return remaining > 0 ? remaining : nil
-            }.max()
-        }
-    }
-
-    /// The wait after `failures` failures: 1 s at the threshold, doubling, capped.
-    func backoff(failures: Int) -> TimeInterval {
-        guard failures >= threshold else { return 0 }
-        return min(maxBackoff, pow(2, Double(min(failures - threshold, 30))))
-    }
-
-    func recordFailure(_ keys: [String]) {
-        let now = clock.now()
-        entries.withLock { entries in
-            if entries.count >= limiterMaxKeys {
-                pruneLimiterKeys(&entries, isStale: { now.timeIntervalSince($0.last) >= maxBackoff }, lastUsed: \.last)
-            }
-            for key in keys { entries[key, default: Entry(failures: 0, last: now)].failures += 1; entries[key]!.last = now }
-        }
-    }
-
-    /// Failures recorded for `key` and not yet forgotten.
-    func failures(_ key: String) -> Int {
-        entries.withLock { $0[key]?.failures ?? 0 }
-    }
-
-    var keyCount: Int { entries.withLock { $0.count } }
-
-    func reset(_ key: String) {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 }
 

@@ -56,27 +56,36 @@ final class OutboxDelivery: Sendable {
         let composer = store.selfServiceTokens.map { MailComposer(tokens: $0) }
         while true {
             try await composer?.composeAllPending(in: store)
-            let due = try await store.composedMailDue(at: clock.now(), limit: 50)
+            // Claimed for this instance: no other instance sends these while the lease runs.
+            let due = try await store.claimDueMail(at: clock.now(), limit: 20, lease: settings.claimLease)
             if due.isEmpty { return delivered }
-            // Delivered messages are marked in one transaction per round; a crash in between means
-            // at-least-once delivery, never a lost message.
-            var sent: [Int64] = []
             for mail in due {
+                let failure: (any Error)?
                 do {
                     try await transport.deliver(mail)
-                    sent.append(mail.id)
+                    failure = nil
+                } catch is CancellationError {
+                    // Shutting down: the claim runs out and this instance or another sends it then.
+                    throw CancellationError()
                 } catch {
-                    // A transport's error may quote the address (sendmail's "user unknown: …"):
-                    // neither the log nor the outbox keeps it.
-                    let text = String(describing: error).replacingOccurrences(of: mail.to, with: "<recipient>")
-                    let permanent = (error as? MailTransportError)?.isPermanent ?? false
-                    logger.warning(permanent ? "e-mail delivery failed for good; not retried" : "e-mail delivery failed; will retry",
-                                   metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(text)"])
-                    try await store.markFailed(mailID: mail.id, error: text, policy: permanent ? .never : settings.retry)
+                    failure = error
                 }
+                guard let error = failure else {
+                    // Marked one by one: a crash (or a kill) can repeat only the message being sent,
+                    // never lose one (at least once), and another instance takes over the rest
+                    // when their lease runs out.
+                    try await store.markSent(mailIDs: [mail.id], at: clock.now())
+                    delivered += 1
+                    continue
+                }
+                // A transport's error may quote the address (sendmail's "user unknown: …"):
+                // neither the log nor the outbox keeps it.
+                let text = String(describing: error).replacingOccurrences(of: mail.to, with: "<recipient>")
+                let permanent = (error as? MailTransportError)?.isPermanent ?? false
+                logger.warning(permanent ? "e-mail delivery failed for good; not retried" : "e-mail delivery failed; will retry",
+                               metadata: ["id": "\(mail.id)", "kind": "\(mail.kind)", "error": "\(text)"])
+                try await store.markFailed(mailID: mail.id, error: text, policy: permanent ? .never : settings.retry)
             }
-            try await store.markSent(mailIDs: sent, at: clock.now())
-            delivered += sent.count
         }
     }
 }

@@ -20,8 +20,10 @@ enum Burst {
                     var outcomes: [Outcome] = []
                     for index in stride(from: lane, to: bodies.count, by: connections) {
                         do {
+                            // With a Host header, as HTTP/1.1 requires (nginx refuses a request without one).
                             let response = try await client.execute(TestClient.Request(
-                                path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: bodies[index])))
+                                path, method: .post, authority: "localhost", headers: [.contentType: "application/json"],
+                                body: ByteBuffer(string: bodies[index])))
                             outcomes.append(Outcome(index: index, reply: Reply(status: response.status, headers: response.headers,
                                                                               body: Data(buffer: response.body ?? ByteBuffer()))))
                         } catch {

@@ -49,7 +49,7 @@ final class TandemProcess: @unchecked Sendable {
                              "--public", testConfig().publicDirectory] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging([
             "TANDEM_ADMIN_EMAIL": adminEmail, "TANDEM_ADMIN_PASSWORD": adminPassword, "TANDEM_BCRYPT_COST": "4", "TANDEM_RATE_LIMITS": "0",
-        ].merging(environment) { $1 }) { $1 }
+        ].merging(databasePath.hasPrefix("postgres") ? ["TANDEM_SECRET": Self.testSecret] : [:]) { $1 }.merging(environment) { $1 }) { $1 }
         process.standardOutput = log
         process.standardError = log
         try process.run()
@@ -66,6 +66,9 @@ final class TandemProcess: @unchecked Sendable {
         client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
         client.connect()
     }
+
+    /// What the server has logged so far.
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// The server's resident memory (VmRSS from /proc), in bytes.
     var residentBytes: Int {
@@ -106,5 +109,9 @@ final class TandemProcess: @unchecked Sendable {
     }
 
     struct StartFailed: Error { var log: String }
+
+    /// The `TANDEM_SECRET` of test servers on PostgreSQL (it is required there): the same for every
+    /// instance of a test.
+    static let testSecret = "the secret of Tandem's test servers, long enough"
 }
 
