@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Checks the deployment files in Deploy/ without Docker and without building Tandem:
-#   - the nginx sites pass `nginx -t` (host site and compose variant, self-signed certificates), and
-#     a real nginx on the host site proxies to a stub server as Tandem needs (redirect, HSTS,
-#     X-Forwarded-*, WebSocket upgrade, unbuffered SSE, gzip but strong session ETags, body limit);
-#   - the systemd units pass `systemd-analyze verify` (skipped when systemd-analyze is missing);
-#   - compose.yaml parses and is consistent (files, health check, trusted proxy address);
+#   - the nginx sites pass `nginx -t` (host site and compose variant, each for one instance and for
+#     several, self-signed certificates); the several-instance sites differ from the one-instance
+#     sites only in the upstream; a real nginx on the host site proxies to a stub server as Tandem
+#     needs (redirect, HSTS, X-Forwarded-*, WebSocket upgrade, unbuffered SSE, gzip but strong
+#     session ETags, body limit), and a real nginx on the instances site in front of two stubs
+#     spreads requests, survives a stopped instance, and never sends a POST twice;
+#   - the systemd units pass `systemd-analyze verify` (skipped when systemd-analyze is missing), and
+#     the template tandem@.service has tandem.service's sandbox;
+#   - compose.yaml and compose.postgres.yaml parse and are consistent (files, health checks,
+#     trusted proxy address, the database URL and secret, the proxy's upstream);
 #   - the Dockerfile builds the product CI builds, with CI's Swift version, from files in the context;
 #   - flags, subcommands and TANDEM_* variables used in Deploy/ exist in Sources/;
 #   - the backup and health-check scripts behave (with stubs).
@@ -20,7 +25,10 @@ warn() { printf 'WARN: %s\n' "$*" >&2; warnings+=("$*"); }
 
 # Features of the server that Deploy/ already uses and that are being implemented (issue 7). Until
 # they exist in Sources/, their absence is a warning, not a failure.
-pending_variables=(TANDEM_TRUSTED_PROXIES)
+pending_variables=(
+  TANDEM_TRUSTED_PROXIES
+  TANDEM_MAIL_LEASE_SECONDS   # (issue 16, being implemented)
+)
 pending_subcommands=(backup)
 
 tmp=$(mktemp -d)
@@ -32,6 +40,15 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Waits until nginx has exited: its master removes the pid file on the way out, which must not be
+# the next nginx's.
+stop_nginx() {
+  local pid
+  pid=$(cat "$nginx_pid_file")
+  kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  rm -f "$nginx_pid_file"
+}
 
 section "tools"
 missing=()
@@ -120,6 +137,53 @@ grep -q "include $tmp/compose/conf.d/" "$tmp/compose/nginx.conf" || fail "Deploy
 nginx -t -q -p "$tmp/run/" -c "$tmp/compose/nginx.conf" || fail "nginx -t failed for the compose proxy configuration"
 echo "ok"
 
+section "nginx -t: several instances (Deploy/nginx/tandem-instances.conf, tandem-compose-instances.conf)"
+mkdir -p "$tmp/instances" "$tmp/compose-instances/conf.d"
+rewrite_common Deploy/nginx/tandem-instances.conf > "$tmp/instances/tandem.conf"
+grep -q "$tmp/fullchain.pem" "$tmp/instances/tandem.conf" || fail "tandem-instances.conf does not use /etc/letsencrypt/live/tandem/fullchain.pem"
+grep -q "include $tmp/tandem-proxy.conf" "$tmp/instances/tandem.conf" || fail "tandem-instances.conf does not include /etc/nginx/snippets/tandem-proxy.conf"
+main_conf "$tmp/instances/tandem.conf" > "$tmp/instances/main.conf"
+nginx -t -q -p "$tmp/run/" -c "$tmp/instances/main.conf" || fail "nginx -t failed for Deploy/nginx/tandem-instances.conf"
+# The upstream names addresses, not container names, so nginx -t needs no Docker DNS here.
+rewrite_common Deploy/nginx/tandem-compose-instances.conf > "$tmp/compose-instances/conf.d/default.conf"
+sed -e "s|$tmp/compose/conf.d/|$tmp/compose-instances/conf.d/|" "$tmp/compose/nginx.conf" > "$tmp/compose-instances/nginx.conf"
+nginx -t -q -p "$tmp/run/" -c "$tmp/compose-instances/nginx.conf" || fail "nginx -t failed for Deploy/nginx/tandem-compose-instances.conf"
+python3 - <<'PY'
+"""The several-instance sites are the one-instance sites with another upstream: nothing else may drift."""
+import re, sys
+def parts(path):
+    text = open(path).read()
+    match = re.search(r"(?ms)^upstream tandem_backend \{\n(.*?)^\}\n", text)
+    if not match: sys.exit(f"FAIL: {path} has no upstream tandem_backend block")
+    def directives(block):
+        return [line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return directives(match.group(1)), directives(text.replace(match.group(0), ""))
+errors = []
+for single, several, address in [("tandem.conf", "tandem-instances.conf", r"127\.0\.0\.1:\d+"),
+                                 ("tandem-compose.conf", "tandem-compose-instances.conf", r"172\.30\.81\.\d+:8080")]:
+    _, single_rest = parts(f"Deploy/nginx/{single}")
+    upstream, rest = parts(f"Deploy/nginx/{several}")
+    retries = [line for line in rest if line.startswith("proxy_next_upstream")]
+    if [line for line in rest if line not in retries] != single_rest:
+        errors.append(f"{several} differs from {single} outside the upstream block and proxy_next_upstream")
+    if "proxy_next_upstream error timeout;" not in retries or any("non_idempotent" in line for line in rest):
+        errors.append(f"{several}: proxy_next_upstream must be 'error timeout' (a POST is never sent twice)")
+    # Resuming works on any instance: no stickiness.
+    sticky = [line for line in upstream if line.split()[0] in ("ip_hash;", "ip_hash", "hash", "sticky")]
+    if sticky: errors.append(f"{several}: no sticky balancing, found {sticky}")
+    servers = [line for line in upstream if line.startswith("server ")]
+    if len(servers) < 2: errors.append(f"{several}: the upstream lists {len(servers)} instance(s), expected several")
+    for line in servers:
+        if not re.fullmatch(rf"server {address}( max_fails=\d+| fail_timeout=\d+s)*;", line):
+            errors.append(f"{several}: unexpected upstream line '{line}'")
+    for needed in ("least_conn;", "keepalive 32;"):
+        if needed not in upstream: errors.append(f"{several}: the upstream lacks '{needed}'")
+    if not any(line.startswith("zone ") for line in upstream): errors.append(f"{several}: the upstream has no zone (shared by workers)")
+if errors:
+    print("\n".join("FAIL: " + e for e in errors)); sys.exit(1)
+print("ok: the same sites as for one instance, upstream over several instances, no ip_hash, POST not retried")
+PY
+
 section "nginx in action: host site in front of a stub server"
 ports=$(python3 -c '
 import socket
@@ -132,17 +196,32 @@ sed -e "s|listen 80;|listen 127.0.0.1:$http_port;|" -e "s|listen 443 ssl http2;|
     "$tmp/host/tandem.conf" > "$tmp/host/run.conf"
 main_conf "$tmp/host/run.conf" > "$tmp/host/run-main.conf"
 nginx -p "$tmp/run/" -c "$tmp/host/run-main.conf"
-cat > "$tmp/nginx_behaviour.py" <<'PY'
-"""A stub of Tandem's HTTP surface, and checks of what arrives through nginx."""
-import gzip, json, socket, ssl, sys, threading, time, urllib.request, urllib.error
+cat > "$tmp/tandem_stub.py" <<'PY'
+"""A stub of Tandem's HTTP surface, and helpers for checking what arrives through nginx."""
+import json, socket, ssl, threading, time, urllib.request, urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-http_port, https_port, stub_port = map(int, sys.argv[1:4])
 BIG_JSON = json.dumps({"sessions": [{"id": i, "title": {"en": "Fundraising for NGOs"}} for i in range(120)]}).encode()
 
 class Stub(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *args): pass
+
+    def setup(self):
+        super().setup()
+        with self.server.lock: self.server.connections.add(self.connection)
+
+    def finish(self):
+        with self.server.lock: self.server.connections.discard(self.connection)
+        super().finish()
+
+    def record(self):
+        with self.server.lock: self.server.received.append((self.command, self.path.split("?")[0]))
+
+    def drop(self):
+        """Like an instance killed while it handles the request: the connection ends, no answer."""
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def reply(self, status, body, content_type="application/json", headers=()):
         self.send_response(status)
@@ -154,8 +233,13 @@ class Stub(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
+        self.record()
         if path == "/healthz":
             return self.reply(200, b'{"status":"ok"}')
+        if path == "/whoami":
+            return self.reply(200, self.server.name.encode(), "text/plain")
+        if path.endswith("/flaky"):
+            return self.drop() if self.server.drops_flaky else self.reply(200, self.server.name.encode(), "text/plain")
         if path == "/echo":
             return self.reply(200, json.dumps({k.lower(): v for k, v in self.headers.items()}).encode())
         if path.endswith("/live/stream"):
@@ -180,7 +264,7 @@ class Stub(BaseHTTPRequestHandler):
             self.send_header("Connection", "Upgrade")
             self.end_headers(); self.wfile.flush()
             line = self.rfile.readline()            # after the upgrade: an echo of raw bytes
-            self.wfile.write(b"echo " + line); self.wfile.flush()
+            self.wfile.write(b"echo " + line.rstrip(b"\n") + b" from " + self.server.name.encode() + b"\n"); self.wfile.flush()
             self.close_connection = True
             return
         if "/sessions/" in path:
@@ -192,10 +276,32 @@ class Stub(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
-        self.reply(200, json.dumps({"received": length}).encode())
+        self.record()
+        if self.path.split("?")[0].endswith("/registrations"):
+            return self.drop()                      # accepted the registration, then died
+        self.reply(200, json.dumps({"received": length, "by": self.server.name}).encode())
 
-server = ThreadingHTTPServer(("127.0.0.1", stub_port), Stub)
-threading.Thread(target=server.serve_forever, daemon=True).start()
+class StubServer(ThreadingHTTPServer):
+    """One stub instance on 127.0.0.1:port, serving from a thread; /whoami answers its name."""
+    daemon_threads = True
+    def __init__(self, port, name="stub", drops_flaky=False):
+        self.name, self.drops_flaky = name, drops_flaky
+        self.lock, self.connections, self.received = threading.Lock(), set(), []
+        super().__init__(("127.0.0.1", port), Stub)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def handle_error(self, request, client_address): pass   # dropped connections are on purpose
+
+    def count(self, method, suffix):
+        with self.lock: return sum(1 for m, p in self.received if m == method and p.endswith(suffix))
+
+    def stop(self):
+        """Like a stopped instance: the port refuses, and the open connections are cut."""
+        self.shutdown(); self.server_close()
+        with self.lock: connections = list(self.connections)
+        for connection in connections:
+            try: connection.shutdown(socket.SHUT_RDWR)
+            except OSError: pass
 
 failures = []
 def check(name, condition, detail=""):
@@ -224,11 +330,21 @@ def read_until(sock, marker, seconds=None):
         received += chunk
     return received
 
+def wait_for_port(port):
+    for _ in range(50):   # nginx is starting
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close(); return
+        except OSError: time.sleep(0.1)
+PY
+cat > "$tmp/nginx_behaviour.py" <<'PY'
+"""Checks of what arrives through nginx (host site) at a stub of Tandem."""
+import gzip, json, socket, sys, time
+from tandem_stub import BIG_JSON, StubServer, check, failures, read_until, request, tls, wait_for_port
+
+http_port, https_port, stub_port = map(int, sys.argv[1:4])
+server = StubServer(stub_port)
 base = f"https://127.0.0.1:{https_port}"
-for _ in range(50):   # nginx is starting
-    try:
-        socket.create_connection(("127.0.0.1", https_port), timeout=1).close(); break
-    except OSError: time.sleep(0.1)
+wait_for_port(https_port)
 
 status, headers, _ = request(f"http://127.0.0.1:{http_port}/events/cbw-hamburg-2017?x=1")
 check("HTTP redirects to HTTPS", status == 301 and headers.get("Location") == "https://tandem.example.org/events/cbw-hamburg-2017?x=1",
@@ -284,7 +400,133 @@ server.shutdown()
 sys.exit(1 if failures else 0)
 PY
 python3 "$tmp/nginx_behaviour.py" "$http_port" "$https_port" "$stub_port" || { cat "$tmp/logs/error.log" >&2; fail "nginx does not proxy as Tandem needs"; }
-kill "$(cat "$nginx_pid_file")" && rm -f "$nginx_pid_file"
+stop_nginx
+
+section "nginx in action: instances site in front of two stub instances"
+ports=$(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(4)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+read -r http_port https_port stub_a_port stub_b_port <<< "$ports"
+# The two instances become the two stubs. fail_timeout is shortened to 1 s, so that waiting for
+# nginx to try a failed instance again takes a second here.
+sed -e "s|listen 80;|listen 127.0.0.1:$http_port;|" -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https_port ssl http2;|" \
+    -e '/listen \[::\]/d' -e "s|server 127.0.0.1:8081 |server 127.0.0.1:$stub_a_port |" \
+    -e "s|server 127.0.0.1:8082 |server 127.0.0.1:$stub_b_port |" -e "s|fail_timeout=5s|fail_timeout=1s|g" \
+    -e "s|$tmp/logs/tandem\.|$tmp/logs/instances.|g" \
+    "$tmp/instances/tandem.conf" > "$tmp/instances/run.conf"
+[ "$(grep -cE "server 127\.0\.0\.1:($stub_a_port|$stub_b_port) .*fail_timeout=1s;" "$tmp/instances/run.conf")" = 2 ] \
+  || fail "tandem-instances.conf: expected the upstream lines 'server 127.0.0.1:8081 … fail_timeout=5s;' and the same for 8082"
+main_conf "$tmp/instances/run.conf" > "$tmp/instances/run-main.conf"
+nginx -p "$tmp/run/" -c "$tmp/instances/run-main.conf"
+cat > "$tmp/nginx_instances.py" <<'PY'
+"""Checks of nginx on the instances site in front of two stub instances, a and b."""
+import json, socket, ssl, sys, time
+from tandem_stub import StubServer, check, failures, read_until, request, tls, wait_for_port
+
+https_port, port_a, port_b = map(int, sys.argv[1:4])
+error_log, fail_timeout = sys.argv[4], float(sys.argv[5])
+a, b = StubServer(port_a, "a", drops_flaky=True), StubServer(port_b, "b")
+base = f"https://127.0.0.1:{https_port}"
+event = f"{base}/api/v1/events/cbw-hamburg-2017"
+wait_for_port(https_port)
+
+def whoami(times):
+    answers = []
+    for _ in range(times):
+        status, _, body = request(f"{base}/whoami")
+        answers.append(body.decode() if status == 200 else str(status))
+    return answers
+
+def back_in_rotation():
+    """Waits until nginx tries an instance again that it has marked failed (nginx counts whole seconds)."""
+    time.sleep(fail_timeout + 1.2)
+
+def open_websocket():
+    sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
+    sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live?since=3 HTTP/1.1\r\nHost: tandem.example.org\r\n"
+                 b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                 b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+    return sock, read_until(sock, b"\r\n\r\n")
+
+def echo_from(sock):
+    """Sends a line over an open WebSocket; the stub's answer names the instance that holds it."""
+    sock.sendall(b"hello\n")
+    received = read_until(sock, b"\n", seconds=5)
+    return received.strip().rsplit(b" ", 1)[-1].decode() if received.startswith(b"echo hello from ") else repr(received)
+
+def closed(sock):
+    sock.settimeout(2)
+    try: return sock.recv(1) == b""
+    except (socket.timeout, TimeoutError): return False
+    except (ssl.SSLError, ConnectionError): return True
+
+answers = whoami(8)
+check("requests are spread over both instances", answers.count("a") >= 3 and answers.count("b") >= 3, answers)
+
+# Server-Sent Events: unbuffered through the upstream of several instances, as for one.
+sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
+started = time.monotonic()
+sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
+             b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
+received = read_until(sock, b"data: {\"seq\":1}")
+first = time.monotonic() - started
+check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
+check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
+sock.close()
+
+# WebSocket; while it is open on one instance, least_conn sends new requests to the other.
+ws, received = open_websocket()
+check("WebSocket: 101 Switching Protocols through the instances site", received.startswith(b"HTTP/1.1 101"), received[:200])
+answers = whoami(4)
+holder = echo_from(ws)
+ws.close()
+check("WebSocket: bytes flow after the upgrade", holder in ("a", "b"), holder)
+check("while one instance holds a live connection, new requests go to the other (least_conn)",
+      holder in ("a", "b") and answers == [{"a": "b", "b": "a"}[holder]] * 4, f"live on {holder}, requests to {answers}")
+
+# Idempotent requests are passed on: instance a cuts every /flaky GET, b answers it.
+back_in_rotation()
+answers = [request(f"{event}/flaky") for _ in range(2)]
+check("a GET whose instance dies before answering is answered by the other instance",
+      [(status, body) for status, _, body in answers] == [(200, b"b")] * 2 and a.count("GET", "/flaky") >= 1,
+      f"{[(status, body) for status, _, body in answers]}, a saw {a.count('GET', '/flaky')}")
+
+# A registration is never sent twice: both instances read the POST, then die without answering.
+back_in_rotation()
+status, _, _ = request(f"{event}/registrations", {"Content-Type": "application/json"}, b'{"sessionId":7}', "POST")
+posts = a.count("POST", "/registrations") + b.count("POST", "/registrations")
+check("a POST whose instance dies is not sent to the other instance: the client gets 502",
+      status == 502 and posts == 1, f"status {status}, the instances received it {posts} time(s)")
+
+# An instance stops: its live clients are cut and reconnect to the other; requests keep working.
+back_in_rotation()
+live = [open_websocket() for _ in range(2)]
+check("two live connections: one on each instance", all(r.startswith(b"HTTP/1.1 101") for _, r in live), [r[:40] for _, r in live])
+a.stop()
+cut = [closed(sock) for sock, _ in live]
+check("stopping an instance ends its live connection, and only that one", sorted(cut) == [False, True], cut)
+sock, received = open_websocket()
+check("the cut client reconnects through nginx to the other instance", received.startswith(b"HTTP/1.1 101") and echo_from(sock) == "b", received[:200])
+sock.close()
+for sock, _ in live: sock.close()
+answers = whoami(6)
+check("with one instance stopped, every request is answered by the other", answers == ["b"] * 6, answers)
+back_in_rotation()
+answers = [request(f"{event}/announcements", {"Content-Type": "application/json"}, b'{"text":"x"}', "POST") for _ in range(3)]
+answers = [(status, json.loads(body).get("by") if status == 200 else None) for status, _, body in answers]
+refused = [line for line in open(error_log) if "Connection refused" in line and f":{port_a}/" in line
+           and "POST /api/v1/events/cbw-hamburg-2017/announcements" in line]
+check("a POST refused by the stopped instance goes to the other (the stopped one never saw it)",
+      answers == [(200, "b")] * 3 and len(refused) >= 1, f"{answers}, {len(refused)} refused by a")
+
+b.shutdown()
+sys.exit(1 if failures else 0)
+PY
+python3 "$tmp/nginx_instances.py" "$https_port" "$stub_a_port" "$stub_b_port" "$tmp/logs/instances.error.log" 1 \
+  || { cat "$tmp/logs/error.log" "$tmp/logs/instances.error.log" >&2; fail "nginx does not spread requests over the instances as Tandem needs"; }
+stop_nginx
 
 section "systemd units (Deploy/systemd)"
 for unit in tandem.service tandem-backup.service tandem-backup.timer tandem.env.example; do
