@@ -529,30 +529,59 @@ python3 "$tmp/nginx_instances.py" "$https_port" "$stub_a_port" "$stub_b_port" "$
 stop_nginx
 
 section "systemd units (Deploy/systemd)"
-for unit in tandem.service tandem-backup.service tandem-backup.timer tandem.env.example; do
+for unit in tandem.service tandem@.service tandem-backup.service tandem-backup.timer tandem.env.example; do
   [ -f "Deploy/systemd/$unit" ] || fail "Deploy/systemd/$unit is missing"
 done
-for directive in 'User=tandem' 'StateDirectory=tandem' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
-                 'NoNewPrivileges=yes' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service' \
-                 'CapabilityBoundingSet=' 'MemoryDenyWriteExecute=yes' 'LimitNOFILE=20000' 'Restart=on-failure' \
-                 'KillSignal=SIGTERM' 'EnvironmentFile=/etc/tandem/tandem.env'; do
-  grep -qxF "$directive" Deploy/systemd/tandem.service || fail "tandem.service lacks $directive"
+for unit in tandem.service tandem@.service; do
+  for directive in 'User=tandem' 'StateDirectory=tandem' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
+                   'NoNewPrivileges=yes' 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'SystemCallFilter=@system-service' \
+                   'CapabilityBoundingSet=' 'MemoryDenyWriteExecute=yes' 'LimitNOFILE=20000' 'Restart=on-failure' \
+                   'KillSignal=SIGTERM' 'EnvironmentFile=/etc/tandem/tandem.env'; do
+    grep -qxF "$directive" "Deploy/systemd/$unit" || fail "$unit lacks $directive"
+  done
 done
+# The template (one instance per port, on PostgreSQL) is tandem.service plus what several instances
+# need: its sandbox is the same, line for line, and it leaves out only the single instance's port,
+# its SQLite path and its command.
+template=Deploy/systemd/tandem@.service
+for directive in 'Environment=TANDEM_PORT=%i' 'EnvironmentFile=-/etc/tandem/tandem-%i.env' \
+                 'Environment=TANDEM_DATA_DIR=/var/lib/tandem' 'ExecStart=/usr/local/bin/tandem serve --port %i' \
+                 'Conflicts=tandem.service'; do
+  grep -qxF "$directive" "$template" || fail "tandem@.service lacks $directive"
+done
+sandbox() { sed -n '/^# --- Sandbox ---$/,/^\[Install\]$/p' "$1"; }
+[ -n "$(sandbox Deploy/systemd/tandem.service)" ] || fail "tandem.service has no '# --- Sandbox ---' section"
+diff <(sandbox Deploy/systemd/tandem.service) <(sandbox "$template") >&2 \
+  || fail "tandem@.service must have tandem.service's sandbox, line for line (diff above)"
+left_out=$(comm -23 <(grep -vE '^(#|$)' Deploy/systemd/tandem.service | sort -u) <(grep -vE '^(#|$)' "$template" | sort -u) \
+  | grep -vE '^(Description=|Environment=TANDEM_PORT=8080$|Environment=TANDEM_DATABASE=/|ExecStart=/usr/local/bin/tandem serve$)' || true)
+[ -z "$left_out" ] || fail "tandem@.service leaves out these lines of tandem.service: $left_out"
+# ExecStartPre refuses a SQLite database: run it as systemd would ($$ is $, %i the instance).
+guard=$(sed -n 's/^ExecStartPre=//p' "$template" | sed -e 's/\$\$/$/g' -e 's/%i/8081/g')
+[ -n "$guard" ] || fail "tandem@.service has no ExecStartPre that refuses SQLite"
+for database in 'postgres://tandem:pw@db.example.org/tandem?sslmode=require' 'postgresql:///tandem?host=/run/postgresql'; do
+  TANDEM_DATABASE=$database eval "$guard" || fail "tandem@.service refuses TANDEM_DATABASE=$database"
+done
+for database in /var/lib/tandem/tandem.sqlite ''; do
+  if TANDEM_DATABASE=$database eval "$guard" 2>/dev/null; then fail "tandem@.service starts with TANDEM_DATABASE='$database'"; fi
+done
+echo "tandem@.service: tandem.service's sandbox, one port per instance, SQLite refused"
 if command -v systemd-analyze >/dev/null 2>&1; then
   # The units name /usr/local/bin/tandem and /usr/local/bin/tandem-backup, which do not exist
   # here; the copies point at stubs so that verify can check that ExecStart is executable.
   mkdir -p "$tmp/units" "$tmp/bin"
   printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/tandem"; cp "$tmp/bin/tandem" "$tmp/bin/tandem-backup"; chmod +x "$tmp/bin/"*
-  for unit in tandem.service tandem-backup.service tandem-backup.timer; do
+  for unit in tandem.service tandem@.service tandem-backup.service tandem-backup.timer; do
     sed "s|/usr/local/bin/|$tmp/bin/|g" "Deploy/systemd/$unit" > "$tmp/units/$unit"
   done
-  (cd "$tmp/units" && systemd-analyze verify --man=no tandem.service tandem-backup.service tandem-backup.timer) > "$tmp/verify.log" 2>&1 \
+  # tandem@8081.service: the template, instantiated as the README does.
+  (cd "$tmp/units" && systemd-analyze verify --man=no tandem.service tandem@8081.service tandem-backup.service tandem-backup.timer) > "$tmp/verify.log" 2>&1 \
     || { cat "$tmp/verify.log"; fail "systemd-analyze verify failed"; }
   # verify reports some problems without failing: show everything it said about our units.
   if grep -E "tandem" "$tmp/verify.log"; then fail "systemd-analyze verify complained (above)"; fi
   echo "systemd-analyze verify: ok"
   if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
-    for unit in tandem.service tandem-backup.service; do
+    for unit in tandem.service tandem@8081.service tandem-backup.service; do
       score=$(cd "$tmp/units" && systemd-analyze security --offline=yes --no-pager "$unit" 2>/dev/null | tail -1) || true
       echo "$unit: ${score:-no score}"
     done
