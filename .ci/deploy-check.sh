@@ -640,6 +640,128 @@ else
   echo "SKIP: docker compose is not installed here; compose.yaml was checked with PyYAML"
 fi
 
+section "compose.postgres.yaml (PostgreSQL and several instances)"
+python3 - <<'PY'
+import ipaddress, os, re, sys, yaml
+from urllib.parse import urlsplit
+os.chdir("Deploy")
+text = open("compose.postgres.yaml").read()
+# What compose does with ${VAR:?message} and ${VAR}, with stand-in values from the env file.
+values = {"POSTGRES_PASSWORD": "pw0123", "TANDEM_SECRET": "secret"}
+def strings(node):
+    if isinstance(node, dict): return [s for k, v in node.items() for s in strings(k) + strings(v)]
+    if isinstance(node, list): return [s for item in node for s in strings(item)]
+    return [node] if isinstance(node, str) else []
+raw = "\n".join(strings(yaml.safe_load(text)))   # the values as written, without comments
+unknown = set(re.findall(r"\$\{(\w+)", raw)) - set(values)
+doc = yaml.safe_load(re.sub(r"\$\{(\w+)(?::?[?-][^}]*)?\}", lambda m: values.get(m.group(1), ""), text))
+single = yaml.safe_load(open("compose.yaml"))
+errors = []
+def need(condition, message):
+    if not condition: errors.append(message)
+def environment_of(service):
+    environment = service.get("environment", {})
+    return dict(item.split("=", 1) for item in environment) if isinstance(environment, list) else environment
+def address(service):
+    return ipaddress.ip_address(service["networks"]["tandem"]["ipv4_address"])
+need(not unknown, f"interpolates {sorted(unknown)}, which compose.postgres.env.example does not explain")
+# Required, never defaulted: compose stops and names the variable when the env file is missing.
+need(re.search(r"\$\{POSTGRES_PASSWORD:\?[^}]+\}", raw), "POSTGRES_PASSWORD must be interpolated as ${POSTGRES_PASSWORD:?message}")
+need(not re.search(r"\$\{POSTGRES_PASSWORD(?!:\?)", raw), "every ${POSTGRES_PASSWORD…} must be required (:?)")
+
+services = doc.get("services", {})
+instances = {name: s for name, s in services.items() if (s.get("build") or {}).get("dockerfile") == "Deploy/Dockerfile"}
+postgres, proxy = services.get("postgres", {}), services.get("proxy", {})
+need(set(services) == {"postgres", "proxy"} | set(instances), f"services must be postgres, proxy and the Tandem instances, found {sorted(services)}")
+need(len(instances) >= 2, f"expected at least two Tandem instances, found {sorted(instances)}")
+need(doc.get("name") not in (None, single.get("name")), "needs a project name other than compose.yaml's (volumes and networks must not mix)")
+declared = doc.get("volumes") or {}
+
+# The network: fixed addresses inside a subnet that does not overlap compose.yaml's.
+subnet = ipaddress.ip_network(doc["networks"]["tandem"]["ipam"]["config"][0]["subnet"])
+single_subnet = ipaddress.ip_network(single["networks"]["tandem"]["ipam"]["config"][0]["subnet"])
+need(not subnet.overlaps(single_subnet), f"subnet {subnet} overlaps compose.yaml's {single_subnet}")
+addresses = {name: address(service) for name, service in services.items()}
+need(all(a in subnet for a in addresses.values()), f"addresses outside {subnet}: {addresses}")
+need(len(set(addresses.values())) == len(addresses), f"two services share an address: {addresses}")
+
+# PostgreSQL.
+match = re.fullmatch(r"postgres:(\d+)[-.\w]*", postgres.get("image", ""))
+need(match and int(match.group(1)) >= 14, f"postgres image {postgres.get('image')}: PostgreSQL 14 or newer, major version fixed")
+postgres_env = environment_of(postgres)
+user = postgres_env.get("POSTGRES_USER", "postgres")
+database = postgres_env.get("POSTGRES_DB", user)
+need(postgres_env.get("POSTGRES_PASSWORD") == values["POSTGRES_PASSWORD"], "postgres: POSTGRES_PASSWORD must come from the env file")
+health = " ".join(postgres.get("healthcheck", {}).get("test", []))
+need("pg_isready" in health and "127.0.0.1" in health, "postgres: the health check must be pg_isready over TCP (127.0.0.1)")
+need(any(str(v).split(":")[0] in declared and str(v).split(":")[1] == "/var/lib/postgresql/data" for v in postgres.get("volumes", [])),
+     "postgres: a named volume at /var/lib/postgresql/data")
+need("ports" not in postgres, "postgres must not be published on the host")
+
+# The Tandem instances.
+proxy_address = addresses.get("proxy")
+example = open("compose.postgres.env.example").read()
+for variable in ("POSTGRES_PASSWORD", "TANDEM_SECRET"):
+    # Placeholders only: an example value would be a password or secret known to everybody.
+    need(re.search(rf"^{variable}=$", example, re.M), f"compose.postgres.env.example must have an empty {variable}= line to fill in")
+single_tandem = single["services"]["tandem"]
+without_network = lambda service: {k: v for k, v in service.items() if k != "networks"}
+for name, service in instances.items():
+    environment = environment_of(service)
+    url = urlsplit(environment.get("TANDEM_DATABASE", ""))
+    need(url.scheme in ("postgres", "postgresql") and url.hostname == "postgres" and url.username == user
+         and url.password == values["POSTGRES_PASSWORD"] and url.path == "/" + database,
+         f"{name}: TANDEM_DATABASE must be postgres://{user}:${{POSTGRES_PASSWORD}}@postgres…/{database}, is {environment.get('TANDEM_DATABASE')}")
+    env_files = [e if isinstance(e, str) else e["path"] for e in service.get("env_file", [])]
+    need("compose.postgres.env" in env_files, f"{name}: env_file must include compose.postgres.env")
+    for path in env_files: need(os.path.isfile(path + ".example"), f"{path}.example is missing")
+    need("TANDEM_SECRET" not in environment, f"{name}: TANDEM_SECRET comes from compose.postgres.env only (the same on every instance)")
+    need(service.get("depends_on", {}).get("postgres", {}).get("condition") == "service_healthy", f"{name} must wait for a healthy postgres")
+    command = service.get("command", [])
+    need(isinstance(command, list) and command[:1] == ["serve"] and "--database" not in command,
+         f"{name}: command must be 'serve' without --database (the image's default names a SQLite file)")
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in service.get("volumes", [])}
+    need(environment.get("TANDEM_DATA_DIR") in mounts, f"{name}: TANDEM_DATA_DIR must be a mounted volume (the root filesystem is read-only)")
+    need(all(source in declared for source in mounts.values() if not source.startswith(("./", "/"))), f"{name}: undeclared named volume")
+    trusted = [ipaddress.ip_network(c.strip()) for c in str(environment.get("TANDEM_TRUSTED_PROXIES", "")).split(",") if c.strip()]
+    need(trusted == [ipaddress.ip_network(f"{proxy_address}/32")], f"{name}: TANDEM_TRUSTED_PROXIES must be exactly the proxy {proxy_address}/32, is {trusted}")
+    test = " ".join(service.get("healthcheck", {}).get("test", []))
+    need("tandem-healthcheck" in test and "/readyz" in test, f"{name}: health check must be tandem-healthcheck /readyz")
+    for key in ("read_only", "tmpfs", "cap_drop", "security_opt", "ulimits", "stop_signal", "stop_grace_period", "expose"):
+        need(service.get(key) == single_tandem.get(key), f"{name}: {key} differs from compose.yaml's tandem")
+    need(without_network(service) == without_network(next(iter(instances.values()))), f"{name} differs from the other instances in more than its address")
+
+# The proxy: waits for every instance, and its upstream lists exactly the instances.
+need(all(proxy.get("depends_on", {}).get(name, {}).get("condition") == "service_healthy" for name in instances),
+     "proxy must wait for every healthy instance")
+site = None
+for volume in proxy.get("volumes", []):
+    source, target = str(volume).split(":")[:2]
+    if source.startswith("./"): need(os.path.isfile(source), f"proxy mounts {source}, which does not exist")
+    if target == "/etc/nginx/conf.d/default.conf": site = source
+need(site, "proxy must mount a site as /etc/nginx/conf.d/default.conf")
+if site and os.path.isfile(site):
+    upstream = re.search(r"(?ms)^upstream tandem_backend \{\n(.*?)^\}", open(site).read())
+    servers = set(re.findall(r"(?m)^\s*server (\S+?)[ ;]", upstream.group(1))) if upstream else set()
+    wanted = {f"{addresses[name]}:8080" for name in instances}
+    need(servers == wanted, f"{site}: the upstream lists {sorted(servers)}, the instances are {sorted(wanted)}")
+for volume in single["services"]["proxy"]["volumes"]:
+    if "/conf.d/" not in volume: need(volume in proxy.get("volumes", []), f"proxy lacks compose.yaml's mount {volume}")
+
+if errors:
+    print("\n".join("FAIL: compose.postgres.yaml: " + e for e in errors)); sys.exit(1)
+print(f"ok: postgres {postgres['image']}, instances {sorted(instances)} at {sorted(str(addresses[n]) for n in instances)}, "
+      f"proxy {proxy_address} trusted and upstream of all, network {subnet}")
+PY
+if docker compose version >/dev/null 2>&1; then
+  # A copy of Deploy/ with a filled-in env file: compose needs the env_file to exist.
+  cp -r Deploy "$tmp/deploy"
+  printf 'POSTGRES_PASSWORD=check0123\nTANDEM_SECRET=check\n' > "$tmp/deploy/compose.postgres.env"
+  (cd "$tmp/deploy" && docker compose --env-file compose.postgres.env -f compose.postgres.yaml config -q) && echo "docker compose config: ok"
+else
+  echo "SKIP: docker compose is not installed here; compose.postgres.yaml was checked with PyYAML"
+fi
+
 section "Dockerfile builds what CI builds"
 dockerfile=Deploy/Dockerfile
 build_command='swift build -c release --product tandem --static-swift-stdlib'
@@ -682,11 +804,13 @@ echo "ok"
 
 section "flags, subcommands and variables used in Deploy/ exist in the server"
 commands=$(cat Sources/tandem/*.swift)
-# Flags in the image's command.
-for flag in $(grep -E '^CMD ' "$dockerfile" | grep -oE '"--[a-z-]+"' | tr -d '"'); do
+# Flags of `tandem serve` in the image's command, the units' ExecStart and compose's command.
+flag_uses=$( { grep -E '^CMD ' "$dockerfile"; grep -hE '^ExecStart=/usr/local/bin/tandem ' Deploy/systemd/*.service
+               grep -E '^ *command: \["serve"' Deploy/compose*.yaml; } | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+for flag in $flag_uses; do
   name=${flag#--}
   camel=$(python3 -c "import sys; p = sys.argv[1].split('-'); print(p[0] + ''.join(w.title() for w in p[1:]))" "$name")
-  grep -qE "customLong\(\"$name\"\)|var $camel\b" <<< "$commands" || fail "tandem has no flag $flag (used in $dockerfile)"
+  grep -qE "customLong\(\"$name\"\)|var $camel\b" <<< "$commands" || fail "tandem has no flag $flag (used in Deploy/)"
 done
 # Subcommands run by Deploy/ files.
 for subcommand in serve create-admin backup; do
