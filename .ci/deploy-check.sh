@@ -826,7 +826,7 @@ done
 # TANDEM_* variables: read by the server, or by the scripts in Deploy/bin.
 # (Build arguments of the Dockerfile count as defined.)
 script_variables=$( { grep -ohE '\bTANDEM_[A-Z_]+' Deploy/bin/*; sed -nE 's/^ARG (TANDEM_[A-Z_]+).*/\1/p' "$dockerfile"; } | sort -u)
-for variable in $(grep -rohE '\bTANDEM_[A-Z_]+' Deploy/ .dockerignore | sort -u); do
+while read -r variable; do
   grep -rqF "\"$variable\"" Sources/ && continue
   grep -qx "$variable" <<< "$script_variables" && continue
   if printf '%s\n' "${pending_variables[@]}" | grep -qx "$variable"; then
@@ -834,7 +834,7 @@ for variable in $(grep -rohE '\bTANDEM_[A-Z_]+' Deploy/ .dockerignore | sort -u)
   else
     fail "$variable is used in Deploy/ but read neither by the server nor by Deploy/bin"
   fi
-done
+done < <(grep -rohE '\bTANDEM_[A-Z_]+' Deploy/ .dockerignore | sort -u)
 echo "ok"
 
 section "Deploy/bin/tandem-backup (with a stub tandem)"
@@ -855,7 +855,9 @@ touch -d '20 days ago' "$tmp/backup/out/tandem-20000101-0000.sqlite"
 touch -d '2 days ago' "$tmp/backup/out/tandem-20000102-0000.sqlite"
 env "${backup_env[@]}" Deploy/bin/tandem-backup > "$tmp/backup/log"
 made=$(find "$tmp/backup/out" -name 'tandem-2*.sqlite' -newer "$tmp/backup/state/tandem.sqlite" | head -1)
-[ -n "$made" ] && [[ $(basename "$made") =~ ^tandem-[0-9]{8}-[0-9]{6}\.sqlite$ ]] || fail "tandem-backup made no tandem-YYYYmmdd-HHMMSS.sqlite"
+if [ -z "$made" ] || ! [[ $(basename "$made") =~ ^tandem-[0-9]{8}-[0-9]{6}\.sqlite$ ]]; then
+  fail "tandem-backup made no tandem-YYYYmmdd-HHMMSS.sqlite"
+fi
 cmp -s "$made" "$tmp/backup/state/tandem.sqlite" || fail "tandem-backup: the backup is not the database"
 cmp -s "$tmp/backup/out/secret.key" "$tmp/backup/state/secret.key" || fail "tandem-backup did not copy secret.key"
 [ "$(stat -c %a "$tmp/backup/out/secret.key")" = 600 ] || fail "tandem-backup: secret.key copy is not mode 600"
