@@ -13,7 +13,8 @@
 #   - the Dockerfile builds the product CI builds, with CI's Swift version, from files in the context;
 #   - flags, subcommands and TANDEM_* variables used in Deploy/ exist in Sources/;
 #   - the backup and health-check scripts behave (with stubs).
-# Run from anywhere as root (it installs nginx with apt when missing). Takes a few seconds.
+# Run from anywhere as root (it installs nginx with apt when missing). Takes about 20 seconds,
+# most of them waiting for nginx to try a failed stub again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
