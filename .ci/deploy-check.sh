@@ -28,7 +28,6 @@ warn() { printf 'WARN: %s\n' "$*" >&2; warnings+=("$*"); }
 # they exist in Sources/, their absence is a warning, not a failure.
 pending_variables=(
   TANDEM_TRUSTED_PROXIES
-  TANDEM_MAIL_LEASE_SECONDS   # (issue 16, being implemented)
 )
 pending_subcommands=(backup)
 

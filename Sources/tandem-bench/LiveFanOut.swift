@@ -33,6 +33,8 @@ struct LiveFanOutCommand: AsyncParsableCommand {
     struct Report: Encodable {
         /// The load client used (`epoll` or `nio`).
         var client: String
+        /// The instances the subscribers were spread over (the changes are made on the first).
+        var instances: Int
         var subscribers: Int
         var changes: Int
         var connectSeconds: Double
@@ -75,29 +77,59 @@ struct LiveFanOutCommand: AsyncParsableCommand {
 
     func run() async throws {
         raiseFileLimit()
-        let server = try await target.start()
-        defer { server.stop() }
-        let admin = HTTPConnection(host: server.host, port: server.port)
-        let token = try await login(admin, server)
+        let servers = try await target.startAll()
+        defer { for server in servers { server.stop() } }
+        let admin = HTTPConnection(host: servers[0].host, port: servers[0].port)
+        let token = try await login(admin, servers[0])
+        var reports: [Report] = []
+        if servers.count > 1 {
+            // The same run, first with every subscriber on the instance the changes are made on, then
+            // with the subscribers spread over all instances (the others hear of it over the bus).
+            reports.append(try await measure(subscribersOn: [servers[0]], admin: admin, token: token))
+        }
+        reports.append(try await measure(subscribersOn: servers, admin: admin, token: token))
+        await admin.close()
+        if target.json {
+            if reports.count == 1 { printJSON(reports[0]) } else { printJSON(reports) }
+        } else {
+            for report in reports { print(report: report) }
+            if reports.count == 2 {
+                Swift.print(String(format: "spread over %d instances vs. all on one: p50 %+.2f ms, p99 %+.2f ms",
+                                   servers.count, reports[1].p50ms - reports[0].p50ms, reports[1].p99ms - reports[0].p99ms))
+            }
+        }
+        let lost = reports.reduce(0) { $0 + $1.lost }
+        if lost > 0 {
+            // The live feed must not lose a message: a loss fails the run (and CI's smoke test).
+            FileHandle.standardError.write(Data("\(lost) messages were lost\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// One measurement on a new event: the subscribers connect round robin to `instances`, the
+    /// changes are made through the first server (`admin`).
+    func measure(subscribersOn instances: [ServerUnderTest], admin: HTTPConnection, token: String) async throws -> Report {
         let slug = "live-\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await admin.send(.post, "/api/v1/events", json: """
             {"slug":"\(slug)","kind":"conference","status":"published","title":{"en":"Fan-out"},"timezone":"Europe/Berlin",
              "startsAt":"2099-06-15T09:00:00+02:00","endsAt":"2099-06-16T17:00:00+02:00","venue":{"name":"Hall","city":"Hamburg","country":"DE"}}
             """, token: token)
+        let server = instances[0]
         let rssBefore = server.residentKiB
         let clock = ContinuousClock()
         let arrivals = (0..<subscribers).map { _ in Arrivals() }
         let path = "/api/v1/events/\(slug)/live"
-        let client: any SubscriberClient
-        switch self.client {
-        case .nio:
-            client = WebSocketSubscribers(host: server.host, port: server.port, path: path, threads: clientThreads)
-        case .epoll:
-            #if os(Linux)
-            client = try EpollSubscribers(host: server.host, port: server.port, path: path, threads: clientThreads)
-            #else
-            throw ValidationError("--client epoll needs Linux")
-            #endif
+        let clients: [any SubscriberClient] = try instances.map { instance in
+            switch self.client {
+            case .nio:
+                return WebSocketSubscribers(host: instance.host, port: instance.port, path: path, threads: clientThreads)
+            case .epoll:
+                #if os(Linux)
+                return try EpollSubscribers(host: instance.host, port: instance.port, path: path, threads: clientThreads)
+                #else
+                throw ValidationError("--client epoll needs Linux")
+                #endif
+            }
         }
         let connectStart = clock.now
         let connected = Counter()
@@ -107,7 +139,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             while index - connected.withLock({ $0 }) - failed.withLock({ $0 }) >= connectConcurrency {
                 try await Task.sleep(for: .milliseconds(1))
             }
-            client.connect(box, connected: connected, failed: failed)
+            clients[index % clients.count].connect(box, connected: connected, failed: failed)
         }
         // Connected means: the snapshot arrived.
         var progress = (count: 0, at: clock.now)
@@ -137,7 +169,7 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         let cpuAfter = (server: server.cpuTime, client: processCPUTime(pid: getpid()))
-        await client.shutdown()
+        for client in clients { await client.shutdown() }
         func cpuPerChange(_ before: CPUTime?, _ after: CPUTime?, _ part: KeyPath<CPUTime, Duration>) -> Double? {
             guard let before, let after else { return nil }
             return Double((after[keyPath: part] - before[keyPath: part]).microseconds) / 1000 / Double(changes)
@@ -159,33 +191,25 @@ struct LiveFanOutCommand: AsyncParsableCommand {
             func ms(_ value: UInt64) -> Double { Double(value) / 1000 }
             return ChangeLatency(minms: ms(one.min), p50ms: ms(one.valueAtPercentile(50)), p99ms: ms(one.valueAtPercentile(99)), maxms: ms(one.max))
         } : nil
-        await admin.close()
         func ms(_ p: Double) -> Double { Double(histogram.valueAtPercentile(p)) / 1000 }
         var perConnection: Double?
-        if let rssBefore, let rssAfter { perConnection = Double(rssAfter - rssBefore) / Double(subscribers) }
+        // With several instances the server's memory is one instance's, holding only its share.
+        if let rssBefore, let rssAfter, instances.count == 1 { perConnection = Double(rssAfter - rssBefore) / Double(subscribers) }
         let lost: Int = subscribers * changes - delivered
         let maxMilliseconds: Double = Double(histogram.max) / 1000
-        let report = Report(
-            client: self.client.rawValue, subscribers: subscribers, changes: changes, connectSeconds: connectSeconds, p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
+        return Report(
+            client: self.client.rawValue, instances: instances.count, subscribers: subscribers, changes: changes, connectSeconds: connectSeconds,
+            p50ms: ms(50), p90ms: ms(90), p99ms: ms(99),
             maxms: maxMilliseconds, delivered: delivered, lost: lost, rssBeforeKiB: rssBefore, rssAfterKiB: rssAfter,
             perConnectionKiB: perConnection, serverCPUPerChangems: cpuPerChange(cpuBefore.server, cpuAfter.server, \.total),
             serverKernelCPUPerChangems: cpuPerChange(cpuBefore.server, cpuAfter.server, \.kernel),
             clientCPUPerChangems: cpuPerChange(cpuBefore.client, cpuAfter.client, \.total),
             clientKernelCPUPerChangems: cpuPerChange(cpuBefore.client, cpuAfter.client, \.kernel), perChange: spreads)
-        print(report: report)
-        if lost > 0 {
-            // The live feed must not lose a message: a loss fails the run (and CI's smoke test).
-            FileHandle.standardError.write(Data("\(lost) messages were lost\n".utf8))
-            throw ExitCode.failure
-        }
     }
 
     private func print(report: Report) {
-        if target.json {
-            printJSON(report)
-            return
-        }
-        Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers, \(report.changes) changes, \(report.client) load client")
+        let spread = report.instances == 1 ? "" : " spread over \(report.instances) instances (changes made on the first)"
+        Swift.print("live fan-out: \(report.subscribers) WebSocket subscribers\(spread), \(report.changes) changes, \(report.client) load client")
         Swift.print(String(format: "connect %.2f s | delivery p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms | delivered %d, lost %d",
                            report.connectSeconds, report.p50ms, report.p90ms, report.p99ms, report.maxms, report.delivered, report.lost))
         if let before = report.rssBeforeKiB, let after = report.rssAfterKiB, let per = report.perConnectionKiB {

@@ -40,8 +40,9 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server = try await target.start()
-        defer { server.stop() }
+        let servers = try await target.startAll()
+        defer { for server in servers { server.stop() } }
+        let server = servers[0]
         let admin = HTTPConnection(host: server.host, port: server.port)
         let login = try await admin.send(.post, "/api/v1/auth/login", json: #"{"email":"\#(server.email)","password":"\#(server.password)"}"#)
         struct Token: Decodable { var token: String }
@@ -50,13 +51,14 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
         }
         var results: [RunResult] = []
         for run in 1...runs {
-            results.append(try await burst(run: run, server: server, admin: admin, token: token))
+            results.append(try await burst(run: run, servers: servers, admin: admin, token: token))
         }
         await admin.close()
         report(results)
     }
 
-    func burst(run: Int, server: ServerUnderTest, admin: HTTPConnection, token: String) async throws -> RunResult {
+    /// One burst, its connections spread round robin over `servers` (instances on one database).
+    func burst(run: Int, servers: [ServerUnderTest], admin: HTTPConnection, token: String) async throws -> RunResult {
         let slug = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         let created = try await admin.send(.post, "/api/v1/events", json: """
             {"slug":"\(slug)","kind":"workshop","status":"published","title":{"en":"Registration burst"},"timezone":"Europe/Berlin",
@@ -72,8 +74,8 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
             """, token: token).decode(ID.self).id
 
         try await waitForEmptyOutbox(admin)
-        let client = HTTPLoadLanes(host: server.host, port: server.port)
-        defer { Task { await client.shutdown() } }
+        let clients = servers.map { HTTPLoadLanes(host: $0.host, port: $0.port) }
+        defer { Task { for client in clients { await client.shutdown() } } }
         let lanes = (0..<connections).map { lane in
             stride(from: lane, to: attendees, by: connections).map { n in
                 HTTPLoadLanes.Job(index: n, method: .POST, path: "/api/v1/events/\(slug)/registrations",
@@ -82,7 +84,15 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let timed = try await client.run(lanes).map { ($0.index, $0.latency, $0.reply) }
+        // Lane k goes to instance k mod n; all instances start at once.
+        let outcomes = try await withThrowingTaskGroup(of: [HTTPLoadLanes.Outcome].self) { group in
+            for (instance, client) in clients.enumerated() {
+                let share = lanes.enumerated().filter { $0.offset % clients.count == instance }.map(\.element)
+                group.addTask { try await client.run(share) }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let timed = outcomes.map { ($0.index, $0.latency, $0.reply) }
         let elapsed = clock.now - started
         var histogram = latencyHistogram()
         for (_, latency, _) in timed { _ = histogram.record(UInt64(latency.microseconds)) }
@@ -141,7 +151,8 @@ struct RegistrationBurstCommand: AsyncParsableCommand {
             printJSON(document)
             return
         }
-        print("registration burst: \(attendees) attendees on \(seats) seats (workshop \(workshopSeats)), \(connections) connections")
+        let spread = target.instances > 1 ? " over \(target.instances) instances" : ""
+        print("registration burst: \(attendees) attendees on \(seats) seats (workshop \(workshopSeats)), \(connections) connections\(spread)")
         print("run  regs   seconds  regs/s   p50 ms  p90 ms  p99 ms  max ms  confirmed  waitlisted  outcome")
         for r in results {
             print(String(format: "%3d  %4d  %8.3f  %7.0f  %7.2f %7.2f %7.2f %7.2f  %9d  %10d  %@",

@@ -28,6 +28,8 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "The tandem binary to start (default: the one beside tandem-bench).") var server: String?
     @Option(help: "The database of the server tandem-bench starts: a postgres:// URL (default: a fresh SQLite file in a temporary folder).")
     var database: String?
+    @Option(help: "Tandem processes to start on --database (a postgres:// URL), with the load spread over them (default 1).")
+    var instances = 1
     @Flag(help: "Print one JSON document instead of a table.") var json = false
 
     func start() async throws -> ServerUnderTest {
@@ -42,6 +44,27 @@ struct TargetOptions: ParsableArguments {
             return ServerUnderTest(host: host, port: port, email: email, password: password, process: nil)
         }
         return try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary(), database: database)
+    }
+
+    /// `--instances` servers on one database (the first creates the admin everyone logs in as).
+    func startAll() async throws -> [ServerUnderTest] {
+        guard instances > 1 else { return [try await start()] }
+        guard url == nil else { throw ValidationError("--instances starts the servers itself; leave out --url") }
+        guard let database, database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else {
+            throw ValidationError("--instances \(instances) needs --database postgres://…: instances share one PostgreSQL database (a SQLite file serves one process)")
+        }
+        var servers: [ServerUnderTest] = []
+        do {
+            for _ in 0..<instances {
+                servers.append(try await ServerUnderTest.launch(binary: server ?? ServerUnderTest.siblingBinary(), database: database))
+            }
+        } catch {
+            for started in servers { started.stop() }
+            throw error
+        }
+        // Everyone logs in as the admin the first instance created (the others find it there).
+        return servers.map { ServerUnderTest(host: $0.host, port: $0.port, email: servers[0].email, password: servers[0].password,
+                                             process: $0.process, directory: $0.directory) }
     }
 }
 

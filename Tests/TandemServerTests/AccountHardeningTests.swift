@@ -12,13 +12,14 @@ struct AccountHardeningTests {
         #"{"email":"\#(email)","password":"\#(password)"}"#
     }
 
-    @Test("a stranger's failed guesses, from any addresses, never refuse the admin's right password from an address that has not failed")
-    func noLockOut() async throws {
+    @Test("a stranger's failed guesses, from any addresses, never refuse the admin's right password from an address that has not failed",
+          arguments: StoreKind.available)
+    func noLockOut(kind: StoreKind) async throws {
         let clock = TestClock()
         var config = testConfig()
         config.limits.enabled = true
         config.limits.trustedProxies = ["127.0.0.1", "::1"]
-        try await withTandem(clock: clock, mode: .live, config: config) { api in
+        try await withTandem(store: kind, clock: clock, mode: .live, config: config) { api in
             // 40 wrong guesses from ten addresses: far past every threshold for the account (the
             // later ones are already turned away, as their addresses have failed before).
             for n in 1...10 {

@@ -113,7 +113,7 @@ struct DatabaseLocationTests {
         process.executableURL = URL(fileURLWithPath: TandemProcess.binary)
         process.arguments = ["serve", "--port", "0", "--database", url, "--mail", "log", "--data-dir", folder.path,
                              "--public", testConfig().publicDirectory]
-        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BCRYPT_COST": "4"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.serveEnvironment) { $1 }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log

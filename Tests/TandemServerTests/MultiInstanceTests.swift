@@ -229,6 +229,61 @@ struct MultiInstanceTests {
         await Self.stop(servers)
     }
 
+    @Test("`tandem import` into the database of running instances reaches their screens and caches (the command's writes ring the bus too)")
+    func importWhileRunning() async throws {
+        let (url, servers) = try await Self.instances(1)
+        do {
+            let server = servers[0]
+            try await server.start()
+            let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pretalx-schedule.json")
+            let first = try TandemCommandLine.run(["import", fixture.path, "--database", url, "--publish",
+                                                   "--venue", "Kongresshalle", "--city", "Hamburg", "--country", "DE"])
+            #expect(first.status == 0, "\(first.stderr)")
+            let before = try await server.api.get("/api/v1/events/c20-forum-2027/schedule")
+            #expect(before.status == .ok)
+            let screen = LiveClient(port: server.port, path: "/api/v1/events/c20-forum-2027/live")
+            let seq = try #require(try await screen.messages(count: 1)[0]["seq"].int)
+            // The same file with one talk renamed, imported while the server runs.
+            let renamed = try String(contentsOf: fixture, encoding: .utf8).replacingOccurrences(of: "\"Closing\"", with: "\"Closing words\"")
+            let updated = FileManager.default.temporaryDirectory.appendingPathComponent("renamed-\(UUID().uuidString.prefix(8)).json")
+            try renamed.write(to: updated, atomically: true, encoding: .utf8)
+            let second = try TandemCommandLine.run(["import", updated.path, "--database", url])
+            #expect(second.status == 0 && second.stdout.contains("1 updated"), "\(second.stdout) \(second.stderr)")
+            let messages = try await screen.messages(count: 2)
+            #expect(messages[1]["type"].string == "session.updated" && messages[1]["seq"].int == seq + 1)
+            #expect(messages[1]["data"]["title"]["en"].string == "Closing words")
+            let after = try await server.api.get("/api/v1/events/c20-forum-2027/schedule")
+            #expect(after.headers[.eTag] != before.headers[.eTag] && after.text.contains("Closing words"), "the cached schedule followed")
+            screen.disconnect()
+        } catch {
+            await Self.stop(servers)
+            throw error
+        }
+        await Self.stop(servers)
+    }
+
+    @Test("failed logins are counted for all instances: guesses spread over A and B are throttled as if made on one")
+    func loginThrottlingIsShared() async throws {
+        let (_, servers) = try await Self.instances(2, environment: ["TANDEM_RATE_LIMITS": "1"])
+        do {
+            for server in servers { try await server.start() }
+            let guess = #"{"email":"\#(adminEmail)","password":"a wrong guess, long enough"}"#
+            // Five failures, alternating between the instances: the threshold of one address.
+            for n in 0..<5 {
+                try await servers[n % 2].api.post("/api/v1/auth/login", guess).expectProblem(.unauthorized)
+            }
+            // The sixth waits, on either instance, even with the right password.
+            for server in servers {
+                try await server.api.post("/api/v1/auth/login", #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#)
+                    .expectProblem(.tooManyRequests, code: "rate-limited")
+            }
+        } catch {
+            await Self.stop(servers)
+            throw error
+        }
+        await Self.stop(servers)
+    }
+
     @Test("on PostgreSQL the server refuses to start without TANDEM_SECRET, and says what to do")
     func secretRequired() async throws {
         let url = try await PostgresTestDatabases.create()
