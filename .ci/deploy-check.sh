@@ -330,6 +330,18 @@ def read_until(sock, marker, seconds=None):
         received += chunk
     return received
 
+def check_sse(https_port):
+    """The first event of an SSE stream arrives while the server is still writing, uncompressed."""
+    sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
+    started = time.monotonic()
+    sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
+                 b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
+    received = read_until(sock, b"data: {\"seq\":1}")
+    first = time.monotonic() - started
+    check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
+    check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
+    sock.close()
+
 def wait_for_port(port):
     for _ in range(50):   # nginx is starting
         try:
@@ -339,7 +351,7 @@ PY
 cat > "$tmp/nginx_behaviour.py" <<'PY'
 """Checks of what arrives through nginx (host site) at a stub of Tandem."""
 import gzip, json, socket, sys, time
-from tandem_stub import BIG_JSON, StubServer, check, failures, read_until, request, tls, wait_for_port
+from tandem_stub import BIG_JSON, StubServer, check, check_sse, failures, read_until, request, tls, wait_for_port
 
 http_port, https_port, stub_port = map(int, sys.argv[1:4])
 server = StubServer(stub_port)
@@ -374,15 +386,7 @@ status, _, _ = request(f"{base}/echo", {"Content-Type": "application/json"}, b"x
 check("a 200 KB body is refused by nginx", status == 413, status)
 
 # Server-Sent Events: the first event must arrive while the server is still writing.
-sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
-started = time.monotonic()
-sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
-             b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
-received = read_until(sock, b"data: {\"seq\":1}")
-first = time.monotonic() - started
-check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
-check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
-sock.close()
+check_sse(https_port)
 
 # WebSocket: the upgrade reaches the server, and bytes flow both ways afterwards.
 sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
@@ -423,7 +427,7 @@ nginx -p "$tmp/run/" -c "$tmp/instances/run-main.conf"
 cat > "$tmp/nginx_instances.py" <<'PY'
 """Checks of nginx on the instances site in front of two stub instances, a and b."""
 import json, socket, ssl, sys, time
-from tandem_stub import StubServer, check, failures, read_until, request, tls, wait_for_port
+from tandem_stub import StubServer, check, check_sse, failures, read_until, request, tls, wait_for_port
 
 https_port, port_a, port_b = map(int, sys.argv[1:4])
 error_log, fail_timeout = sys.argv[4], float(sys.argv[5])
@@ -466,15 +470,7 @@ answers = whoami(8)
 check("requests are spread over both instances", answers.count("a") >= 3 and answers.count("b") >= 3, answers)
 
 # Server-Sent Events: unbuffered through the upstream of several instances, as for one.
-sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=10))
-started = time.monotonic()
-sock.sendall(b"GET /api/v1/events/cbw-hamburg-2017/live/stream HTTP/1.1\r\nHost: tandem.example.org\r\n"
-             b"Accept: text/event-stream\r\nAccept-Encoding: gzip\r\n\r\n")
-received = read_until(sock, b"data: {\"seq\":1}")
-first = time.monotonic() - started
-check("SSE: the first event arrives at once (unbuffered)", b"data: {\"seq\":1}" in received and first < 1.0, f"{first:.2f} s")
-check("SSE: not compressed", b"content-encoding" not in received.lower(), received[:300])
-sock.close()
+check_sse(https_port)
 
 # WebSocket; while it is open on one instance, least_conn sends new requests to the other.
 ws, received = open_websocket()

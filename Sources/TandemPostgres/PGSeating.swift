@@ -119,25 +119,29 @@ final class PGSeating {
 
     func touch(_ sessionID: Int64) { touchedSessions.insert(sessionID) }
 
-    /// Stores the new counts and appends one `seats.changed` change if any count moved.
+    /// Stores the new counts and appends one `seats.changed` change if any count moved. Each count
+    /// is read in one statement with the capacity beside it (every statement is a round trip).
     func finish() async throws {
         let eventID = event.id.rawValue
-        let confirmed = try await tx.confirmedCount(eventID: eventID)
-        let waitlisted = try await tx.value(Int.self, """
-            SELECT count(*)::int8 FROM registration WHERE eventId = \(eventID) AND status = 'waitlisted'
-            """) ?? 0
-        let capacity = try await currentCapacity()
+        guard let counts = try await tx.query("""
+            SELECT count(*) FILTER (WHERE status = 'confirmed')::int8, count(*) FILTER (WHERE status = 'waitlisted')::int8,
+                   (SELECT capacity FROM event WHERE id = \(eventID))
+            FROM registration WHERE eventId = \(eventID)
+            """).first else { return }
+        let (confirmed, waitlisted, capacity) = try counts.decode((Int, Int, Int?).self)
         let eventChanged = try await !tx.query("""
             UPDATE event SET seatsConfirmed = \(confirmed), seatsWaitlisted = \(waitlisted)
             WHERE id = \(eventID) AND (seatsConfirmed != \(confirmed) OR seatsWaitlisted != \(waitlisted)) RETURNING 1
             """).isEmpty
         var sessions: [SeatsChanged.SessionSeats] = []
         for sessionID in touchedSessions.sorted() {
-            let waiting = try await tx.value(Int.self, """
-                SELECT count(*)::int8 FROM registrationSession WHERE sessionId = \(sessionID) AND status = 'waitlisted'
-                """) ?? 0
-            let seats = SeatCount(capacity: try await sessionCapacity(sessionID), confirmed: try await tx.confirmedCount(sessionID: sessionID),
-                                  waitlisted: waiting)
+            guard let row = try await tx.query("""
+                SELECT count(*) FILTER (WHERE status = 'confirmed')::int8, count(*) FILTER (WHERE status = 'waitlisted')::int8,
+                       (SELECT capacity FROM session WHERE id = \(sessionID))
+                FROM registrationSession WHERE sessionId = \(sessionID)
+                """).first else { continue }
+            let (sessionConfirmed, sessionWaitlisted, sessionCapacity) = try row.decode((Int, Int, Int?).self)
+            let seats = SeatCount(capacity: sessionCapacity, confirmed: sessionConfirmed, waitlisted: sessionWaitlisted)
             let moved = try await !tx.query("""
                 UPDATE session SET seatsConfirmed = \(seats.confirmed), seatsWaitlisted = \(seats.waitlisted)
                 WHERE id = \(sessionID) AND (seatsConfirmed != \(seats.confirmed) OR seatsWaitlisted != \(seats.waitlisted)) RETURNING 1

@@ -12,6 +12,8 @@ final class PGTransaction: @unchecked Sendable {
     let at: Date
     let logger: Logger
     private(set) var changes: [Change] = []
+    /// A statement of the transaction has rung the change bus already (for every change it holds).
+    var busRung = false
     private var savepoints = 0
 
     init(connection: PostgresConnection, actor: String, at: Date, logger: Logger) {
@@ -60,6 +62,15 @@ final class PGTransaction: @unchecked Sendable {
         let (seq, timezone) = try row.decode((Int64, String).self)
         try await record(eventID: eventID, seq: seq, data: build(seq), timezone: timezone)
         return seq
+    }
+
+    /// Takes note of a change a statement of its own has written (its row, and its `seq` taken
+    /// from the locked event row), so that it reaches the sink after commit like every other.
+    /// Only for attendees' and the clock's changes: organisers' go through `append`, which also
+    /// writes the audit log.
+    func recorded(_ change: Change) {
+        precondition(!isOrganiser, "organisers' changes are appended with their audit entry")
+        changes.append(change)
     }
 
     /// Records a programme-wide change that belongs to no event (e.g. a new speaker).

@@ -92,7 +92,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: try clientTLS())
         }
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.additionalStartupParameters = [("application_name", "tandem")]
+        // Run-time settings of every pool connection, given when it opens (a statement each per
+        // transaction would cost a round trip): how long a write waits for a row lock.
+        configuration.options.additionalStartupParameters = [("application_name", "tandem"), ("lock_timeout", PostgresStore.lockTimeout)]
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
         return configuration

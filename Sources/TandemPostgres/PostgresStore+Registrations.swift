@@ -14,11 +14,36 @@ extension PostgresStore: RegistrationStore {
         }
     }
 
-    /// Writes a batch of registrations in one transaction, each in its own savepoint, in order.
+    /// Writes a batch of registrations in one transaction, in order: new addresses in bulk
+    /// (`PGRegistrationBulk`), any other batch one registration at a time, each in its own savepoint.
     /// The seat counts are brought up to date once per event, after the last registration.
     func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
         do {
             _ = try requireTokens()
+        } catch {
+            return jobs.map { _ in .failure(error) }
+        }
+        do {
+            if let results = try await registerInBulk(jobs) { return results }
+        } catch {
+            // Not expected (the decisions were checked in memory): the careful path decides again.
+            logger.warning("a registration batch could not be written in bulk; writing it one by one",
+                           metadata: ["error": "\(Self.logDescription(error))"])
+        }
+        return await registerOneByOne(jobs)
+    }
+
+    /// The bulk path, or `nil` when the batch is not for it (an address already known).
+    func registerInBulk(_ jobs: [RegistrationJob]) async throws -> [Result<RegistrationReceipt, any Error>]? {
+        try await write(actor: "attendee") { tx in
+            let batch = PGRegistrationBatch(tx: tx, mailer: PGRegistrationMailer(now: tx.at))
+            try await batch.lockEvents(slugs: Set(jobs.map(\.slug)))
+            return try await PGRegistrationBulk(tx: tx, batch: batch).register(jobs)
+        }
+    }
+
+    private func registerOneByOne(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
+        do {
             return try await write(actor: "attendee") { tx in
                 let batch = PGRegistrationBatch(tx: tx, mailer: PGRegistrationMailer(now: tx.at))
                 try await batch.lockEvents(slugs: Set(jobs.map(\.slug)))
@@ -286,6 +311,27 @@ final class PGRegistrationBatch {
         return event
     }
 
+    func event(id: Event.ID) throws -> Event {
+        guard let event = eventsBySlug.values.first(where: { $0.id == id }) else { throw StoreError.notFound(entity: "event", key: id.description) }
+        return event
+    }
+
+    /// Keeps sessions read elsewhere in the batch (`PGRegistrationBulk`); ids named but not found
+    /// are remembered as missing.
+    func remember(_ found: [Session], named ids: Set<Session.ID>, in eventID: Event.ID) {
+        var known = sessions[eventID] ?? [:]
+        for id in ids where known[id] == nil { known[id] = .some(nil) }
+        for session in found { known[session.id] = .some(session) }
+        sessions[eventID] = known
+    }
+
+    /// The named sessions the batch has read already, by id.
+    func knownSessions(_ ids: Set<Session.ID>, in eventID: Event.ID) -> [Session.ID: Session] {
+        var found: [Session.ID: Session] = [:]
+        for id in ids { if let session = sessions[eventID]?[id] ?? nil { found[id] = session } }
+        return found
+    }
+
     /// The named sessions of the event, by id (unknown ids and other events' sessions are left out).
     func sessions(_ ids: Set<Session.ID>, in eventID: Event.ID) async throws -> [Session.ID: Session] {
         var known = sessions[eventID] ?? [:]
@@ -295,9 +341,7 @@ final class PGRegistrationBatch {
             for id in missing { known[id] = .some(loaded[id]) }
             sessions[eventID] = known
         }
-        var found: [Session.ID: Session] = [:]
-        for id in ids { if let session = known[id] ?? nil { found[id] = session } }
-        return found
+        return knownSessions(ids, in: eventID)
     }
 
     func seating(for event: Event) -> PGSeating {

@@ -20,12 +20,15 @@ public struct PostgresStore: Sendable {
     private let runner: Task<Void, Never>
     /// Whether this process leads the once-per-database jobs (a session advisory lock).
     let jobLead: PGJobLead
-    /// Group commit for concurrent registrations.
-    let registrationBatcher = RegistrationBatcher()
+    /// Group commit for concurrent registrations. Larger batches than SQLite's: a batch costs a
+    /// fixed number of round trips to PostgreSQL (`PGRegistrationBulk`), whatever its size.
+    let registrationBatcher = RegistrationBatcher(maxBatch: 64)
 
     /// Most attempts of one write transaction that fails on a serialization failure or a deadlock.
     static let maxAttempts = 5
-    /// How long a statement waits for a row lock before the transaction is retried.
+    /// How long a statement waits for a row lock before the transaction is retried: set for every
+    /// connection of the pool when it opens (`PostgresLocation.clientConfiguration`), which saves
+    /// a round trip in every write.
     static let lockTimeout = "5s"
     /// The oldest PostgreSQL Tandem runs on (`server_version_num`).
     static let minimumServerVersion = 140_000
@@ -148,12 +151,11 @@ public struct PostgresStore: Sendable {
             do {
                 let logger = self.logger
                 let (result, changes): (T, [Change]) = try await client.withTransaction(logger: logger) { connection in
-                    try await connection.query("SET LOCAL lock_timeout = '\(unescaped: Self.lockTimeout)'", logger: logger)
                     let tx = PGTransaction(connection: connection, actor: actor, at: now, logger: logger)
                     let result = try await body(tx)
                     // The change bus: one notification per transaction, delivered at commit (and
                     // never for a transaction that rolls back), naming only `event:seq`.
-                    if let payload = ChangeBus.payload(for: tx.changes) {
+                    if !tx.busRung, let payload = ChangeBus.payload(for: tx.changes) {
                         try await connection.query("SELECT pg_notify(\(ChangeBus.channel), \(payload))", logger: logger)
                     }
                     return (result, tx.changes)
@@ -219,6 +221,16 @@ public struct PostgresStore: Sendable {
             return StoreError.busy(message: "The database cannot be reached right now.")
         }
         return error
+    }
+
+    /// An error as a log line: PostgreSQL's own SQLSTATE and message where it has them (a PSQLError
+    /// describes itself generically, to keep query values out of messages shown to users).
+    static func logDescription(_ error: any Error) -> String {
+        let error = unwrap(error)
+        if let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] {
+            return "SQLSTATE \(state): \(psql.serverInfo?[.message] ?? "")"
+        }
+        return "\(error)"
     }
 
     func requireTokens() throws -> any SelfServiceTokens {

@@ -83,6 +83,9 @@ class TandemServer:
             "TANDEM_RATE_LIMITS": "0",
             "TANDEM_DATA_DIR": str(self.workdir),
         }
+        if str(self.database).startswith("postgres"):
+            # Required on PostgreSQL (every instance derives its links from the same secret).
+            env["TANDEM_SECRET"] = "the browser tests' secret, long enough"
         log = open(self.log, "ab")
         self.process = subprocess.Popen(
             [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port),

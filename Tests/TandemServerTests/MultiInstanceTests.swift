@@ -23,14 +23,23 @@ struct MultiInstanceTests {
         return (url, servers)
     }
 
-    static func stop(_ servers: [TandemProcess]) async {
+    /// Runs `body` with `count` instances on one new database (not started: a test starts them as it
+    /// needs) and stops them afterwards, whether `body` threw or not.
+    static func withInstances(_ count: Int, environment: [String: String] = [:],
+                              _ body: (String, [TandemProcess]) async throws -> Void) async throws {
+        let (url, servers) = try await instances(count, environment: environment)
+        do {
+            try await body(url, servers)
+        } catch {
+            for server in servers { await server.stop() }
+            throw error
+        }
         for server in servers { await server.stop() }
     }
 
     @Test("instances started at once on an empty database: one admin; a change made through A reaches B's screens within 1 s, in order; a screen dropped from A resumes on B with exactly what it missed; the ETag is the same on both")
     func liveAcrossInstances() async throws {
-        let (_, servers) = try await Self.instances(2)
-        do {
+        try await Self.withInstances(2) { _, servers in
             // Started together: the start-up chores (the admin) run once, under the database's lock.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for server in servers { group.addTask { try await server.start() } }
@@ -78,17 +87,12 @@ struct MultiInstanceTests {
             #expect(onBoth[0].json["scheduleVersion"].int == seen + 5 && onBoth[0].body == onBoth[1].body)
             let exports = try await [a.api.get("/api/v1/events/hamburg-2017/schedule.xml"), b.api.get("/api/v1/events/hamburg-2017/schedule.xml")]
             #expect(exports[0].headers[.eTag] == exports[1].headers[.eTag] && exports[0].body == exports[1].body)
-        } catch {
-            await Self.stop(servers)
-            throw error
         }
-        await Self.stop(servers)
     }
 
     @Test("the LISTEN connections are cut (pg_terminate_backend): changes made meanwhile still reach the screens, in order")
     func listenConnectionCut() async throws {
-        let (url, servers) = try await Self.instances(2)
-        do {
+        try await Self.withInstances(2) { url, servers in
             for server in servers { try await server.start() }
             let (a, b) = (servers[0], servers[1])
             let admin = try await a.api.login()
@@ -102,106 +106,97 @@ struct MultiInstanceTests {
             let messages = try await onB.messages(count: 16, timeout: .seconds(10))
             #expect(messages.map { $0["seq"].int } == (3...18).map { $0 }, "every change once, in order")
             onB.disconnect()
-        } catch {
-            await Self.stop(servers)
-            throw error
         }
-        await Self.stop(servers)
     }
 
     @Test("kill -9 of instance A mid-burst through nginx: every acknowledged registration is there, none oversold, FIFO waitlist; A's screens resume on B without a gap; A's unsent e-mails are sent by B, none twice")
     func killOneInstanceMidBurst() async throws {
         try #require(NginxProxy.isInstalled, "nginx is needed for this test (apt-get install nginx-light)")
         // A short lease, so that B takes over A's claimed mail within the test.
-        let (_, servers) = try await Self.instances(2, environment: ["TANDEM_MAIL_LEASE_SECONDS": "2"])
-        var proxy: NginxProxy?
-        do {
+        try await Self.withInstances(2, environment: ["TANDEM_MAIL_LEASE_SECONDS": "2"]) { _, servers in
             for server in servers { try await server.start() }
             let (a, b) = (servers[0], servers[1])
             let nginx = try await NginxProxy.start(upstreams: [a.port, b.port])
-            proxy = nginx
-            let admin = try await nginx.api.login()
-            let workshop = try await admin.openEvent(capacity: 40, workshopSeats: 10, year: "2040")
-
-            // Screens through nginx: round robin puts some on each instance.
-            let screens = (0..<6).map { _ in ResumingLiveClient(port: nginx.port, path: "/api/v1/events/hamburg-2017/live") }
-            for screen in screens { try await screen.waitForSnapshot() }
-
-            let burst = Task {
-                try await Burst.post(port: nginx.port, path: "/api/v1/events/hamburg-2017/registrations",
-                                     bodies: (1...150).map { Attendee.body($0, sessions: [workshop]) }, connections: 10)
-            }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline,
-                  (try? await b.api.get("/api/v1/events/hamburg-2017").json["seats"]["confirmed"].int ?? 0) ?? 0 < 15 {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            await a.kill9()
-            let outcomes = try await burst.value
-            let acknowledged = outcomes.compactMap(\.reply).filter { $0.status == .created }
-            #expect(acknowledged.count >= 15, "\(outcomes.prefix(3).map { "\($0.reply?.status as Any) \($0.reply?.text ?? $0.error ?? "")" })")
-
-            // Every acknowledged registration is there, as it was acknowledged.
-            let api = b.api
-            var waitlisted: [(id: Int, position: Int)] = []
-            for reply in acknowledged {
-                let token = try #require(reply.json["token"].string)
-                let now = try await api.get("/api/v1/registrations/\(token)")
-                #expect(now.status == .ok)
-                if reply.json["status"].string == "confirmed" { #expect(now.json["status"].string == "confirmed") }
-                if let position = now.json["waitlistPosition"].int, let id = now.json["id"].int { waitlisted.append((id, position)) }
-            }
-            // Never oversold, and the waitlist is first come, first served.
-            let seats = try await api.get("/api/v1/events/hamburg-2017").json["seats"]
-            #expect((seats["confirmed"].int ?? 0) <= 40)
-            #expect((try await api.get("/api/v1/events/hamburg-2017/sessions/\(workshop)").json["seats"]["confirmed"].int ?? 0) <= 10)
-            let positions = waitlisted.sorted { $0.id < $1.id }.map(\.position)
-            #expect(positions == positions.sorted() && Set(positions).count == positions.count, "FIFO: \(waitlisted)")
-            let adminB = try await b.api.login()
-            let all = try await adminB.get("/api/v1/events/hamburg-2017/registrations?status=waitlisted&limit=200").json["items"].array
-            #expect(all.compactMap { $0["waitlistPosition"].int }.sorted() == Array(stride(from: 1, through: all.count, by: 1)),
-                    "the waitlist is 1…n without a hole")
-
-            // A's screens were cut off; they resume through nginx (now B) without a gap.
-            _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"We go on"}}"#)
-            let final = try #require(try await b.api.get("/api/v1/events/hamburg-2017/schedule").json["scheduleVersion"].int)
-            for screen in screens {
-                let seqs = try await screen.seqs(until: final)
-                #expect(seqs.last == final, "reached the last change")
-                #expect(seqs == Array(seqs.first!...final), "no gap, nothing twice: \(screen.connections) connection(s)")
-            }
-            #expect(screens.contains { $0.connections > 1 }, "some screens were on A and reconnected")
-            for screen in screens { screen.stop() }
-
-            // Every acknowledged attendee gets their e-mail, from A or from B, and no message is sent
-            // twice (a file is named after its outbox message: `…-{id}-{kind}.eml`).
-            let expected = Set(acknowledged.compactMap { $0.json["email"].string })
-            var mails: [(file: String, text: String)] = []
-            var reached = Set<String>()
-            let mailDeadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < mailDeadline {
-                mails = Self.mails(in: servers.map(\.mailFolder))
-                reached = Set(mails.flatMap { mail in expected.filter { mail.text.contains("<\($0)>") } })
-                if reached == expected { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            #expect(reached == expected, "not delivered: \(expected.subtracting(reached).sorted())")
-            let ids = mails.map { $0.file.split(separator: "-").dropFirst(2).first.map(String.init) ?? $0.file }
-            let twice = Dictionary(grouping: ids) { $0 }.filter { $0.value.count > 1 }.keys.sorted()
-            #expect(twice.isEmpty, "outbox messages delivered twice: \(twice)")
-        } catch {
-            await proxy?.stop()
-            await Self.stop(servers)
-            throw error
+            try await nginx.closing { try await Self.burstKillResume(a: a, b: b, servers: servers, nginx: nginx) }
         }
-        await proxy?.stop()
-        await Self.stop(servers)
+    }
+
+    /// The kill test proper: a burst through nginx, A killed, then what B shows.
+    private static func burstKillResume(a: TandemProcess, b: TandemProcess, servers: [TandemProcess], nginx: NginxProxy) async throws {
+        let admin = try await nginx.api.login()
+        let workshop = try await admin.openEvent(capacity: 40, workshopSeats: 10, year: "2040")
+
+        // Screens through nginx: round robin puts some on each instance.
+        let screens = (0..<6).map { _ in ResumingLiveClient(port: nginx.port, path: "/api/v1/events/hamburg-2017/live") }
+        for screen in screens { try await screen.waitForSnapshot() }
+
+        let burst = Task {
+            try await Burst.post(port: nginx.port, path: "/api/v1/events/hamburg-2017/registrations",
+                                 bodies: (1...150).map { Attendee.body($0, sessions: [workshop]) }, connections: 10)
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline,
+              (try? await b.api.get("/api/v1/events/hamburg-2017").json["seats"]["confirmed"].int ?? 0) ?? 0 < 15 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        await a.kill9()
+        let outcomes = try await burst.value
+        let acknowledged = outcomes.compactMap(\.reply).filter { $0.status == .created }
+        #expect(acknowledged.count >= 15, "\(outcomes.prefix(3).map { "\($0.reply?.status as Any) \($0.reply?.text ?? $0.error ?? "")" })")
+
+        // Every acknowledged registration is there, as it was acknowledged.
+        let api = b.api
+        var waitlisted: [(id: Int, position: Int)] = []
+        for reply in acknowledged {
+            let token = try #require(reply.json["token"].string)
+            let now = try await api.get("/api/v1/registrations/\(token)")
+            #expect(now.status == .ok)
+            if reply.json["status"].string == "confirmed" { #expect(now.json["status"].string == "confirmed") }
+            if let position = now.json["waitlistPosition"].int, let id = now.json["id"].int { waitlisted.append((id, position)) }
+        }
+        // Never oversold, and the waitlist is first come, first served.
+        let seats = try await api.get("/api/v1/events/hamburg-2017").json["seats"]
+        #expect((seats["confirmed"].int ?? 0) <= 40)
+        #expect((try await api.get("/api/v1/events/hamburg-2017/sessions/\(workshop)").json["seats"]["confirmed"].int ?? 0) <= 10)
+        let positions = waitlisted.sorted { $0.id < $1.id }.map(\.position)
+        #expect(positions == positions.sorted() && Set(positions).count == positions.count, "FIFO: \(waitlisted)")
+        let adminB = try await b.api.login()
+        let all = try await adminB.get("/api/v1/events/hamburg-2017/registrations?status=waitlisted&limit=200").json["items"].array
+        #expect(all.compactMap { $0["waitlistPosition"].int }.sorted() == Array(stride(from: 1, through: all.count, by: 1)),
+                "the waitlist is 1…n without a hole")
+
+        // A's screens were cut off; they resume through nginx (now B) without a gap.
+        _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"We go on"}}"#)
+        let final = try #require(try await b.api.get("/api/v1/events/hamburg-2017/schedule").json["scheduleVersion"].int)
+        for screen in screens {
+            let seqs = try await screen.seqs(until: final)
+            #expect(seqs.last == final, "reached the last change")
+            #expect(seqs == Array(seqs.first!...final), "no gap, nothing twice: \(screen.connections) connection(s)")
+        }
+        #expect(screens.contains { $0.connections > 1 }, "some screens were on A and reconnected")
+        for screen in screens { screen.stop() }
+
+        // Every acknowledged attendee gets their e-mail, from A or from B, and no message is sent
+        // twice (a file is named after its outbox message: `…-{id}-{kind}.eml`).
+        let expected = Set(acknowledged.compactMap { $0.json["email"].string })
+        var mails: [(file: String, text: String)] = []
+        var reached = Set<String>()
+        let mailDeadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < mailDeadline {
+            mails = Self.mails(in: servers.map(\.mailFolder))
+            reached = Set(mails.flatMap { mail in expected.filter { mail.text.contains("<\($0)>") } })
+            if reached == expected { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(reached == expected, "not delivered: \(expected.subtracting(reached).sorted())")
+        let ids = mails.map { $0.file.split(separator: "-").dropFirst(2).first.map(String.init) ?? $0.file }
+        let twice = Dictionary(grouping: ids) { $0 }.filter { $0.value.count > 1 }.keys.sorted()
+        #expect(twice.isEmpty, "outbox messages delivered twice: \(twice)")
     }
 
     @Test("the instance leading the jobs is killed: another takes over within seconds (an announcement still expires on the screens)")
     func jobLeadMoves() async throws {
-        let (_, servers) = try await Self.instances(2)
-        do {
+        try await Self.withInstances(2) { _, servers in
             let (a, b) = (servers[0], servers[1])
             try await a.start()
             // A asks first, so A leads; B starts after it has.
@@ -222,17 +217,12 @@ struct MultiInstanceTests {
             #expect(messages.map { $0["type"].string } == ["snapshot", "announcement.created", "announcement.expired"])
             #expect(b.log.contains("now leads the database's jobs"))
             screen.disconnect()
-        } catch {
-            await Self.stop(servers)
-            throw error
         }
-        await Self.stop(servers)
     }
 
     @Test("`tandem import` into the database of running instances reaches their screens and caches (the command's writes ring the bus too)")
     func importWhileRunning() async throws {
-        let (url, servers) = try await Self.instances(1)
-        do {
+        try await Self.withInstances(1) { url, servers in
             let server = servers[0]
             try await server.start()
             let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pretalx-schedule.json")
@@ -255,17 +245,12 @@ struct MultiInstanceTests {
             let after = try await server.api.get("/api/v1/events/c20-forum-2027/schedule")
             #expect(after.headers[.eTag] != before.headers[.eTag] && after.text.contains("Closing words"), "the cached schedule followed")
             screen.disconnect()
-        } catch {
-            await Self.stop(servers)
-            throw error
         }
-        await Self.stop(servers)
     }
 
     @Test("failed logins are counted for all instances: guesses spread over A and B are throttled as if made on one")
     func loginThrottlingIsShared() async throws {
-        let (_, servers) = try await Self.instances(2, environment: ["TANDEM_RATE_LIMITS": "1"])
-        do {
+        try await Self.withInstances(2, environment: ["TANDEM_RATE_LIMITS": "1"]) { _, servers in
             for server in servers { try await server.start() }
             let guess = #"{"email":"\#(adminEmail)","password":"a wrong guess, long enough"}"#
             // Five failures, alternating between the instances: the threshold of one address.
@@ -277,11 +262,7 @@ struct MultiInstanceTests {
                 try await server.api.post("/api/v1/auth/login", #"{"email":"\#(adminEmail)","password":"\#(adminPassword)"}"#)
                     .expectProblem(.tooManyRequests, code: "rate-limited")
             }
-        } catch {
-            await Self.stop(servers)
-            throw error
         }
-        await Self.stop(servers)
     }
 
     @Test("on PostgreSQL the server refuses to start without TANDEM_SECRET, and says what to do")

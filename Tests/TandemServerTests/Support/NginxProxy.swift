@@ -112,6 +112,18 @@ final class NginxProxy: @unchecked Sendable {
         }
     }
 
+    /// Runs `body`, then stops nginx whether `body` threw or not.
+    func closing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
     func stop() async {
         try? await client.shutdown()
         guard process.isRunning else { return }

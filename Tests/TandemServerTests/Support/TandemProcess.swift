@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -53,6 +54,7 @@ final class TandemProcess: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        ChildProcesses.shared.started(process.processIdentifier)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -115,3 +117,20 @@ final class TandemProcess: @unchecked Sendable {
     static let testSecret = "the secret of Tandem's test servers, long enough"
 }
 
+/// Every server a test started, killed when the test process exits: a test that fails between
+/// starting a server and stopping it must not leave it running (holding a port and a database).
+final class ChildProcesses: Sendable {
+    static let shared: ChildProcesses = {
+        let registry = ChildProcesses()
+        atexit { ChildProcesses.shared.killAll() }
+        return registry
+    }()
+
+    private let pids = Mutex<Set<Int32>>([])
+
+    func started(_ pid: Int32) { pids.withLock { _ = $0.insert(pid) } }
+
+    private func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
+    }
+}
