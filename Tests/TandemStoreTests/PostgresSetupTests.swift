@@ -30,7 +30,7 @@ struct PostgresSetupTests {
         #expect(bare.username == "postgres" && bare.database == "postgres" && bare.port == 5432)
         #expect(full.maximumConnections == 20, "the pool's default")
         #expect(try PostgresLocation(url: "postgres://h/db?pool_max_conns=7").maximumConnections == 7)
-        for bad in ["postgres://h/db?pool_max_conns=0", "postgres://h/db?pool_max_conns=many", "postgres://h/db?sslmode=sometimes", "postgres://h:99999/db", "postgres://h/db?search_path=x", "mysql://h/db"] {
+        for bad in ["postgres://h/db?pool_max_conns=0", "postgres://h/db?pool_max_conns=1", "postgres://h/db?pool_max_conns=many", "postgres://h/db?sslmode=sometimes", "postgres://h:99999/db", "postgres://h/db?search_path=x", "mysql://h/db"] {
             #expect(throws: PostgresSetupError.self, "\(bad)") { try PostgresLocation(url: bad) }
         }
     }
@@ -74,6 +74,16 @@ struct PostgresSetupTests {
         try await store.client.query("INSERT INTO tandemMigration (identifier) VALUES ('999_from_the_future')")
         let error = await #expect(throws: StoreSchemaTooNew.self) { try await store.migrate() }
         #expect(error?.description.contains("999_from_the_future") == true)
+        await store.close()
+    }
+
+    @Test("every pool connection opens with lock_timeout set (a write waits 5 s for a row lock, then is retried)",
+          .enabled(if: StoreKind.postgresServerURL != nil))
+    func lockTimeout() async throws {
+        let url = try await PostgresTestDatabases.create()
+        let store = try await PostgresStore.open(url: url, clock: TestClock())
+        let shown = try await store.client.query("SHOW lock_timeout").collect().first?.decode(String.self)
+        #expect(shown == "5s")
         await store.close()
     }
 }
