@@ -24,6 +24,9 @@ struct PGChangeFollower: Sendable {
     /// The first wait before reconnecting a lost LISTEN connection; it doubles up to `maxBackoff`.
     var firstBackoff: Duration = .milliseconds(100)
     var maxBackoff: Duration = .seconds(5)
+    /// How long a notification waits before the log is read, in case the change is this process's
+    /// own and about to be handed on by the code that committed it.
+    var ownCommitGrace: Duration = .milliseconds(10)
 
     /// What the reader is asked to look at.
     enum Wakeup: Sendable {
@@ -114,6 +117,9 @@ struct PGChangeFollower: Sendable {
             do {
                 switch wakeup {
                 case .events(let seqs):
+                    // This process's own commits ring the bell too, and are handed on locally right
+                    // after their commit: a moment's grace saves reading them back.
+                    if seqs.contains(where: { sink.delivered(event: $0.key) < $0.value }) { try await Task.sleep(for: ownCommitGrace) }
                     for (event, seq) in seqs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where sink.delivered(event: event) < seq {
                         try await catchUp(event)
                     }

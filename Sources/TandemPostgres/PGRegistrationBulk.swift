@@ -11,11 +11,14 @@ import TandemStore
 /// arrival order, and writes the batch in two statements per event plus one for all rows:
 ///
 /// 1. the events' rows, locked (`PGRegistrationBatch.lockEvents`);
-/// 2. per event, its counts, the last place in line and how many of the batch's addresses it
-///    knows already; per event, the sessions the batch names, with their counts;
+/// 2. per event, its counts, the last place in line, how many of the batch's addresses it knows
+///    already, and the sessions the batch names with their counts;
 /// 3. one statement that inserts the registrations, their session choices and their e-mails;
 /// 4. per event, one statement that stores the new counts and appends the `seats.changed` change
 ///    (its `seq` is known: the event's version, read under the lock, plus one).
+///
+/// The statements are prepared once per connection (`PGBulkStatements`): planning them cost
+/// PostgreSQL more than running them.
 ///
 /// It serves batches of new addresses only: an address already registered for its event (or twice
 /// in one batch) sends the batch down the per-registration path, which knows the rarer cases (an
@@ -104,37 +107,27 @@ struct PGRegistrationBulk {
         }
         var ledgers: [Event.ID: Ledger] = [:]
         for (eventID, addresses) in emails.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            guard let row = try await tx.query("""
-                SELECT count(*) FILTER (WHERE status = 'confirmed')::int8, count(*) FILTER (WHERE status = 'waitlisted')::int8,
-                       COALESCE(max(queueOrder) FILTER (WHERE status = 'waitlisted'), 0)::int8,
-                       count(*) FILTER (WHERE status != 'cancelled' AND lower(email) = ANY(\(addresses)))::int8
-                FROM registration WHERE eventId = \(eventID.rawValue)
-                """).first else { throw PGCorruptRow(table: "registration", id: nil) }
-            let (confirmed, waitlisted, last, known) = try row.decode((Int, Int, Int64, Int).self)
-            guard known == 0 else { return nil }
-            var ledger = Ledger(confirmed: confirmed, waitlisted: waitlisted, lastQueueOrder: last, sessions: [:])
+            // One statement: a row per named session (its columns, then its counts), each ending
+            // with the event's counts, its last place in line and how many of the addresses it knows.
             let ids = Array(sessionIDs[eventID] ?? [])
-            if !ids.isEmpty {
-                var sessions: [Session] = []
-                for row in try await tx.query("""
-                    SELECT \(unescaped: PGTransaction.sessionColumns), seats.confirmed, seats.waitlisted, seats.last
-                    FROM session CROSS JOIN LATERAL (
-                        SELECT count(*) FILTER (WHERE status = 'confirmed')::int8 AS confirmed,
-                               count(*) FILTER (WHERE status = 'waitlisted')::int8 AS waitlisted,
-                               COALESCE(max(queueOrder) FILTER (WHERE status = 'waitlisted'), 0)::int8 AS last
-                        FROM registrationSession WHERE sessionId = session.id) seats
-                    WHERE session.id = ANY(\(ids)) AND session.eventId = \(eventID.rawValue)
-                    """) {
-                    let session = try PGTransaction.decodeSession(row)
-                    let columns = row.makeRandomAccess()
-                    let count = columns.count
-                    ledger.sessions[session.id.rawValue] = SessionLedger(
-                        capacity: session.capacity, confirmed: try columns[count - 3].decode(Int.self),
-                        waitlisted: try columns[count - 2].decode(Int.self), lastQueueOrder: try columns[count - 1].decode(Int64.self))
-                    sessions.append(session)
-                }
-                batch.remember(sessions, named: Set(ids.map { Session.ID($0) }), in: eventID)
+            let rows = try await tx.run(PGBulkStatements.Ledger(eventID: eventID.rawValue, emails: addresses, sessionIDs: ids))
+            guard let first = rows.first?.makeRandomAccess() else { throw PGCorruptRow(table: "registration", id: nil) }
+            let count = first.count
+            guard try first[count - 1].decode(Int.self) == 0 else { return nil }
+            var ledger = Ledger(confirmed: try first[count - 4].decode(Int.self), waitlisted: try first[count - 3].decode(Int.self),
+                                lastQueueOrder: try first[count - 2].decode(Int64.self), sessions: [:])
+            var sessions: [Session] = []
+            for row in rows {
+                let columns = row.makeRandomAccess()
+                // No session named or found: the session's columns are NULL.
+                guard try columns[0].decode(Int64?.self) != nil else { continue }
+                let session = try PGTransaction.decodeSession(row)
+                ledger.sessions[session.id.rawValue] = SessionLedger(
+                    capacity: session.capacity, confirmed: try columns[count - 7].decode(Int.self),
+                    waitlisted: try columns[count - 6].decode(Int.self), lastQueueOrder: try columns[count - 5].decode(Int64.self))
+                sessions.append(session)
             }
+            batch.remember(sessions, named: Set(ids.map { Session.ID($0) }), in: eventID)
             ledgers[eventID] = ledger
         }
         return ledgers
@@ -210,31 +203,7 @@ struct PGRegistrationBulk {
             decision.choices.map { ChoiceRow(tokenHash: decision.job.tokenHash, sessionId: $0.sessionID, status: $0.status.rawValue, queueOrder: $0.queueOrder) }
         }
         var ids: [String: Int64] = [:]
-        for row in try await tx.query("""
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(try Self.json(registrations))::jsonb) AS r(
-                    ord bigint, eventid bigint, tokenhash text, tokennonce text, name text, email text, organisation text, country text,
-                    language text, status text, queueorder bigint, holdexpiresat double precision, mail text)
-            ), inserted AS (
-                INSERT INTO registration (eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status, queueOrder,
-                                          consentAt, createdAt, updatedAt, holdExpiresAt)
-                SELECT eventid, tokenhash, tokennonce, name, email, organisation, country, language, status, queueorder,
-                       \(tx.at), \(tx.at), \(tx.at), to_timestamp(holdexpiresat)
-                FROM input ORDER BY ord
-                RETURNING id, tokenHash
-            ), choices AS (
-                INSERT INTO registrationSession (registrationId, sessionId, status, queueOrder, createdAt)
-                SELECT inserted.id, c.sessionid, c.status, c.queueorder, \(tx.at)
-                FROM jsonb_to_recordset(\(try Self.json(choices))::jsonb) AS c(tokenhash text, sessionid bigint, status text, queueorder bigint)
-                JOIN inserted ON inserted.tokenHash = c.tokenhash
-            ), mails AS (
-                INSERT INTO outbox (registrationId, kind, recipient, recipientName, language, subject, body, createdAt,
-                                    nextAttemptAt, attempts, pendingComposition, changes)
-                SELECT inserted.id, input.mail, input.email, input.name, input.language, '', '', \(tx.at), \(tx.at), 0, TRUE, NULL
-                FROM input JOIN inserted ON inserted.tokenHash = input.tokenhash ORDER BY input.ord
-            )
-            SELECT id, tokenHash FROM inserted
-            """) {
+        for row in try await tx.run(PGBulkStatements.Write(registrations: try Self.json(registrations), choices: try Self.json(choices), at: tx.at)) {
             let (id, hash) = try row.decode((Int64, String).self)
             ids[hash] = id
         }
@@ -258,21 +227,10 @@ struct PGRegistrationBulk {
         let payload = String(decoding: try data.encodedPayload(using: ChangePayloadCoding.encoder), as: UTF8.self)
         struct SessionRow: Encodable { var id: Int64, confirmed: Int, waitlisted: Int }
         let sessionRows = sessions.map { SessionRow(id: $0.sessionID.rawValue, confirmed: $0.seats.confirmed, waitlisted: $0.seats.waitlisted) }
-        let rows = try await tx.query("""
-            WITH versioned AS (
-                UPDATE event SET seatsConfirmed = \(ledger.confirmed), seatsWaitlisted = \(ledger.waitlisted),
-                    scheduleVersion = scheduleVersion + 1, updatedAt = \(tx.at)
-                WHERE id = \(event.id.rawValue) AND scheduleVersion = \(event.scheduleVersion)
-                RETURNING scheduleVersion
-            ), sessions AS (
-                UPDATE session SET seatsConfirmed = s.confirmed, seatsWaitlisted = s.waitlisted
-                FROM jsonb_to_recordset(\(try Self.json(sessionRows))::jsonb) AS s(id bigint, confirmed bigint, waitlisted bigint)
-                WHERE session.id = s.id
-            )
-            INSERT INTO change (eventId, seq, type, payload, actor, at)
-            SELECT \(event.id.rawValue), scheduleVersion, \(data.type), \(payload), \(tx.actor), \(tx.at) FROM versioned
-            RETURNING seq, (SELECT count(*) FROM pg_notify(\(ChangeBus.channel), \(doorbell ?? "")) WHERE \(doorbell != nil))
-            """)
+        let rows = try await tx.run(PGBulkStatements.Finish(
+            eventID: event.id.rawValue, confirmed: Int64(ledger.confirmed), waitlisted: Int64(ledger.waitlisted), version: event.scheduleVersion,
+            at: tx.at, sessions: try Self.json(sessionRows), type: data.type, payload: payload, actor: tx.actor, channel: ChangeBus.channel,
+            doorbell: doorbell ?? "", ring: doorbell != nil))
         // The version was read under the lock, so it cannot have moved; if it had, nothing was written.
         guard let (written, _) = try rows.first?.decode((Int64, Int64).self), written == seq else {
             throw PGCorruptRow(table: "event", id: event.id.rawValue)

@@ -296,10 +296,7 @@ final class PGRegistrationBatch {
     /// each other in a circle), before any registration's savepoint: a lock taken inside a savepoint
     /// that rolls back would be released with it. Unknown slugs are left for `event(slug:)` to refuse.
     func lockEvents(slugs: Set<String>) async throws {
-        let rows = try await tx.query("""
-            SELECT \(unescaped: PGTransaction.eventColumns) FROM event WHERE slug = ANY(\(Array(slugs))) ORDER BY id FOR UPDATE
-            """)
-        for row in rows {
+        for row in try await tx.run(PGBulkStatements.LockEvents(slugs: Array(slugs))) {
             let event = try PGTransaction.decodeEvent(row)
             eventsBySlug[event.slug] = event
         }

@@ -1,0 +1,162 @@
+import Foundation
+import PostgresNIO
+
+/// The statements of a registration burst, prepared once per connection: parsing and planning
+/// them cost PostgreSQL more than running them, every batch. Rows come back as they are, for the
+/// store's own decoders.
+enum PGBulkStatements {
+    /// Locks the events a batch names, in id order (`PGRegistrationBatch.lockEvents`).
+    struct LockEvents: PostgresPreparedStatement {
+        static let sql = "SELECT \(PGTransaction.eventColumns) FROM event WHERE slug = ANY($1) ORDER BY id FOR UPDATE"
+        typealias Row = PostgresRow
+        var slugs: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(slugs)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// An event's counts, last place in line and how many of the batch's addresses it knows, with
+    /// a row per named session (its columns, then its counts); the event's values end every row.
+    struct Ledger: PostgresPreparedStatement {
+        static let sql = """
+            SELECT \(PGTransaction.sessionColumns), seats.confirmed, seats.waitlisted, seats.last,
+                   ledger.confirmed, ledger.waitlisted, ledger.last, ledger.known
+            FROM (SELECT count(*) FILTER (WHERE status = 'confirmed')::int8 AS confirmed,
+                         count(*) FILTER (WHERE status = 'waitlisted')::int8 AS waitlisted,
+                         COALESCE(max(queueOrder) FILTER (WHERE status = 'waitlisted'), 0)::int8 AS last,
+                         count(*) FILTER (WHERE status != 'cancelled' AND lower(email) = ANY($2))::int8 AS known
+                  FROM registration WHERE eventId = $1) ledger
+            LEFT JOIN session ON session.id = ANY($3) AND session.eventId = $1
+            LEFT JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE status = 'confirmed')::int8 AS confirmed,
+                       count(*) FILTER (WHERE status = 'waitlisted')::int8 AS waitlisted,
+                       COALESCE(max(queueOrder) FILTER (WHERE status = 'waitlisted'), 0)::int8 AS last
+                FROM registrationSession WHERE sessionId = session.id) seats ON TRUE
+            """
+        typealias Row = PostgresRow
+        var eventID: Int64
+        var emails: [String]
+        var sessionIDs: [Int64]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(eventID)
+            bindings.append(emails)
+            bindings.append(sessionIDs)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// The registrations of a batch, their session choices and their e-mails (queued without
+    /// their text, as `PGRegistrationMailer` queues one), from two JSON arrays. Returns the ids.
+    struct Write: PostgresPreparedStatement {
+        static let sql = """
+            WITH input AS (
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+                    ord bigint, eventid bigint, tokenhash text, tokennonce text, name text, email text, organisation text, country text,
+                    language text, status text, queueorder bigint, holdexpiresat double precision, mail text)
+            ), inserted AS (
+                INSERT INTO registration (eventId, tokenHash, tokenNonce, name, email, organisation, country, language, status, queueOrder,
+                                          consentAt, createdAt, updatedAt, holdExpiresAt)
+                SELECT eventid, tokenhash, tokennonce, name, email, organisation, country, language, status, queueorder,
+                       $3, $3, $3, to_timestamp(holdexpiresat)
+                FROM input ORDER BY ord
+                RETURNING id, tokenHash
+            ), choices AS (
+                INSERT INTO registrationSession (registrationId, sessionId, status, queueOrder, createdAt)
+                SELECT inserted.id, c.sessionid, c.status, c.queueorder, $3
+                FROM jsonb_to_recordset($2::jsonb) AS c(tokenhash text, sessionid bigint, status text, queueorder bigint)
+                JOIN inserted ON inserted.tokenHash = c.tokenhash
+            ), mails AS (
+                INSERT INTO outbox (registrationId, kind, recipient, recipientName, language, subject, body, createdAt,
+                                    nextAttemptAt, attempts, pendingComposition, changes)
+                SELECT inserted.id, input.mail, input.email, input.name, input.language, '', '', $3, $3, 0, TRUE, NULL
+                FROM input JOIN inserted ON inserted.tokenHash = input.tokenhash ORDER BY input.ord
+            )
+            SELECT id, tokenHash FROM inserted
+            """
+        typealias Row = PostgresRow
+        var registrations: String
+        var choices: String
+        var at: Date
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(registrations)
+            bindings.append(choices)
+            bindings.append(at)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// An event's new counts and those of the sessions a batch moved, its next version, and the
+    /// `seats.changed` change with that version as its `seq`; with `ring`, the change bus's
+    /// doorbell for the whole transaction. Returns the `seq` written (none if the version moved).
+    struct Finish: PostgresPreparedStatement {
+        static let sql = """
+            WITH versioned AS (
+                UPDATE event SET seatsConfirmed = $2, seatsWaitlisted = $3, scheduleVersion = scheduleVersion + 1, updatedAt = $5
+                WHERE id = $1 AND scheduleVersion = $4
+                RETURNING scheduleVersion
+            ), sessions AS (
+                UPDATE session SET seatsConfirmed = s.confirmed, seatsWaitlisted = s.waitlisted
+                FROM jsonb_to_recordset($6::jsonb) AS s(id bigint, confirmed bigint, waitlisted bigint)
+                WHERE session.id = s.id
+            )
+            INSERT INTO change (eventId, seq, type, payload, actor, at)
+            SELECT $1, scheduleVersion, $7, $8, $9, $5 FROM versioned
+            RETURNING seq, (SELECT count(*) FROM pg_notify($10, $11) WHERE $12)
+            """
+        typealias Row = PostgresRow
+        var eventID: Int64
+        var confirmed: Int64
+        var waitlisted: Int64
+        var version: Int64
+        var at: Date
+        var sessions: String
+        var type: String
+        var payload: String
+        var actor: String
+        var channel: String
+        var doorbell: String
+        var ring: Bool
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 12)
+            bindings.append(eventID)
+            bindings.append(confirmed)
+            bindings.append(waitlisted)
+            bindings.append(version)
+            bindings.append(at)
+            bindings.append(sessions)
+            bindings.append(type)
+            bindings.append(payload)
+            bindings.append(actor)
+            bindings.append(channel)
+            bindings.append(doorbell)
+            bindings.append(ring)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+}
+
+extension PGTransaction {
+    /// Runs a prepared statement (prepared on this connection the first time) and collects its rows.
+    func run<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [PostgresRow] where Statement.Row == PostgresRow {
+        let rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> = try await connection.execute(statement, logger: logger)
+        var collected: [PostgresRow] = []
+        for try await row in rows { collected.append(row) }
+        return collected
+    }
+}
