@@ -5,7 +5,7 @@ import TandemStore
 
 extension PostgresStore {
     public func events(includeDrafts: Bool) async throws -> [Event] {
-        try await read { tx in
+        try await readStatement { tx in
             let filter = includeDrafts ? "" : "WHERE status != '\(Event.Status.draft.rawValue)'"
             return try await tx.query("SELECT \(unescaped: PGTransaction.eventColumns) FROM event \(unescaped: filter) ORDER BY startsAt, id")
                 .map(PGTransaction.decodeEvent)
@@ -13,11 +13,11 @@ extension PostgresStore {
     }
 
     public func event(slug: String) async throws -> Event {
-        try await read { tx in try await tx.event(slug: slug) }
+        try await readStatement { tx in try await tx.event(slug: slug) }
     }
 
     public func scheduleVersion(slug: String) async throws -> Int64 {
-        try await read { tx in
+        try await readStatement { tx in
             guard let version = try await tx.value(Int64.self, "SELECT scheduleVersion FROM event WHERE slug = \(slug)") else {
                 throw StoreError.notFound(entity: "event", key: slug)
             }
@@ -96,7 +96,7 @@ extension PostgresStore {
     }
 
     public func speaker(id: Speaker.ID) async throws -> Speaker {
-        try await read { tx in
+        try await readStatement { tx in
             guard let speaker = try await tx.speaker(id: id) else {
                 throw StoreError.notFound(entity: "speaker", key: id.description)
             }

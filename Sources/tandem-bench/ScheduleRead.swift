@@ -24,6 +24,8 @@ struct ScheduleReadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A read touches no database (the snapshot is cached), so one instance tells what each does.
+        guard target.instances == 1 else { throw ValidationError("reads measures one instance; --instances is for live and registrations") }
         let server = try await target.start()
         defer { server.stop() }
         let admin = HTTPConnection(host: server.host, port: server.port)

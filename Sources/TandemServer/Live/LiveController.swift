@@ -20,6 +20,8 @@ struct LiveController {
     let keepAliveInterval: Duration
     /// Open connections per client address.
     let limits: Limits
+    /// The schedule new connections open with, read once per version.
+    let openingSchedules = OpeningSchedules()
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         // The WebSocket handshake: checked here with every middleware (client address, credentials,
@@ -88,8 +90,11 @@ struct LiveController {
             for frame in frames { if case .sessions(let places) = frame.scope { places.forEach { if $0.roomID == target.room { known.insert($0.sessionID) } } } }
             return (frames, known)
         }
-        let schedule = try await store.schedule(slug: target.event.slug, announcementsActiveAt: clock.now())
-        let (frame, known) = try LiveMessage.snapshot(schedule, room: target.room, at: clock.now())
+        let now = clock.now()
+        let schedule = try await openingSchedules.schedule(eventID: target.event.id, version: current, at: now) {
+            try await store.schedule(slug: target.event.slug, announcementsActiveAt: now)
+        }
+        let (frame, known) = try LiveMessage.snapshot(schedule, room: target.room, at: now)
         return ([frame], known)
     }
 
