@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOPosix
 import PostgresNIO
@@ -18,15 +19,14 @@ struct PGChangeFollower: Sendable {
     let location: PostgresLocation
     let client: PostgresClient
     let sink: OrderedChangeSink
+    /// What this process is committing itself.
+    let ownCommits: OwnCommits
     let logger: Logger
     /// How often the log is looked at without a notification (and the LISTEN connection checked).
     var pollInterval: Duration = .seconds(2)
     /// The first wait before reconnecting a lost LISTEN connection; it doubles up to `maxBackoff`.
     var firstBackoff: Duration = .milliseconds(100)
     var maxBackoff: Duration = .seconds(5)
-    /// How long a notification waits before the log is read, in case the change is this process's
-    /// own and about to be handed on by the code that committed it.
-    var ownCommitGrace: Duration = .milliseconds(10)
 
     /// What the reader is asked to look at.
     enum Wakeup: Sendable {
@@ -117,10 +117,11 @@ struct PGChangeFollower: Sendable {
             do {
                 switch wakeup {
                 case .events(let seqs):
-                    // This process's own commits ring the bell too, and are handed on locally right
-                    // after their commit: a moment's grace saves reading them back.
-                    if seqs.contains(where: { sink.delivered(event: $0.key) < $0.value }) { try await Task.sleep(for: ownCommitGrace) }
-                    for (event, seq) in seqs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where sink.delivered(event: event) < seq {
+                    // This process's own commits ring the bell too; the code that committed them hands
+                    // them on itself, so they are not read back (if that code never learns of its
+                    // commit, the gap watch or the poll reads them).
+                    for (event, seq) in seqs.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+                    where sink.delivered(event: event) < seq && !ownCommits.cover(event: event, seq: seq) {
                         try await catchUp(event)
                     }
                 case .everyEvent:
@@ -156,5 +157,38 @@ struct PGChangeFollower: Sendable {
             sink.committed(changes)
             if changes.count < PostgresStore.changeReadLimit || sink.delivered(event: event) <= after { return }
         }
+    }
+}
+
+/// The highest `seq` per event that this process has written and is committing or has committed:
+/// noted just before COMMIT, so that the change bus's doorbell for it, which may ring before the
+/// committing code has handed the changes on, is not answered by reading them back.
+final class OwnCommits: Sendable {
+    private let highest = Mutex<[Event.ID: Int64]>([:])
+
+    func note(_ changes: [Change]) {
+        highest.withLock { highest in
+            for change in changes {
+                guard let event = change.eventID, let seq = change.seq else { continue }
+                highest[event] = max(highest[event] ?? 0, seq)
+            }
+        }
+    }
+
+    /// Withdraws what `note` noted for a transaction whose commit was not confirmed, unless a later
+    /// transaction has noted more since.
+    func withdraw(_ changes: [Change]) {
+        var spans: [Event.ID: ClosedRange<Int64>] = [:]
+        for change in changes {
+            guard let event = change.eventID, let seq = change.seq else { continue }
+            spans[event] = spans[event].map { min($0.lowerBound, seq)...max($0.upperBound, seq) } ?? seq...seq
+        }
+        highest.withLock { highest in
+            for (event, span) in spans where highest[event] == span.upperBound { highest[event] = span.lowerBound - 1 }
+        }
+    }
+
+    func cover(event: Event.ID, seq: Int64) -> Bool {
+        highest.withLock { ($0[event] ?? 0) >= seq }
     }
 }

@@ -10,7 +10,7 @@ extension PostgresStore: InstanceCoordination {
     static let startUpLockKey: Int64 = 0x7461_6E64_656D_0003
 
     public func followChanges() async throws {
-        try await PGChangeFollower(location: location, client: client, sink: sink, logger: logger).run()
+        try await PGChangeFollower(location: location, client: client, sink: sink, ownCommits: ownCommits, logger: logger).run()
     }
 
     public func isJobLeader() async -> Bool {

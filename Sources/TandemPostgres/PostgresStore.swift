@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOPosix
 import PostgresNIO
@@ -20,6 +21,8 @@ public struct PostgresStore: Sendable {
     private let runner: Task<Void, Never>
     /// Whether this process leads the once-per-database jobs (a session advisory lock).
     let jobLead: PGJobLead
+    /// The changes this process commits itself, which the change bus need not read back.
+    let ownCommits = OwnCommits()
     /// Group commit for concurrent registrations. Larger batches than SQLite's: a batch costs a
     /// fixed number of round trips to PostgreSQL (`PGRegistrationBulk`), whatever its size.
     let registrationBatcher = RegistrationBatcher(maxBatch: 64)
@@ -148,6 +151,8 @@ public struct PostgresStore: Sendable {
         var attempt = 1
         while true {
             let now = clock.now()
+            // What this attempt noted as its own, withdrawn if its commit is not confirmed.
+            let noted = Mutex<[Change]>([])
             do {
                 let logger = self.logger
                 let (result, changes): (T, [Change]) = try await client.withTransaction(logger: logger) { connection in
@@ -158,11 +163,16 @@ public struct PostgresStore: Sendable {
                     if !tx.busRung, let payload = ChangeBus.payload(for: tx.changes) {
                         try await connection.query("SELECT pg_notify(\(ChangeBus.channel), \(payload))", logger: logger)
                     }
+                    ownCommits.note(tx.changes)
+                    noted.withLock { $0 = tx.changes }
                     return (result, tx.changes)
                 }
                 if !changes.isEmpty { sink.committed(changes) }
                 return result
             } catch {
+                // Rolled back (or its outcome unknown): those seqs may yet be another process's,
+                // whose doorbell must be answered.
+                ownCommits.withdraw(noted.withLock { $0 })
                 let failure = Self.unwrap(error)
                 if attempt < Self.maxAttempts, Self.isRetryable(failure) {
                     attempt += 1

@@ -21,6 +21,19 @@ struct ChangeBusPayloadTests {
         #expect(ChangeBus.payload(for: many) == ChangeBus.everyEvent, "PostgreSQL caps a payload below 8,000 bytes")
         for odd in ["*", "", "1:", "x:1", "1:2:3", "1:2,,"] { #expect(ChangeBus.parse(odd) == nil, "\(odd)") }
     }
+
+    @Test("this process's own commits are not read back; a withdrawn one (rolled back) is, unless a later one covers it")
+    func ownCommits() {
+        let own = OwnCommits()
+        own.note([change(1, 4), change(1, 5), change(2, 9)])
+        #expect(own.cover(event: Event.ID(1), seq: 5) && own.cover(event: Event.ID(1), seq: 3) && !own.cover(event: Event.ID(1), seq: 6))
+        own.withdraw([change(1, 4), change(1, 5)])
+        #expect(!own.cover(event: Event.ID(1), seq: 4), "4 and 5 may now be another process's")
+        #expect(own.cover(event: Event.ID(1), seq: 3) && own.cover(event: Event.ID(2), seq: 9))
+        own.note([change(2, 10)])
+        own.withdraw([change(2, 9)])
+        #expect(own.cover(event: Event.ID(2), seq: 10), "a later commit's note stands")
+    }
 }
 
 /// Two stores on one PostgreSQL database stand for two instances: what one commits reaches the
