@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TandemCore
 import TandemStore
 
@@ -9,36 +10,45 @@ extension PostgresStore: RegistrationStore {
     /// Registers through the group-commit queue: one durable transaction for many concurrent attendees.
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
         let tokens = try requireTokens()
-        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs in
-            await registerBatch(jobs)
+        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs, late in
+            await registerBatch(jobs, late: late)
         }
     }
 
     /// Writes a batch of registrations in one transaction, in order: new addresses in bulk
     /// (`PGRegistrationBulk`), any other batch one registration at a time, each in its own savepoint.
-    /// The seat counts are brought up to date once per event, after the last registration.
-    func registerBatch(_ jobs: [RegistrationJob]) async -> [Result<RegistrationReceipt, any Error>] {
+    /// The seat counts are brought up to date once per event, after the last registration. Once the
+    /// bulk path holds its events' locks it takes in the registrations for them that arrived while
+    /// it waited (`late`); the answers are in the order the jobs were given, then taken.
+    func registerBatch(_ jobs: [RegistrationJob], late: LateArrivals = .none) async -> [Result<RegistrationReceipt, any Error>] {
+        let taken = LateJobs()
         do {
             _ = try requireTokens()
         } catch {
             return jobs.map { _ in .failure(error) }
         }
         do {
-            if let results = try await registerInBulk(jobs) { return results }
+            if let results = try await registerInBulk(jobs, late: late, taken: taken) { return results }
         } catch {
             // Not expected (the decisions were checked in memory): the careful path decides again.
             logger.warning("a registration batch could not be written in bulk; writing it one by one",
                            metadata: ["error": "\(Self.logDescription(error))"])
         }
-        return await registerOneByOne(jobs)
+        return await registerOneByOne(jobs + taken.jobs)
     }
 
-    /// The bulk path, or `nil` when the batch is not for it (an address already known).
-    func registerInBulk(_ jobs: [RegistrationJob]) async throws -> [Result<RegistrationReceipt, any Error>]? {
+    /// The bulk path, or `nil` when the batch is not for it (an address already known). Late
+    /// arrivals taken in are added to `taken`, which outlives a retried transaction.
+    func registerInBulk(_ jobs: [RegistrationJob], late: LateArrivals = .none,
+                        taken: LateJobs = LateJobs()) async throws -> [Result<RegistrationReceipt, any Error>]? {
         try await write(actor: "attendee") { tx in
             let batch = PGRegistrationBatch(tx: tx, mailer: PGRegistrationMailer(now: tx.at))
-            try await batch.lockEvents(slugs: Set(jobs.map(\.slug)))
-            return try await PGRegistrationBulk(tx: tx, batch: batch).register(jobs)
+            var all = jobs + taken.jobs
+            try await batch.lockEvents(slugs: Set(all.map(\.slug)))
+            let more = await late.take(for: batch.lockedSlugs)
+            taken.add(more)
+            all += more
+            return try await PGRegistrationBulk(tx: tx, batch: batch).register(all)
         }
     }
 
@@ -302,6 +312,9 @@ final class PGRegistrationBatch {
         }
     }
 
+    /// The slugs of the events whose rows this batch has locked.
+    var lockedSlugs: Set<String> { Set(eventsBySlug.keys) }
+
     /// An event of the batch, as read under its lock.
     func event(slug: String) throws -> Event {
         guard let event = eventsBySlug[slug] else { throw StoreError.notFound(entity: "event", key: slug) }
@@ -352,4 +365,12 @@ final class PGRegistrationBatch {
     func finish() async throws {
         for eventID in seatings.keys.sorted(by: { $0.rawValue < $1.rawValue }) { try await seatings[eventID]!.finish() }
     }
+}
+
+/// The late arrivals a batch has taken in (`LateArrivals`): kept outside the transaction, so that
+/// a retried transaction, and the one-by-one path after a failed bulk write, answer them too.
+final class LateJobs: Sendable {
+    private let taken = Mutex<[RegistrationJob]>([])
+    var jobs: [RegistrationJob] { taken.withLock { $0 } }
+    func add(_ more: [RegistrationJob]) { taken.withLock { $0 += more } }
 }

@@ -10,7 +10,8 @@ extension SQLiteStore: RegistrationStore {
     public func register(eventSlug: String, _ request: RegistrationRequest) async throws -> RegistrationReceipt {
         let tokens = try requireTokens()
         // The token is derived here, beside the other requests, not in the one writer.
-        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs in
+        return try await registrationBatcher.submit(RegistrationJob(slug: eventSlug, request: request, tokens: tokens)) { [self] jobs, _ in
+            // The one writer never waits for a lock, so nothing arrives while a batch waits.
             await registerBatch(jobs)
         }
     }
