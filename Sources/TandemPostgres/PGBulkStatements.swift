@@ -54,8 +54,9 @@ enum PGBulkStatements {
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
-    /// The registrations of a batch, their session choices and their e-mails (queued without
-    /// their text, as `PGRegistrationMailer` queues one), from two JSON arrays. Returns the ids.
+    /// Everything a batch writes, in one statement (see `PGRegistrationBulk.write`). Returns a row
+    /// `('registration', id, tokenHash)` per registration, `('change', eventId, seq)` per event,
+    /// and one `('doorbell', 0, '')`.
     struct Write: PostgresPreparedStatement {
         static let sql = """
             WITH input AS (
@@ -79,71 +80,47 @@ enum PGBulkStatements {
                                     nextAttemptAt, attempts, pendingComposition, changes)
                 SELECT inserted.id, input.mail, input.email, input.name, input.language, '', '', $3, $3, 0, TRUE, NULL
                 FROM input JOIN inserted ON inserted.tokenHash = input.tokenhash ORDER BY input.ord
+            ), events AS (
+                SELECT * FROM jsonb_to_recordset($4::jsonb) AS e(id bigint, version bigint, confirmed bigint, waitlisted bigint, type text, payload text)
+            ), versioned AS (
+                UPDATE event SET seatsConfirmed = events.confirmed, seatsWaitlisted = events.waitlisted,
+                    scheduleVersion = event.scheduleVersion + 1, updatedAt = $3
+                FROM events WHERE event.id = events.id AND event.scheduleVersion = events.version
+                RETURNING event.id, event.scheduleVersion
+            ), sessions AS (
+                UPDATE session SET seatsConfirmed = s.confirmed, seatsWaitlisted = s.waitlisted
+                FROM jsonb_to_recordset($5::jsonb) AS s(id bigint, confirmed bigint, waitlisted bigint)
+                WHERE session.id = s.id
+            ), changes AS (
+                INSERT INTO change (eventId, seq, type, payload, actor, at)
+                SELECT versioned.id, versioned.scheduleVersion, events.type, events.payload, $6, $3
+                FROM versioned JOIN events ON events.id = versioned.id
+                RETURNING eventId, seq
             )
-            SELECT id, tokenHash FROM inserted
+            SELECT 'registration', id, tokenHash FROM inserted
+            UNION ALL SELECT 'change', eventId, seq::text FROM changes
+            UNION ALL SELECT 'doorbell', 0, '' FROM pg_notify($7, $8)
             """
         typealias Row = PostgresRow
         var registrations: String
         var choices: String
         var at: Date
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 3)
-            bindings.append(registrations)
-            bindings.append(choices)
-            bindings.append(at)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
-    }
-
-    /// An event's new counts and those of the sessions a batch moved, its next version, and the
-    /// `seats.changed` change with that version as its `seq`; with `ring`, the change bus's
-    /// doorbell for the whole transaction. Returns the `seq` written (none if the version moved).
-    struct Finish: PostgresPreparedStatement {
-        static let sql = """
-            WITH versioned AS (
-                UPDATE event SET seatsConfirmed = $2, seatsWaitlisted = $3, scheduleVersion = scheduleVersion + 1, updatedAt = $5
-                WHERE id = $1 AND scheduleVersion = $4
-                RETURNING scheduleVersion
-            ), sessions AS (
-                UPDATE session SET seatsConfirmed = s.confirmed, seatsWaitlisted = s.waitlisted
-                FROM jsonb_to_recordset($6::jsonb) AS s(id bigint, confirmed bigint, waitlisted bigint)
-                WHERE session.id = s.id
-            )
-            INSERT INTO change (eventId, seq, type, payload, actor, at)
-            SELECT $1, scheduleVersion, $7, $8, $9, $5 FROM versioned
-            RETURNING seq, (SELECT count(*) FROM pg_notify($10, $11) WHERE $12)
-            """
-        typealias Row = PostgresRow
-        var eventID: Int64
-        var confirmed: Int64
-        var waitlisted: Int64
-        var version: Int64
-        var at: Date
+        var events: String
         var sessions: String
-        var type: String
-        var payload: String
         var actor: String
         var channel: String
         var doorbell: String
-        var ring: Bool
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 12)
-            bindings.append(eventID)
-            bindings.append(confirmed)
-            bindings.append(waitlisted)
-            bindings.append(version)
+            var bindings = PostgresBindings(capacity: 8)
+            bindings.append(registrations)
+            bindings.append(choices)
             bindings.append(at)
+            bindings.append(events)
             bindings.append(sessions)
-            bindings.append(type)
-            bindings.append(payload)
             bindings.append(actor)
             bindings.append(channel)
             bindings.append(doorbell)
-            bindings.append(ring)
             return bindings
         }
 

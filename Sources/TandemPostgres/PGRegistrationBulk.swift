@@ -8,14 +8,14 @@ import TandemStore
 /// registration on SQLite, so the per-registration path (a savepoint and ten statements each)
 /// manages a tenth of SQLite's rate. This one reads each event's counts once, under the event
 /// row's lock, takes every decision in memory with the same Core rules (`RegistrationRules`) in
-/// arrival order, and writes the batch in two statements per event plus one for all rows:
+/// arrival order, and writes the batch in one statement:
 ///
 /// 1. the events' rows, locked (`PGRegistrationBatch.lockEvents`);
 /// 2. per event, its counts, the last place in line, how many of the batch's addresses it knows
 ///    already, and the sessions the batch names with their counts;
-/// 3. one statement that inserts the registrations, their session choices and their e-mails;
-/// 4. per event, one statement that stores the new counts and appends the `seats.changed` change
-///    (its `seq` is known: the event's version, read under the lock, plus one).
+/// 3. one statement that inserts the registrations, their session choices and their e-mails,
+///    stores each event's new counts, appends its `seats.changed` change (its `seq` is known: the
+///    event's version, read under the lock, plus one) and rings the change bus.
 ///
 /// The statements are prepared once per connection (`PGBulkStatements`): planning them cost
 /// PostgreSQL more than running them.
@@ -70,13 +70,7 @@ struct PGRegistrationBulk {
             }
         }
         let decisions = outcomes.compactMap { try? $0.get() }
-        let ids = try await write(decisions)
-        let events = try Set(decisions.map(\.event.id)).sorted(by: { $0.rawValue < $1.rawValue }).map { try batch.event(id: $0) }
-        // The change bus's doorbell rides on the last statement: each event's next `seq` is known.
-        let doorbell = events.map { "\($0.id.rawValue):\($0.scheduleVersion + 1)" }.joined(separator: ",")
-        for (index, event) in events.enumerated() {
-            try await finish(event, ledgers[event.id]!, ringing: index == events.count - 1 ? doorbell : nil)
-        }
+        let ids = try await write(decisions, ledgers: ledgers)
         return outcomes.map { outcome in
             outcome.map { decision in
                 let request = decision.job.request
@@ -179,10 +173,14 @@ struct PGRegistrationBulk {
         return decision
     }
 
-    /// One statement for the whole batch: the registrations, their session choices and their
-    /// e-mails (queued as `PGRegistrationMailer` queues one; the text is written later). Returns
-    /// each registration's id by its token hash.
-    private func write(_ decisions: [Decision]) async throws -> [String: Int64] {
+    /// One statement for the whole batch (`PGBulkStatements.Write`): the registrations, their
+    /// session choices and their e-mails (queued as `PGRegistrationMailer` queues one; the text is
+    /// written later); each event's new counts and those of the sessions the batch moved, its next
+    /// version and the `seats.changed` change with that version as its `seq` (the event row is
+    /// locked: its version, read with the lock, plus one); and the change bus's doorbell. The
+    /// changes reach the sink after commit, as every change does. Returns each registration's id by
+    /// its token hash.
+    private func write(_ decisions: [Decision], ledgers: [Event.ID: Ledger]) async throws -> [String: Int64] {
         guard !decisions.isEmpty else { return [:] }
         // `ord` keeps the batch's order: ids, and so arrival order, follow it.
         struct RegistrationRow: Encodable {
@@ -191,6 +189,8 @@ struct PGRegistrationBulk {
             var mail: String
         }
         struct ChoiceRow: Encodable { var tokenHash: String, sessionId: Int64, status: String, queueOrder: Int64? }
+        struct EventRow: Encodable { var id: Int64, version: Int64, confirmed: Int, waitlisted: Int, type: String, payload: String }
+        struct SessionRow: Encodable { var id: Int64, confirmed: Int, waitlisted: Int }
         let registrations = decisions.enumerated().map { ord, decision in
             let request = decision.job.request
             return RegistrationRow(ord: ord, eventId: decision.event.id.rawValue, tokenHash: decision.job.tokenHash, tokenNonce: decision.job.nonce,
@@ -202,41 +202,45 @@ struct PGRegistrationBulk {
         let choices = decisions.flatMap { decision in
             decision.choices.map { ChoiceRow(tokenHash: decision.job.tokenHash, sessionId: $0.sessionID, status: $0.status.rawValue, queueOrder: $0.queueOrder) }
         }
+        var eventRows: [EventRow] = []
+        var sessionRows: [SessionRow] = []
+        var changes: [Change] = []
+        for eventID in Set(decisions.map(\.event.id)).sorted(by: { $0.rawValue < $1.rawValue }) {
+            let event = try batch.event(id: eventID)
+            let ledger = ledgers[eventID]!
+            let sessions = ledger.touched.sorted().map { id in
+                let seats = ledger.sessions[id]!
+                return SeatsChanged.SessionSeats(sessionID: Session.ID(id),
+                                                 seats: SeatCount(capacity: seats.capacity, confirmed: seats.confirmed, waitlisted: seats.waitlisted))
+            }
+            let data = ChangeData.seatsChanged(SeatsChanged(
+                event: SeatCount(capacity: event.capacity, confirmed: ledger.confirmed, waitlisted: ledger.waitlisted), sessions: sessions))
+            eventRows.append(EventRow(id: eventID.rawValue, version: event.scheduleVersion, confirmed: ledger.confirmed, waitlisted: ledger.waitlisted,
+                                      type: data.type, payload: String(decoding: try data.encodedPayload(using: ChangePayloadCoding.encoder), as: UTF8.self)))
+            sessionRows += sessions.map { SessionRow(id: $0.sessionID.rawValue, confirmed: $0.seats.confirmed, waitlisted: $0.seats.waitlisted) }
+            changes.append(Change(eventID: eventID, seq: event.scheduleVersion + 1, data: data, actor: tx.actor, at: tx.at, timezone: event.timezone))
+        }
+        let doorbell = ChangeBus.payload(for: changes) ?? ChangeBus.everyEvent
         var ids: [String: Int64] = [:]
-        for row in try await tx.run(PGBulkStatements.Write(registrations: try Self.json(registrations), choices: try Self.json(choices), at: tx.at)) {
-            let (id, hash) = try row.decode((Int64, String).self)
-            ids[hash] = id
+        var written: [Int64: Int64] = [:]
+        for row in try await tx.run(PGBulkStatements.Write(
+            registrations: try Self.json(registrations), choices: try Self.json(choices), at: tx.at, events: try Self.json(eventRows),
+            sessions: try Self.json(sessionRows), actor: tx.actor, channel: ChangeBus.channel, doorbell: doorbell)) {
+            let (kind, id, text) = try row.decode((String, Int64, String).self)
+            switch kind {
+            case "registration": ids[text] = id
+            case "change": written[id] = Int64(text)
+            default: break
+            }
         }
-        guard ids.count == decisions.count else { throw PGCorruptRow(table: "registration", id: nil) }
+        // The versions were read under the locks, so they cannot have moved; if one had, its update
+        // and change were not written, and this batch must not commit.
+        guard ids.count == decisions.count, changes.allSatisfy({ written[$0.eventID!.rawValue] == $0.seq }) else {
+            throw PGCorruptRow(table: ids.count == decisions.count ? "event" : "registration", id: nil)
+        }
+        for change in changes { tx.recorded(change) }
+        tx.busRung = true
         return ids
-    }
-
-    /// One statement per event: the new counts of the event and of the sessions the batch moved, and
-    /// the `seats.changed` change with the next `seq` (the event row is locked: its version, read
-    /// with the lock, plus one). The change reaches the sink after commit, as every change does.
-    /// With `ringing`, the statement also rings the change bus for the whole transaction.
-    private func finish(_ event: Event, _ ledger: Ledger, ringing doorbell: String?) async throws {
-        let seq = event.scheduleVersion + 1
-        let sessions = ledger.touched.sorted().map { id in
-            let seats = ledger.sessions[id]!
-            return SeatsChanged.SessionSeats(sessionID: Session.ID(id), seats: SeatCount(capacity: seats.capacity, confirmed: seats.confirmed,
-                                                                                          waitlisted: seats.waitlisted))
-        }
-        let data = ChangeData.seatsChanged(SeatsChanged(
-            event: SeatCount(capacity: event.capacity, confirmed: ledger.confirmed, waitlisted: ledger.waitlisted), sessions: sessions))
-        let payload = String(decoding: try data.encodedPayload(using: ChangePayloadCoding.encoder), as: UTF8.self)
-        struct SessionRow: Encodable { var id: Int64, confirmed: Int, waitlisted: Int }
-        let sessionRows = sessions.map { SessionRow(id: $0.sessionID.rawValue, confirmed: $0.seats.confirmed, waitlisted: $0.seats.waitlisted) }
-        let rows = try await tx.run(PGBulkStatements.Finish(
-            eventID: event.id.rawValue, confirmed: Int64(ledger.confirmed), waitlisted: Int64(ledger.waitlisted), version: event.scheduleVersion,
-            at: tx.at, sessions: try Self.json(sessionRows), type: data.type, payload: payload, actor: tx.actor, channel: ChangeBus.channel,
-            doorbell: doorbell ?? "", ring: doorbell != nil))
-        // The version was read under the lock, so it cannot have moved; if it had, nothing was written.
-        guard let (written, _) = try rows.first?.decode((Int64, Int64).self), written == seq else {
-            throw PGCorruptRow(table: "event", id: event.id.rawValue)
-        }
-        tx.recorded(Change(eventID: event.id, seq: seq, data: data, actor: tx.actor, at: tx.at, timezone: event.timezone))
-        if doorbell != nil { tx.busRung = true }
     }
 
     /// Rows as a JSON array for `jsonb_to_recordset` (one parameter, with real NULLs): keys in lower
