@@ -100,7 +100,7 @@ struct MultiInstanceTests {
             let onB = LiveClient(port: b.port, path: "/api/v1/events/hamburg-2017/live")
             #expect(try await onB.messages(count: 1)[0]["seq"].int == 3)
             for round in 0..<3 {
-                #expect(try await Self.terminate(applicationName: "tandem-changes", count: 2, in: url), "each instance's LISTEN connection")
+                #expect(try await PostgresTestDatabases.terminate(applicationName: "tandem-changes", count: 2, in: url), "each instance's LISTEN connection")
                 for n in 1...5 { _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Round \#(round) note \#(n)"}}"#) }
             }
             let messages = try await onB.messages(count: 16, timeout: .seconds(10))
@@ -274,26 +274,6 @@ struct MultiInstanceTests {
         #expect(outcome.status != 0)
         #expect(outcome.stderr.contains("TANDEM_SECRET is not set") && outcome.stderr.contains("the same secret"), "\(outcome.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/secret.key"), "no key of its own is made")
-    }
-
-    /// Waits until `count` connections of `applicationName` are open on the test database (after a
-    /// previous cut they reconnect within a second), then ends them all.
-    static func terminate(applicationName: String, count: Int, in url: String) async throws -> Bool {
-        for _ in 0..<250 {
-            var ended = 0
-            try await PostgresTestDatabases.admin(url) { connection in
-                let open = try await connection.query("""
-                    SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = \(applicationName) AND datname = current_database()
-                    """, logger: quietTestLogger).collect().first?.decode(Int.self) ?? 0
-                guard open == count else { return }
-                ended = try await connection.query("""
-                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(applicationName) AND datname = current_database()
-                    """, logger: quietTestLogger).collect().count
-            }
-            if ended == count { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return false
     }
 
     /// Every .eml file in `folders`: its name and its text.

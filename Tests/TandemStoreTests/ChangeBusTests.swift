@@ -116,8 +116,7 @@ struct ChangeBusTests {
             let event = try await bus.writer.createEvent(makeEvent(slug: "cut"), by: "o")
             #expect(try await bus.seqs(event.id, count: 1) == [1], "the bus is up")
             for _ in 1...3 {
-                let ended = try await Self.terminateListener(bus.url)
-                #expect(ended == 1, "one LISTEN connection")
+                #expect(try await PostgresTestDatabases.terminate(applicationName: "tandem-changes", count: 1, in: bus.url), "one LISTEN connection")
                 // Right away, before the follower has reconnected: nobody hears these notifications.
                 for n in 1...10 { try await announce(bus.writer, "cut", n) }
             }
@@ -131,22 +130,5 @@ struct ChangeBusTests {
             throw error
         }
         await bus.close()
-    }
-
-    /// Ends the change bus's LISTEN connection on the database, as a network fault or an operator would.
-    static func terminateListener(_ url: String) async throws -> Int {
-        // Wait until it is connected (after a previous cut it reconnects within a second).
-        for _ in 0..<200 {
-            var count = 0
-            try await PostgresTestDatabases.admin(url) { connection in
-                count = try await connection.query("""
-                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                    WHERE application_name = 'tandem-changes' AND datname = current_database()
-                    """, logger: quietTestLogger).collect().count
-            }
-            if count > 0 { return count }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return 0
     }
 }

@@ -118,6 +118,27 @@ public enum PostgresTestDatabases {
         return strings
     }
 
+    /// Waits until `count` connections of `applicationName` are open on the database `url` names
+    /// (after a cut they reconnect within a second), then ends them all, as a network fault or an
+    /// operator would. False if they never were that many.
+    public static func terminate(applicationName: String, count: Int, in url: String) async throws -> Bool {
+        for _ in 0..<250 {
+            var ended = 0
+            try await admin(url) { connection in
+                let open = try await connection.query("""
+                    SELECT count(*)::int8 FROM pg_stat_activity WHERE application_name = \(applicationName) AND datname = current_database()
+                    """, logger: quietTestLogger).collect().first?.decode(Int.self) ?? 0
+                guard open == count else { return }
+                ended = try await connection.query("""
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(applicationName) AND datname = current_database()
+                    """, logger: quietTestLogger).collect().count
+            }
+            if ended == count { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// The server URL with its database replaced.
     public static func url(_ server: String, database: String) -> String {
         var components = URLComponents(string: server)!
