@@ -12,9 +12,9 @@ section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-section "system packages (chromium, chromium-driver, CJK fonts)"
+section "system packages (chromium, chromium-driver, CJK fonts, zbarimg)"
 missing=()
-for package in chromium chromium-driver python3 python3-pip fonts-noto-cjk; do
+for package in chromium chromium-driver python3 python3-pip fonts-noto-cjk zbar-tools; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -11,17 +11,21 @@ public struct OutboundMail: Codable, Hashable, Sendable {
     public var text: String
     /// An iCalendar (RFC 5545) attachment, e.g. the sessions the attendee chose.
     public var calendar: String?
+    /// The check-in code its text gives, sent along as a QR code image (confirmations and promotions).
+    public var checkInCode: String?
     /// What this message is for: `confirmation`, `waitlisted`, `promoted`, `cancelled`, `schedule-changed`.
     public var kind: String
     public var language: Language
 
-    public init(id: Int64, to: String, toName: String?, subject: String, text: String, calendar: String? = nil, kind: String, language: Language) {
+    public init(id: Int64, to: String, toName: String?, subject: String, text: String, calendar: String? = nil,
+                checkInCode: String? = nil, kind: String, language: Language) {
         self.id = id
         self.to = to
         self.toName = toName
         self.subject = subject
         self.text = text
         self.calendar = calendar
+        self.checkInCode = checkInCode
         self.kind = kind
         self.language = language
     }

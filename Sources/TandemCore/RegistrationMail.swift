@@ -14,6 +14,10 @@ public enum RegistrationMailKind: String, Codable, Hashable, Sendable {
     case scheduleChanged = "schedule-changed"
     /// The organisers cancelled the whole event.
     case eventCancelled = "event-cancelled"
+
+    /// Whether the message gives the check-in code (in the text, and as a QR code beside it): only
+    /// when it tells the attendee that a seat at the event is theirs.
+    public var showsCheckInCode: Bool { self == .confirmation || self == .promoted }
 }
 
 /// A session as it was before a burst of edits, for "Thu 13:00 → Thu 14:15, Room B".
@@ -50,6 +54,8 @@ public struct RegistrationMail: Hashable, Sendable {
     public var subject: String
     public var text: String
     public var calendar: String?
+    /// The check-in code the text gives, for the QR code sent with it; `nil` when the text gives none.
+    public var checkInCode: String?
 
     /// Everything an e-mail about a registration may mention.
     public struct Context: Sendable {
@@ -83,7 +89,7 @@ public struct RegistrationMail: Hashable, Sendable {
         case .confirmation, .promoted, .sessionPromoted, .scheduleChanged: writer(first).calendar()
         case .waitlisted, .cancelled, .eventCancelled, .confirmRequest, .alreadyRegistered: nil
         }
-        return RegistrationMail(subject: subject, text: text, calendar: calendar)
+        return RegistrationMail(subject: subject, text: text, calendar: calendar, checkInCode: kind.showsCheckInCode ? context.checkInCode : nil)
     }
 
     /// One language's wording.
@@ -158,7 +164,7 @@ public struct RegistrationMail: Hashable, Sendable {
                 lines.append(en ? "Your workshops:" : "您选择的工作坊：")
                 lines += chosen
             }
-            if let code = context.checkInCode, kind == .confirmation || kind == .promoted {
+            if let code = context.checkInCode, kind.showsCheckInCode {
                 lines.append("")
                 lines.append(en ? "Your check-in code (show it at the door): \(code)" : "您的签到码（入场时出示）：\(code)")
             }

@@ -5,7 +5,7 @@ import TandemStore
 
 /// The e-mail outbox and the batching of programme-change notices.
 extension PostgresStore {
-    static let outboxColumns = "id, recipient, recipientName, subject, body, calendar, kind, language"
+    static let outboxColumns = "id, recipient, recipientName, subject, body, calendar, checkInCode, kind, language"
 
     public var selfServiceTokens: (any SelfServiceTokens)? { tokens }
 
@@ -16,10 +16,10 @@ extension PostgresStore {
                 WHERE sentAt IS NULL AND failedAt IS NULL AND NOT pendingComposition AND nextAttemptAt <= \(instant)
                 ORDER BY nextAttemptAt, id LIMIT \(limit)
                 """).map { row in
-                let (id, to, toName, subject, text, calendar, kind, language) =
-                    try row.decode((Int64, String, String?, String, String, String?, String, String).self)
+                let (id, to, toName, subject, text, calendar, checkInCode, kind, language) =
+                    try row.decode((Int64, String, String?, String, String, String?, String?, String, String).self)
                 return OutboundMail(id: id, to: to, toName: toName, subject: subject, text: text, calendar: calendar,
-                                    kind: kind, language: Language(rawValue: language) ?? .en)
+                                    checkInCode: checkInCode, kind: kind, language: Language(rawValue: language) ?? .en)
             }
         }
     }
@@ -39,10 +39,10 @@ extension PostgresStore {
                     FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: Self.outboxColumns), nextAttemptAt
                 """).map { row in
-                let (id, to, toName, subject, text, calendar, kind, language, nextAttemptAt) =
-                    try row.decode((Int64, String, String?, String, String, String?, String, String, Date).self)
+                let (id, to, toName, subject, text, calendar, checkInCode, kind, language, nextAttemptAt) =
+                    try row.decode((Int64, String, String?, String, String, String?, String?, String, String, Date).self)
                 return (nextAttemptAt, OutboundMail(id: id, to: to, toName: toName, subject: subject, text: text, calendar: calendar,
-                                                    kind: kind, language: Language(rawValue: language) ?? .en))
+                                                    checkInCode: checkInCode, kind: kind, language: Language(rawValue: language) ?? .en))
             }.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
         }
     }
@@ -52,7 +52,7 @@ extension PostgresStore {
         guard !mailIDs.isEmpty else { return }
         try await write(actor: "system") { tx in
             try await tx.execute("""
-                UPDATE outbox SET sentAt = \(instant), attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL, claimedUntil = NULL
+                UPDATE outbox SET sentAt = \(instant), attempts = attempts + 1, body = '', calendar = NULL, checkInCode = NULL, lastError = NULL, claimedUntil = NULL
                 WHERE id = ANY(\(mailIDs))
                 """)
         }
@@ -107,7 +107,7 @@ extension PostgresStore {
             for item in composed {
                 if let mail = item.mail {
                     try await tx.execute("""
-                        UPDATE outbox SET subject = \(mail.subject), body = \(mail.text), calendar = \(mail.calendar),
+                        UPDATE outbox SET subject = \(mail.subject), body = \(mail.text), calendar = \(mail.calendar), checkInCode = \(mail.checkInCode),
                             pendingComposition = FALSE, changes = NULL
                         WHERE id = \(item.id) AND pendingComposition AND failedAt IS NULL AND sentAt IS NULL
                         """)

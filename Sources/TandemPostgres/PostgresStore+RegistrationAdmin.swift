@@ -142,7 +142,7 @@ extension PostgresStore {
                 """).first else { throw StoreError.notFound(entity: "registration", key: id.description) }
             // Messages keep only what they were about, not to whom or what they said.
             try await tx.execute("""
-                UPDATE outbox SET recipient = 'erased', recipientName = NULL, subject = '(erased)', body = '', calendar = NULL,
+                UPDATE outbox SET recipient = 'erased', recipientName = NULL, subject = '(erased)', body = '', calendar = NULL, checkInCode = NULL,
                     lastError = CASE WHEN lastError IS NULL THEN NULL ELSE '(erased)' END,
                     failedAt = COALESCE(sentAt, failedAt, \(tx.at))
                 WHERE registrationId = \(id.rawValue)

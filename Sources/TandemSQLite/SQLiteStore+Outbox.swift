@@ -33,7 +33,7 @@ extension SQLiteStore {
         guard !mailIDs.isEmpty else { return }
         try await write(actor: "system") { db, _ in
             for id in mailIDs {
-                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, lastError = NULL, claimedUntil = NULL WHERE id = ?",
+                try db.cachedExecute("UPDATE outbox SET sentAt = ?, attempts = attempts + 1, body = '', calendar = NULL, checkInCode = NULL, lastError = NULL, claimedUntil = NULL WHERE id = ?",
                                      [instant, id])
             }
         }
@@ -86,9 +86,9 @@ extension SQLiteStore {
             for item in composed {
                 if let mail = item.mail {
                     try db.cachedExecute("""
-                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, pendingComposition = 0, changes = NULL
+                        UPDATE outbox SET subject = ?, body = ?, calendar = ?, checkInCode = ?, pendingComposition = 0, changes = NULL
                         WHERE id = ? AND pendingComposition = 1 AND failedAt IS NULL AND sentAt IS NULL
-                        """, [mail.subject, mail.text, mail.calendar, item.id])
+                        """, [mail.subject, mail.text, mail.calendar, mail.checkInCode, item.id])
                 } else {
                     // Erased (or unknown) before its text was written: nothing to send.
                     try db.cachedExecute("""

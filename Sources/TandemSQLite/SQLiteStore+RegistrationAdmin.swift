@@ -121,7 +121,7 @@ extension SQLiteStore {
             try record.update(db)
             // Messages keep only what they were about, not to whom or what they said.
             try db.execute(sql: """
-                UPDATE outbox SET recipient = 'erased', recipientName = NULL, subject = '(erased)', body = '', calendar = NULL,
+                UPDATE outbox SET recipient = 'erased', recipientName = NULL, subject = '(erased)', body = '', calendar = NULL, checkInCode = NULL,
                     lastError = CASE WHEN lastError IS NULL THEN NULL ELSE '(erased)' END,
                     failedAt = COALESCE(sentAt, failedAt, ?)
                 WHERE registrationId = ?

@@ -1,5 +1,10 @@
-"""Registering on the event page, workshop waitlists, errors next to fields, self-service cancel, double opt-in."""
+"""Registering on the event page, workshop waitlists, errors next to fields, self-service cancel, double opt-in,
+the check-in code's QR code."""
+import json
 import re
+import shutil
+import subprocess
+import tempfile
 import uuid
 from datetime import timedelta
 
@@ -131,6 +136,7 @@ def test_cancel_through_the_self_service_page(browser, server, api, future_event
     assert promoted["sessions"][0]["status"] == "confirmed"
     assert not browser.find_element(By.ID, "cancel").is_displayed()
     assert not browser.find_elements(By.ID, "check-in-code"), "a cancelled registration has no check-in code"
+    assert not browser.find_elements(By.ID, "check-in-qr"), "nor its QR code"
 
 
 def test_change_workshops_on_the_self_service_page(browser, server, api, future_event):
@@ -204,6 +210,7 @@ def test_the_emailed_link_confirms_a_held_place_in_chinese(browser, server, api)
     browser.get(f"{server.base}/registrations/{token}")
     note = wait(browser).until(EC.visibility_of_element_located((By.ID, "pending-note")))
     assert "尚未确认" in note.text
+    assert not browser.find_elements(By.ID, "check-in-qr"), "a held place has no check-in code yet"
     note.find_element(By.CSS_SELECTOR, "a.button").click()
     button = wait(browser).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "main.confirm-page section[lang=zh] button")))
     assert "确认报名" in button.text
@@ -213,3 +220,46 @@ def test_the_emailed_link_confirms_a_held_place_in_chinese(browser, server, api)
     assert browser.current_url.endswith(f"/registrations/{token}")
     assert not browser.find_elements(By.ID, "pending-note") or not browser.find_element(By.ID, "pending-note").is_displayed()
     assert status.is_displayed()
+    image = wait(browser).until(EC.visibility_of_element_located((By.ID, "check-in-qr")))
+    assert "二维码" in image.get_attribute("alt")
+
+
+def zbar_decode(png: bytes) -> str:
+    """What zbarimg reads in a PNG (a phone camera's view of the image as drawn)."""
+    zbarimg = shutil.which("zbarimg")
+    assert zbarimg, "zbarimg was not found: install zbar-tools (apt-get install -y zbar-tools) to run this test"
+    with tempfile.NamedTemporaryFile(suffix=".png") as file:
+        file.write(png)
+        file.flush()
+        result = subprocess.run([zbarimg, "--raw", "-q", "--nodbus", file.name], capture_output=True)
+    assert result.returncode == 0, f"zbarimg found no code (status {result.returncode}): {result.stderr!r}"
+    return result.stdout.decode().rstrip("\n")
+
+
+def test_the_check_in_code_has_a_qr_code_that_scans_from_the_page(browser, server, api, future_event):
+    mine = api.register(future_event["slug"], "Scan Me", email())
+    browser.get(f"{server.base}/registrations/{mine['token']}")
+    image = wait(browser).until(EC.visibility_of_element_located((By.ID, "check-in-qr")))
+    wait(browser).until(lambda _: browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+    code = browser.find_element(By.ID, "check-in-code").text
+    assert code == api.ok("GET", f"/api/v1/registrations/{mine['token']}", auth=False)["checkInCode"]
+    assert image.size == {"width": 200, "height": 200}, image.size
+    assert image.get_attribute("alt") == f"QR code of your check-in code {code}, to scan at the door"
+    # Read off the screen, as a door volunteer's phone would.
+    assert zbar_decode(image.screenshot_as_png) == code
+
+    browser.find_element(By.ID, "lang-switch").click()
+    wait(browser).until(lambda _: browser.find_element(By.ID, "check-in-qr").get_attribute("alt") == f"签到码 {code} 的二维码，供入场时扫描")
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/check-in.svg')).length")
+    assert fetched == 1, "re-rendering in the other language keeps the image instead of fetching it again"
+    browser.find_element(By.ID, "lang-switch").click()
+
+    # The page's first load with its QR code stays within the budget the other pages keep (test_quality.py).
+    sizes = browser.execute_script("""
+        const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+        return entries.map(e => [e.name, e.decodedBodySize || 0]);""")
+    assert 0 < sum(size for _, size in sizes) <= 150 * 1024, json.dumps(sizes, indent=1)
+    assert browser.execute_script("return window.__cspViolations") == []
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors

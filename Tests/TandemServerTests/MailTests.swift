@@ -12,9 +12,9 @@ struct MailTests {
 
     static func mail(
         id: Int64 = 42, to: String = "ada@example.org", toName: String? = "Ada Lovelace", subject: String = "You're registered",
-        text: String = "Hello Ada,\r\nsee you in Hamburg.", calendar: String? = nil, kind: String = "confirmation"
+        text: String = "Hello Ada,\r\nsee you in Hamburg.", calendar: String? = nil, checkInCode: String? = nil, kind: String = "confirmation"
     ) -> OutboundMail {
-        OutboundMail(id: id, to: to, toName: toName, subject: subject, text: text, calendar: calendar, kind: kind, language: .en)
+        OutboundMail(id: id, to: to, toName: toName, subject: subject, text: text, calendar: calendar, checkInCode: checkInCode, kind: kind, language: .en)
     }
 
     static func render(_ mail: OutboundMail, fromName: String = "Tandem Exchange") -> String {
@@ -144,6 +144,33 @@ struct MailTests {
         #expect(ics.rawHeader("Content-Transfer-Encoding") == "base64")
         #expect(ics.rawHeader("Content-Disposition") == #"attachment; filename="tandem.ics""#)
         #expect(try Parsed.decodeBase64(ics.body) == calendar)
+    }
+
+    @Test("with a check-in code: the text, the code as an inline QR code PNG (with a Content-ID) that reads back as the code, then the .ics")
+    func checkInImage() throws {
+        let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+        let message = Parsed(Self.render(Self.mail(text: "Your check-in code: 42-K7QM-3XPT", calendar: calendar, checkInCode: "42-K7QM-3XPT")))
+        #expect(message.rawHeader("Content-Type") == #"multipart/mixed; boundary="=_tandem_42""#)
+        let sections = message.body.components(separatedBy: "--=_tandem_42")
+        try #require(sections.count == 5)
+        let parts = sections[1...3].map { Parsed(String($0.trimmingPrefix("\r\n"))) }
+        #expect(parts.map { $0.rawHeader("Content-Type") } == ["text/plain; charset=utf-8", "image/png", "text/calendar; charset=utf-8; method=PUBLISH"])
+        let image = parts[1]
+        #expect(image.rawHeader("Content-Transfer-Encoding") == "base64")
+        #expect(image.rawHeader("Content-Disposition") == #"inline; filename="check-in.png""#)
+        #expect(image.rawHeader("Content-ID") == "<check-in-42@tandem.example>")
+        #expect(image.body.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 })
+        let png = try #require(Data(base64Encoded: image.body.replacingOccurrences(of: "\r\n", with: "")))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(Array(png) == (try QRCode.encode("42-K7QM-3XPT")).png(moduleSize: 8))
+        #expect(try ZBar.decodeText(png: Array(png)) == "42-K7QM-3XPT")
+        #expect(try Parsed.decodeBase64(parts[2].body) == calendar)
+
+        // Without a calendar the image still goes along; without a code there is none.
+        let noCalendar = Parsed(Self.render(Self.mail(checkInCode: "7-0000-0000"))).body.components(separatedBy: "--=_tandem_42")
+        #expect(noCalendar.count == 4 && noCalendar[2].contains("Content-Type: image/png"))
+        #expect(!Self.render(Self.mail(calendar: calendar)).contains("image/png"))
+        #expect(!Self.render(Self.mail()).contains("multipart"))
     }
 
     // MARK: Transports

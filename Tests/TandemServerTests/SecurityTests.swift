@@ -24,7 +24,7 @@ enum RouteMatrix {
         "GET /api/v1/events/{slug}/live", "GET /api/v1/events/{slug}/live/stream",
         "POST /api/v1/auth/login",
         "GET /api/v1/events/{slug}/schedule.ics", "GET /api/v1/events/{slug}/schedule.xml", "GET /api/v1/events/{slug}/schedule.json",
-        "GET /api/v1/registrations/{token}/schedule.ics",
+        "GET /api/v1/registrations/{token}/schedule.ics", "GET /api/v1/registrations/{token}/check-in.svg",
     ]
     /// Any signed-in account, whatever its role (its own session and tokens).
     static let selfRoutes: Set<String> = [

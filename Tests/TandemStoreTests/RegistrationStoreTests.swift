@@ -109,6 +109,10 @@ struct RegistrationStoreTests {
             // The confirmation carries the check-in code for the door.
             let code = TestTokens().checkInCode(registrationID: receipt.registration.id.rawValue, token: receipt.token)
             #expect(mail.text.contains("Your check-in code (show it at the door): \(code)"))
+            // … and the same code beside it, for the QR image, until the message is sent.
+            #expect(mail.checkInCode == code.description)
+            try await f.store.markSent(mailIDs: [mail.id], at: f.clock.now())
+            #expect(try await f.strings("SELECT COALESCE(checkInCode, 'cleared') FROM outbox") == ["cleared"])
         }
     }
 
@@ -120,12 +124,12 @@ struct RegistrationStoreTests {
             let second = try await f.store.register(eventSlug: event.slug, f.attendee(2))
             try await f.store.markSent(mailIDs: f.store.dueMail(at: f.clock.now(), limit: 10).filter { $0.kind == "confirmation" }.map(\.id), at: f.clock.now())
             let waitlisted = try #require(try await f.store.dueMail(at: f.clock.now(), limit: 10).first)
-            #expect(waitlisted.kind == "waitlisted" && !waitlisted.text.contains("check-in code"))
+            #expect(waitlisted.kind == "waitlisted" && !waitlisted.text.contains("check-in code") && waitlisted.checkInCode == nil)
             try await f.store.markSent(mailIDs: [waitlisted.id], at: f.clock.now())
             _ = try await f.store.cancelRegistration(token: first.token)
             let code = TestTokens().checkInCode(registrationID: second.registration.id.rawValue, token: second.token)
             let promoted = try await f.store.dueMail(at: f.clock.now(), limit: 10).filter { $0.kind == "promoted" }
-            #expect(promoted.count == 1 && promoted[0].text.contains("\(code)"))
+            #expect(promoted.count == 1 && promoted[0].text.contains("\(code)") && promoted[0].checkInCode == code.description)
         }
     }
 
@@ -263,6 +267,7 @@ struct RegistrationStoreTests {
             let erased = try await f.store.eraseRegistration(eventSlug: event.slug, id: receipt.registration.id, by: "o")
             let outbox = try await f.outboxRows()
             #expect(!outbox.isEmpty && outbox.allSatisfy { !$0.contains("attendee1") }, "the outbox keeps nothing of the address: \(outbox)")
+            #expect(try await f.strings("SELECT COALESCE(checkInCode, 'cleared') FROM outbox") == ["cleared"], "nor the check-in code")
             #expect(erased.name == "(erased)" && !erased.email.contains("attendee1") && erased.organisation == nil && erased.erasedAt != nil)
             #expect(erased.status == .confirmed)
             await #expect(throws: StoreError.self) { try await f.store.registration(token: receipt.token) }

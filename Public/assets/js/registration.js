@@ -1,5 +1,6 @@
 // registration.js — `/registrations/{token}`: the attendee's own registration: status, workshops
-// (change them, with a waitlist per workshop), cancel (after confirming), add to calendar.
+// (change them, with a waitlist per workshop), cancel (after confirming), add to calendar, and the
+// check-in code for the door with its QR code.
 import { api, fieldErrors, pathPart } from "./api.js";
 import { h, fill } from "./dom.js";
 import { t, pick, getLang, onLangChange } from "./i18n.js";
@@ -19,6 +20,15 @@ const tokenPath = () => `/api/v1/registrations/${encodeURIComponent(token)}`;
 function statusText(status, position) {
   if (status === "waitlisted") return position ? t("status.waitlistedN", { n: position }) : t("status.waitlisted");
   return t(`status.${status}`);
+}
+
+// The check-in code's QR code, to scan at the door. One element for the page's life: re-rendering
+// (language, time zone, saved workshops) only changes its alt text and never fetches it again.
+let qrImage = null;
+function checkInImage(code) {
+  if (!qrImage) qrImage = h("img", { id: "check-in-qr", class: "check-in-qr", src: `${tokenPath()}/check-in.svg`, width: 200, height: 200 });
+  qrImage.alt = t("reg.checkInQR", { code });
+  return qrImage;
 }
 
 function render() {
@@ -46,7 +56,7 @@ function render() {
     h("dd", {}, h("strong", { id: "registration-status", dataset: { status: registration.status }, text: registration.status === "pending" ? t("reg.statusPending") : statusText(registration.status, registration.waitlistPosition) })),
     registration.checkInCode ? h("dt", { text: t("reg.checkInCode") }) : null,
     registration.checkInCode ? h("dd", {}, h("code", { id: "check-in-code", class: "check-in-code", text: registration.checkInCode }),
-      h("span", { class: "field-hint", text: ` ${t("reg.checkInHint")}` })) : null,
+      h("span", { class: "field-hint", text: ` ${t("reg.checkInHint")}` }), checkInImage(registration.checkInCode)) : null,
     (registration.sessions || []).length ? h("dt", { text: t("confirm.sessions") }) : null,
     (registration.sessions || []).length ? h("dd", {}, h("ul", { class: "choice-list", id: "choices" }, registration.sessions.map((c) => {
       const s = schedule.sessions.get(c.sessionId);

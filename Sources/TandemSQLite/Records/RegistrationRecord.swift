@@ -76,6 +76,7 @@ struct OutboxRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var subject: String
     var body: String
     var calendar: String?
+    var checkInCode: String?
     var createdAt: Date
     var nextAttemptAt: Date
     var attempts: Int
@@ -86,7 +87,7 @@ struct OutboxRecord: Codable, FetchableRecord, MutablePersistableRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var mail: OutboundMail {
-        OutboundMail(id: id ?? 0, to: recipient, toName: recipientName, subject: subject, text: body, calendar: calendar,
+        OutboundMail(id: id ?? 0, to: recipient, toName: recipientName, subject: subject, text: body, calendar: calendar, checkInCode: checkInCode,
                      kind: kind, language: Language(rawValue: language) ?? .en)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TandemCore
 import TandemStore
 
@@ -16,6 +17,7 @@ struct RegistrationsController {
         group.patch("/registrations/{token}", use: changeSessions)
         group.delete("/registrations/{token}", use: cancel)
         group.post("/registrations/{token}/confirm", use: confirm)
+        group.get("/registrations/{token}/check-in.svg", use: checkInQRCode)
     }
 
     /// `instant` event: 201 with the registration and its token. `verified` event: 202 "check your
@@ -63,6 +65,21 @@ struct RegistrationsController {
         return try await ownResponse(token: token)
     }
 
+    /// The check-in code as a QR code for the door volunteers' phones; 404 `no-check-in-code` whenever
+    /// the registration's JSON shows no `checkInCode` (a pending hold, a cancelled registration).
+    @Sendable func checkInQRCode(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let token = try token(context)
+        let (registration, _) = try await store.registration(token: token)
+        guard let code = checkInCode(registration, token: token) else {
+            throw Problem(.notFound, code: "no-check-in-code", title: "No check-in code yet",
+                          detail: registration.status == .cancelled ? "This registration is cancelled, so it has no check-in code."
+                              : "This registration has no check-in code until it is confirmed from the e-mail.")
+        }
+        let svg = try QRCode.encode(code.description).svg(moduleSize: 8, title: "Check-in code \(code) / 签到码 \(code)")
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+
     /// The attendee's registration as it stands now, with its event.
     private func ownResponse(token: String) async throws -> EditedResponse<OwnRegistrationResponse> {
         let (registration, event) = try await store.registration(token: token)
@@ -71,8 +88,14 @@ struct RegistrationsController {
 
     private func own(_ registration: Registration, _ event: Event, token: String) -> OwnRegistrationResponse {
         OwnRegistrationResponse(registration: RegistrationResponse(registration, zone: event.zone, eventSlug: event.slug), event: EventResponse(event),
-                                checkInCode: registration.status == .cancelled || registration.isPending ? nil
-                                    : tokens.checkInCode(registrationID: registration.id.rawValue, token: token).description)
+                                checkInCode: checkInCode(registration, token: token)?.description)
+    }
+
+    /// The code the attendee shows at the door, in the JSON and as a QR code alike: none for a
+    /// cancelled registration or a hold not yet confirmed.
+    private func checkInCode(_ registration: Registration, token: String) -> CheckInCode? {
+        guard registration.status != .cancelled, !registration.isPending else { return nil }
+        return tokens.checkInCode(registrationID: registration.id.rawValue, token: token)
     }
 
     /// Tokens are opaque; anything implausible is simply not found.
