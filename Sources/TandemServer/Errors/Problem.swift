@@ -15,6 +15,10 @@ public struct Problem: Error, Sendable, Encodable {
     public var currentVersion: Int64?
     /// The registration a 409 `already-registered` or `registration-cancelled` is about.
     public var registrationId: Int64?
+    /// A room that still has sessions: the first ten of them, by start.
+    public var sessions: [RoomSession]?
+    /// How many sessions that room has.
+    public var sessionCount: Int?
     /// Extra response headers (e.g. `WWW-Authenticate`, the current `ETag`).
     public var headers: HTTPFields = [:]
 
@@ -30,6 +34,7 @@ public struct Problem: Error, Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, code, errors, conflicts, currentVersion, registrationId
+        case sessions, sessionCount
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +48,17 @@ public struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(currentVersion, forKey: .currentVersion)
         try container.encodeIfPresent(registrationId, forKey: .registrationId)
+        try container.encodeIfPresent(sessions, forKey: .sessions)
+        try container.encodeIfPresent(sessionCount, forKey: .sessionCount)
+    }
+
+    /// A session in a room that cannot be deleted.
+    public struct RoomSession: Encodable, Sendable {
+        public var id: Int64
+        /// Its English title.
+        public var title: String
+        public var startsAt: String
+        public var endsAt: String
     }
 
     /// One clash reported with a 409 `schedule-conflict`.
