@@ -211,18 +211,21 @@ extension PostgresStore: AccountStore {
         }
     }
 
-    public func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+    public func auditLog(_ query: AuditQuery) async throws -> [AuditEntry] {
         try await read { tx in
-            let before = before ?? Int64.max
-            let limit = max(1, min(limit, 500))
+            let before = query.before ?? Int64.max
+            let limit = max(1, min(query.limit, 500))
             var eventID: Int64?
-            if let eventSlug {
+            if let eventSlug = query.eventSlug {
                 guard let id = try await tx.value(Int64.self, "SELECT id FROM event WHERE slug = \(eventSlug)") else {
                     throw StoreError.notFound(entity: "event", key: eventSlug)
                 }
                 eventID = id
             }
             let filterEvent = eventID != nil
+            // The account's own actions and those of its API tokens (`email (token: name)`).
+            let actor = query.actor, tokenPrefix = query.tokenActorPrefix, filterActor = query.actor != nil
+            let prefix = query.actionPrefix, filterAction = query.actionPrefix != nil
             let rows = try await tx.query("""
                 SELECT auditEntry.id, event.slug, auditEntry.seq, auditEntry.action, auditEntry.actor, auditEntry.at,
                        COALESCE(change.payload, auditEntry.detail) AS data
@@ -230,6 +233,9 @@ extension PostgresStore: AccountStore {
                 LEFT JOIN event ON event.id = auditEntry.eventId
                 LEFT JOIN change ON change.id = auditEntry.changeId
                 WHERE auditEntry.id < \(before) AND (NOT \(filterEvent) OR auditEntry.eventId = \(eventID))
+                  AND (NOT \(filterActor) OR lower(auditEntry.actor) = lower(\(actor)::text)
+                       OR left(lower(auditEntry.actor), length(\(tokenPrefix)::text)) = lower(\(tokenPrefix)::text))
+                  AND (NOT \(filterAction) OR left(auditEntry.action, length(\(prefix)::text)) = \(prefix)::text)
                 ORDER BY auditEntry.id DESC LIMIT \(limit)
                 """)
             return try rows.map { row in
@@ -259,7 +265,8 @@ extension PostgresStore {
     static func acctAccount(_ tx: PGTransaction, _ row: PostgresRow) async throws -> (account: Account, passwordHash: String) {
         let (id, email, name, roleValue, passwordHash, disabled) = try row.decode((Int64, String, String, String, String, Bool).self)
         guard let role = Account.Role(rawValue: roleValue) else { throw AcctCorruptRow(id: id) }
-        var account = Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled)
+        var account = Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled,
+                              passwordSet: passwordHash != Account.unsetPasswordHash)
         for roleRow in try await tx.query("""
             SELECT event.slug, eventRole.role FROM eventRole JOIN event ON event.id = eventRole.eventId WHERE eventRole.accountId = \(id)
             """) {
@@ -296,12 +303,14 @@ extension PostgresStore {
         return try await acctAccount(tx, acctRow(tx, id: id)).account
     }
 
-    /// Ends every credential of an account: login tokens, browser sessions, and API tokens (revoked,
-    /// kept on record for the audit trail).
+    /// Ends every credential of an account: login tokens, browser sessions, API tokens (revoked,
+    /// kept on record for the audit trail) and invitation links.
     static func acctEndCredentials(_ tx: PGTransaction, accountID: Int64) async throws {
         let at = tx.at
         try await tx.execute("DELETE FROM authToken WHERE accountId = \(accountID)")
         try await tx.execute("UPDATE apiToken SET revokedAt = \(at) WHERE accountId = \(accountID) AND revokedAt IS NULL")
+        // An invitation's link too: it would set a password.
+        try await tx.execute("DELETE FROM accountInvite WHERE accountId = \(accountID)")
     }
 }
 

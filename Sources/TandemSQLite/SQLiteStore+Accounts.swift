@@ -192,15 +192,24 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
+    public func auditLog(_ query: AuditQuery) async throws -> [AuditEntry] {
         try await read { db in
             var conditions = ["auditEntry.id < ?"]
-            var arguments: StatementArguments = [before ?? Int64.max]
-            if let eventSlug {
+            var arguments: StatementArguments = [query.before ?? Int64.max]
+            if let eventSlug = query.eventSlug {
                 conditions.append("auditEntry.eventId = ?")
                 _ = arguments.append(contentsOf: [try db.eventRecord(slug: eventSlug).id!])
             }
-            _ = arguments.append(contentsOf: [max(1, min(limit, 500))])
+            if let actor = query.actor, let tokenPrefix = query.tokenActorPrefix {
+                // The account's own actions and those of its API tokens (`email (token: name)`).
+                conditions.append("(lower(auditEntry.actor) = lower(?) OR substr(lower(auditEntry.actor), 1, length(?)) = lower(?))")
+                _ = arguments.append(contentsOf: [actor, tokenPrefix, tokenPrefix])
+            }
+            if let prefix = query.actionPrefix {
+                conditions.append("substr(auditEntry.action, 1, length(?)) = ?")
+                _ = arguments.append(contentsOf: [prefix, prefix])
+            }
+            _ = arguments.append(contentsOf: [max(1, min(query.limit, 500))])
             return try Row.fetchAll(db, sql: """
                 SELECT auditEntry.id, event.slug, auditEntry.seq, auditEntry.action, auditEntry.actor, auditEntry.at,
                        COALESCE(change.payload, auditEntry.detail) AS data
@@ -246,10 +255,12 @@ extension APIToken {
 }
 
 extension Database {
-    /// Ends every credential of an account: login tokens, browser sessions, and API tokens (revoked,
-    /// kept on record for the audit trail).
+    /// Ends every credential of an account: login tokens, browser sessions, API tokens (revoked,
+    /// kept on record for the audit trail) and invitation links.
     func endCredentials(accountID: Int64, at instant: Date) throws {
         try AuthTokenRecord.filter(Column("accountId") == accountID).deleteAll(self)
         try execute(sql: "UPDATE apiToken SET revokedAt = ? WHERE accountId = ? AND revokedAt IS NULL", arguments: [instant, accountID])
+        // An invitation's link too: it would set a password.
+        try execute(sql: "DELETE FROM accountInvite WHERE accountId = ?", arguments: [accountID])
     }
 }

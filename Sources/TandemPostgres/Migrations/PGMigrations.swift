@@ -17,6 +17,7 @@ enum PGMigrations {
         ("008_login_pairs", PGMigration008LoginPairs.sql),
         ("009_mail_changes", PGMigration009MailChanges.sql),
         ("010_instances", PGMigration010Instances.sql),
+        ("011_invites", PGMigration011Invites.sql),
     ]
 
     /// Any value: the advisory lock under which one process at a time migrates.

@@ -13,6 +13,7 @@ enum Migrations {
         ("008_login_pairs", Migration008LoginPairs.migrate),
         ("009_mail_changes", Migration009MailChanges.migrate),
         ("010_instances", Migration010Instances.migrate),
+        ("011_invites", Migration011Invites.migrate),
     ]
 
     static var migrator: DatabaseMigrator {
