@@ -184,7 +184,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     AuditController(store: store).addRoutes(to: api)
 
     let organiser = api.group().add(middleware: RequirePermission(permission: .editSchedule))
-    EventsController(store: store).addRoutes(to: organiser)
+    EventsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     RoomsController(store: store).addRoutes(to: organiser)
     SessionsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     LiveOpsController(store: store).addRoutes(to: organiser)
