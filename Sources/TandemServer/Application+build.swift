@@ -158,7 +158,9 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     if !config.corsOrigins.isEmpty { router.add(middleware: AllowListedCORSMiddleware(origins: Set(config.corsOrigins))) }
     if environment.metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, routes: [
+        "POST /api/v1/import/schedule": config.maxScheduleImportBytes, "POST /api/v1/speakers/import": config.maxSpeakerImportBytes,
+    ]))
     router.add(middleware: ClientAddressMiddleware(trusted: config.limits.trustedProxies.compactMap(IPNetwork.init)))
     let routeTable = MethodNotAllowedMiddleware.RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
@@ -189,6 +191,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     SessionsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
+    ImportController(store: store).addRoutes(to: organiser)
 
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())

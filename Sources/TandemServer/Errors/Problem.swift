@@ -19,6 +19,8 @@ public struct Problem: Error, Sendable, Encodable {
     public var sessions: [RoomSession]?
     /// How many sessions that room has.
     public var sessionCount: Int?
+    /// The clashes an import is refused for.
+    var importConflicts: [ImportConflictEntry]?
     /// Extra response headers (e.g. `WWW-Authenticate`, the current `ETag`).
     public var headers: HTTPFields = [:]
 
@@ -35,6 +37,7 @@ public struct Problem: Error, Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, code, errors, conflicts, currentVersion, registrationId
         case sessions, sessionCount
+        case importConflicts
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,6 +53,7 @@ public struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(registrationId, forKey: .registrationId)
         try container.encodeIfPresent(sessions, forKey: .sessions)
         try container.encodeIfPresent(sessionCount, forKey: .sessionCount)
+        try container.encodeIfPresent(importConflicts, forKey: .importConflicts)
     }
 
     /// A session in a room that cannot be deleted.

@@ -48,6 +48,16 @@ enum ProblemMapping {
             return conflict(error)
         case let error as RoomInUse:
             return roomInUse(error)
+        case let error as ImportError:
+            return Problem(.unprocessableContent, code: "import-invalid", title: "This file cannot be imported", detail: sentence(error.description))
+        case let error as ScheduleImportConflictError:
+            let count = error.conflicts.count == 1 ? "1 conflict" : "\(error.conflicts.count) conflicts"
+            var problem = Problem(.conflict, code: "import-conflict", title: "The schedule has conflicts",
+                                  detail: "The schedule has \(count) (times in \(error.timezone)): " + error.conflicts.map(\.description).joined(separator: "; ")
+                                      + ". Nothing was imported. Move these sessions apart in pretalx (or frab) and export again, "
+                                      + "or import with allowConflicts=true to keep them as they are.")
+            problem.importConflicts = error.conflicts.map(ImportConflictEntry.init)
+            return problem
         case let error as StoreError:
             return store(error)
         case let error as RegistrationError:
