@@ -199,6 +199,8 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
     AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)
+    InvitesController(store: store, clock: environment.clock, randomness: environment.randomness, bcryptCost: config.bcryptCost,
+                      limits: limits, publicURL: config.resolvedPublicURL).addRoutes(admin: admin, public: api)
     routeTable.load(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }

@@ -22,7 +22,7 @@ enum RouteMatrix {
         "POST /api/v1/events/{slug}/registrations",
         "GET /api/v1/registrations/{token}", "PATCH /api/v1/registrations/{token}", "DELETE /api/v1/registrations/{token}",
         "GET /api/v1/events/{slug}/live", "GET /api/v1/events/{slug}/live/stream",
-        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/login", "POST /api/v1/auth/set-password",
         "GET /api/v1/events/{slug}/schedule.ics", "GET /api/v1/events/{slug}/schedule.xml", "GET /api/v1/events/{slug}/schedule.json",
         "GET /api/v1/registrations/{token}/schedule.ics",
     ]
