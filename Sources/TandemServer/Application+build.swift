@@ -196,6 +196,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
+    CheckInController(store: store).addRoutes(to: registrationDesk)
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
     AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)
