@@ -384,6 +384,12 @@ status, _, body = request(f"{base}/echo", {"Content-Type": "application/json"}, 
 check("a 70 KB body reaches the server (which answers 413 itself above 64 KiB)", status == 200, status)
 status, _, _ = request(f"{base}/echo", {"Content-Type": "application/json"}, b"x" * 200_000, "POST")
 check("a 200 KB body is refused by nginx", status == 413, status)
+status, _, _ = request(f"{base}/api/v1/import/schedule", {"Content-Type": "application/json"}, b"x" * 3_000_000, "POST")
+check("a 3 MB schedule.json reaches the server's import route", status == 200, status)
+status, _, _ = request(f"{base}/api/v1/import/schedule", {"Content-Type": "application/json"}, b"x" * 6_000_000, "POST")
+check("a 6 MB schedule.json is refused by nginx", status == 413, status)
+status, _, _ = request(f"{base}/api/v1/speakers/import", {"Content-Type": "text/csv"}, b"x" * 900_000, "POST")
+check("a 900 KB CSV reaches the server's speaker import", status == 200, status)
 
 # Server-Sent Events: the first event must arrive while the server is still writing.
 check_sse(https_port)

@@ -13,15 +13,23 @@ public struct Account: Codable, Hashable, Sendable, Identifiable {
     public var disabled: Bool
     /// Per-event roles, keyed by event slug.
     public var eventRoles: [String: EventRole]
+    /// `false` for an invited account whose owner has not chosen a password yet: it cannot log in.
+    public var passwordSet: Bool
 
-    public init(id: ID, email: String, name: String, role: Role, disabled: Bool = false, eventRoles: [String: EventRole] = [:]) {
+    public init(id: ID, email: String, name: String, role: Role, disabled: Bool = false, eventRoles: [String: EventRole] = [:],
+                passwordSet: Bool = true) {
         self.id = id
         self.email = email
         self.name = name
         self.role = role
         self.disabled = disabled
         self.eventRoles = eventRoles
+        self.passwordSet = passwordSet
     }
+
+    /// The password hash stored for an invited account until its owner sets a password: no password
+    /// matches it (login never even tries), and `passwordSet` is `false`.
+    public static let unsetPasswordHash = ""
 
     /// Programme-wide role.
     public enum Role: String, Codable, Hashable, Sendable, CaseIterable {

@@ -210,34 +210,6 @@ extension PostgresStore: AccountStore {
             return (account, token)
         }
     }
-
-    public func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
-        try await read { tx in
-            let before = before ?? Int64.max
-            let limit = max(1, min(limit, 500))
-            var eventID: Int64?
-            if let eventSlug {
-                guard let id = try await tx.value(Int64.self, "SELECT id FROM event WHERE slug = \(eventSlug)") else {
-                    throw StoreError.notFound(entity: "event", key: eventSlug)
-                }
-                eventID = id
-            }
-            let filterEvent = eventID != nil
-            let rows = try await tx.query("""
-                SELECT auditEntry.id, event.slug, auditEntry.seq, auditEntry.action, auditEntry.actor, auditEntry.at,
-                       COALESCE(change.payload, auditEntry.detail) AS data
-                FROM auditEntry
-                LEFT JOIN event ON event.id = auditEntry.eventId
-                LEFT JOIN change ON change.id = auditEntry.changeId
-                WHERE auditEntry.id < \(before) AND (NOT \(filterEvent) OR auditEntry.eventId = \(eventID))
-                ORDER BY auditEntry.id DESC LIMIT \(limit)
-                """)
-            return try rows.map { row in
-                let (id, slug, seq, action, actor, at, data) = try row.decode((Int64, String?, Int64?, String, String, Date, String?).self)
-                return AuditEntry(id: id, eventSlug: slug, seq: seq, action: action, actor: actor, at: at, data: data)
-            }
-        }
-    }
 }
 
 // MARK: Loaders (private to the accounts)
@@ -259,7 +231,8 @@ extension PostgresStore {
     static func acctAccount(_ tx: PGTransaction, _ row: PostgresRow) async throws -> (account: Account, passwordHash: String) {
         let (id, email, name, roleValue, passwordHash, disabled) = try row.decode((Int64, String, String, String, String, Bool).self)
         guard let role = Account.Role(rawValue: roleValue) else { throw AcctCorruptRow(id: id) }
-        var account = Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled)
+        var account = Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled,
+                              passwordSet: passwordHash != Account.unsetPasswordHash)
         for roleRow in try await tx.query("""
             SELECT event.slug, eventRole.role FROM eventRole JOIN event ON event.id = eventRole.eventId WHERE eventRole.accountId = \(id)
             """) {
@@ -296,12 +269,14 @@ extension PostgresStore {
         return try await acctAccount(tx, acctRow(tx, id: id)).account
     }
 
-    /// Ends every credential of an account: login tokens, browser sessions, and API tokens (revoked,
-    /// kept on record for the audit trail).
+    /// Ends every credential of an account: login tokens, browser sessions, API tokens (revoked,
+    /// kept on record for the audit trail) and invitation links.
     static func acctEndCredentials(_ tx: PGTransaction, accountID: Int64) async throws {
         let at = tx.at
         try await tx.execute("DELETE FROM authToken WHERE accountId = \(accountID)")
         try await tx.execute("UPDATE apiToken SET revokedAt = \(at) WHERE accountId = \(accountID) AND revokedAt IS NULL")
+        // An invitation's link too: it would set a password.
+        try await tx.execute("DELETE FROM accountInvite WHERE accountId = \(accountID)")
     }
 }
 

@@ -9,73 +9,89 @@ extension PostgresStore {
     /// without `allowConflicts` it throws `ScheduleImportConflictError` and nothing is written.
     /// Bad values throw `ValidationError`, naming the session, room or speaker.
     public func importSchedule(_ plan: ScheduleImport, by actor: String) async throws -> ScheduleImportResult {
-        try await write(actor: actor) { tx in
-            var result = ScheduleImportResult()
-            let event: Event
-            if try await tx.value(Int64.self, "SELECT count(*) FROM event WHERE slug = \(plan.slug)") ?? 0 > 0 {
-                event = try await tx.event(slug: plan.slug)
-            } else if let newEvent = plan.newEvent {
-                event = try await labelled("the event") { try await insertEvent(tx, newEvent) }
-                result.eventCreated = true
-            } else {
-                throw StoreError.notFound(entity: "event", key: plan.slug)
-            }
-            // The import decides on the event's rooms and sessions as they stand: one writer per event.
-            try await lockEvent(tx, event.id)
-
-            var rooms = Dictionary(try await tx.rooms(eventID: event.id).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-            for name in plan.rooms where rooms[name] == nil {
-                let room = try await labelled("room \"\(name)\"") {
-                    try await insertRoom(tx, Room(id: .init(0), eventID: event.id, name: name), in: event)
-                }
-                rooms[name] = room.id
-                result.roomsCreated += 1
-            }
-
-            var speakers = Dictionary(try await tx.speakersInDirectoryOrder().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-            for person in plan.speakers where speakers[person.name] == nil {
-                let speaker = try await labelled("speaker \"\(person.name)\"") {
-                    try await insertSpeaker(tx, Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }))
-                }
-                speakers[person.name] = speaker.id
-                result.speakersCreated += 1
-            }
-
-            let existing = Dictionary(try await tx.sessions(eventID: event.id).map { ($0.guid, $0) }, uniquingKeysWith: { first, _ in first })
-            for talk in plan.talks {
-                let label = talk.label(in: event.zone)
-                guard let roomID = rooms[talk.room] else {
-                    throw ValidationError(field: label, message: "its room \"\(talk.room)\" is not among the rooms")
-                }
-                let speakerIDs = talk.speakers.compactMap { speakers[$0] }
-                guard let current = existing[talk.guid] else {
-                    if let slug = try await tx.value(String.self, """
-                        SELECT event.slug FROM session JOIN event ON event.id = session.eventId WHERE session.guid = \(talk.guid.uuidString.lowercased())
-                        """) {
-                        throw StoreError.conflict(field: "guid", message: "\(label) has guid \(talk.guid.uuidString.lowercased()), "
-                            + "which belongs to a session of event \"\(slug)\"; import this file into that event (its slug), or give the session a new guid")
-                    }
-                    let session = talk.session(in: event.id, roomID: roomID, speakerIDs: speakerIDs)
-                    _ = try await labelled(label) { try await insertSession(tx, session, in: event, checkConflicts: false) }
-                    result.sessionsCreated += 1
-                    continue
-                }
-                let patch = talk.patch(over: current, roomID: roomID, speakerIDs: speakerIDs)
-                if patch == SessionPatch() {
-                    result.sessionsUnchanged += 1
+        // A dry run rolls its transaction back, by throwing what it would have done.
+        do {
+            return try await write(actor: actor) { tx in
+                var result = ScheduleImportResult()
+                let event: Event
+                if try await tx.value(Int64.self, "SELECT count(*) FROM event WHERE slug = \(plan.slug)") ?? 0 > 0 {
+                    event = try await tx.event(slug: plan.slug)
+                } else if let newEvent = plan.newEvent {
+                    event = try await labelled("the event") { try await insertEvent(tx, newEvent) }
+                    result.eventCreated = true
                 } else {
-                    _ = try await labelled(label) {
-                        try await updateSession(tx, id: current.id, patch: patch, ifVersion: nil, in: event, checkConflicts: false)
-                    }
-                    result.sessionsUpdated += 1
+                    throw StoreError.notFound(entity: "event", key: plan.slug)
                 }
-            }
+                // The import decides on the event's rooms and sessions as they stand: one writer per event.
+                try await lockEvent(tx, event.id)
 
-            result.conflicts = try await conflicts(tx, in: event, touching: Set(plan.talks.map(\.guid)))
-            if !result.conflicts.isEmpty && !plan.allowConflicts {
-                throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: event.timezone)
+                var rooms = Dictionary(try await tx.rooms(eventID: event.id).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                let roomNames = Dictionary(rooms.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+                for name in plan.rooms where rooms[name] == nil {
+                    let room = try await labelled("room \"\(name)\"") {
+                        try await insertRoom(tx, Room(id: .init(0), eventID: event.id, name: name), in: event)
+                    }
+                    rooms[name] = room.id
+                    result.roomsCreated += 1
+                    result.newRooms.append(room.name)
+                }
+
+                var speakers = Dictionary(try await tx.speakersInDirectoryOrder().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                for person in plan.speakers where speakers[person.name] == nil {
+                    let speaker = try await labelled("speaker \"\(person.name)\"") {
+                        try await insertSpeaker(tx, Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }))
+                    }
+                    speakers[person.name] = speaker.id
+                    result.speakersCreated += 1
+                    result.newSpeakers.append(speaker.name)
+                }
+
+                let existing = Dictionary(try await tx.sessions(eventID: event.id).map { ($0.guid, $0) }, uniquingKeysWith: { first, _ in first })
+                for talk in plan.talks {
+                    let label = talk.label(in: event.zone)
+                    guard let roomID = rooms[talk.room] else {
+                        throw ValidationError(field: label, message: "its room \"\(talk.room)\" is not among the rooms")
+                    }
+                    let speakerIDs = talk.speakers.compactMap { speakers[$0] }
+                    guard let current = existing[talk.guid] else {
+                        if let slug = try await tx.value(String.self, """
+                            SELECT event.slug FROM session JOIN event ON event.id = session.eventId WHERE session.guid = \(talk.guid.uuidString.lowercased())
+                            """) {
+                            throw StoreError.conflict(field: "guid", message: "\(label) has guid \(talk.guid.uuidString.lowercased()), "
+                                + "which belongs to a session of event \"\(slug)\"; import this file into that event (its slug), or give the session a new guid")
+                        }
+                        let session = talk.session(in: event.id, roomID: roomID, speakerIDs: speakerIDs)
+                        _ = try await labelled(label) { try await insertSession(tx, session, in: event, checkConflicts: false) }
+                        result.sessionsCreated += 1
+                        result.sessionChanges.append(SessionImportChange(new: talk))
+                        continue
+                    }
+                    let patch = talk.patch(over: current, roomID: roomID, speakerIDs: speakerIDs)
+                    if patch == SessionPatch() {
+                        result.sessionsUnchanged += 1
+                    } else {
+                        result.sessionChanges.append(SessionImportChange(changed: talk, current: current,
+                                                                       currentRoom: roomNames[current.roomID] ?? "", patch: patch))
+                        _ = try await labelled(label) {
+                            try await updateSession(tx, id: current.id, patch: patch, ifVersion: nil, in: event, checkConflicts: false)
+                        }
+                        result.sessionsUpdated += 1
+                    }
+                }
+
+                result.conflicts = try await conflicts(tx, in: event, touching: Set(plan.talks.map(\.guid)))
+                result.timezone = event.timezone
+                if plan.dryRun {
+                    result.dryRun = true
+                    throw ScheduleImportRolledBack(result: result)
+                }
+                if !result.conflicts.isEmpty && !plan.allowConflicts {
+                    throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: event.timezone)
+                }
+                return result
             }
-            return result
+        } catch let rolledBack as ScheduleImportRolledBack {
+            return rolledBack.result
         }
     }
 

@@ -68,6 +68,18 @@ extension PostgresStore {
         }
     }
 
+    public func checkInSummary(eventSlug: String) async throws -> CheckInSummary {
+        try await read { tx in
+            let eventID = try await tx.eventID(slug: eventSlug)
+            guard let row = try await tx.query("""
+                SELECT count(checkedInAt), count(*) FROM registration
+                WHERE eventId = \(eventID.rawValue) AND status = 'confirmed' AND holdExpiresAt IS NULL
+                """).first else { return CheckInSummary(checkedIn: 0, confirmed: 0) }
+            let (checkedIn, confirmed) = try row.decode((Int64, Int64).self)
+            return CheckInSummary(checkedIn: Int(checkedIn), confirmed: Int(confirmed))
+        }
+    }
+
     /// Confirms a waitlisted registration ahead of the queue, if a seat is free; never overbooks.
     public func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
         _ = try requireTokens()

@@ -46,9 +46,9 @@ extension PostgresStore {
         try await write(actor: actor) { tx in
             let event = try await tx.event(slug: eventSlug)
             guard let room = try await tx.room(id, in: event.id) else { throw StoreError.notFound(entity: "room", key: id.description) }
-            let used = try await tx.value(Int64.self, "SELECT count(*) FROM session WHERE roomId = \(id.rawValue)") ?? 0
-            if used > 0 {
-                throw StoreError.conflict(field: "roomId", message: "room \"\(room.name)\" still has \(used) session(s); move or delete them first")
+            let occupants = try await tx.sessions(eventID: event.id).filter { $0.roomID == id }
+            if !occupants.isEmpty {
+                throw RoomInUse(roomID: id, roomName: room.name, sessions: occupants, timezone: event.timezone)
             }
             try await tx.execute("DELETE FROM room WHERE id = \(id.rawValue)")
             try await tx.append(event: event.id) { _ in .roomDeleted(room) }

@@ -58,30 +58,17 @@ extension PostgresStore {
         return speaker
     }
 
-    /// Creates or updates speakers matched by name, in one transaction (the CSV import): all or nothing.
-    public func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int) {
-        let counts: Counts = try await write(actor: actor) { tx in
-            let existing = Dictionary(try await tx.speakersInDirectoryOrder().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            var counts = Counts()
-            for speaker in speakers {
-                guard let current = existing[speaker.name] else {
-                    _ = try await insertSpeaker(tx, speaker)
-                    counts.created += 1
-                    continue
-                }
-                let patch = SpeakerPatch(from: current, to: speaker)
-                if patch != SpeakerPatch() {
-                    _ = try await updateSpeaker(tx, id: current.id, patch: patch)
-                    counts.updated += 1
-                }
-            }
-            return counts
+    /// Creates or updates speakers matched by name (`SpeakerImportPlan`), in one transaction (the CSV
+    /// import): all or nothing. A dry run reads the programme's speakers and writes nothing.
+    public func importSpeakers(_ speakers: [Speaker], dryRun: Bool, by actor: String) async throws -> SpeakerImportResult {
+        if dryRun {
+            return try await read { tx in SpeakerImportPlan(existing: try await tx.speakersInDirectoryOrder(), imported: speakers).result }
         }
-        return (counts.created, counts.updated)
+        return try await write(actor: actor) { tx in
+            let plan = SpeakerImportPlan(existing: try await tx.speakersInDirectoryOrder(), imported: speakers)
+            for speaker in plan.creates { _ = try await insertSpeaker(tx, speaker) }
+            for change in plan.changes { _ = try await updateSpeaker(tx, id: change.id, patch: change.patch) }
+            return plan.result
+        }
     }
-}
-
-private struct Counts: Sendable {
-    var created = 0
-    var updated = 0
 }

@@ -191,29 +191,6 @@ extension SQLiteStore: AccountStore {
             return (try db.account(record), token)
         }
     }
-
-    public func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
-        try await read { db in
-            var conditions = ["auditEntry.id < ?"]
-            var arguments: StatementArguments = [before ?? Int64.max]
-            if let eventSlug {
-                conditions.append("auditEntry.eventId = ?")
-                _ = arguments.append(contentsOf: [try db.eventRecord(slug: eventSlug).id!])
-            }
-            _ = arguments.append(contentsOf: [max(1, min(limit, 500))])
-            return try Row.fetchAll(db, sql: """
-                SELECT auditEntry.id, event.slug, auditEntry.seq, auditEntry.action, auditEntry.actor, auditEntry.at,
-                       COALESCE(change.payload, auditEntry.detail) AS data
-                FROM auditEntry
-                LEFT JOIN event ON event.id = auditEntry.eventId
-                LEFT JOIN change ON change.id = auditEntry.changeId
-                WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY auditEntry.id DESC LIMIT ?
-                """, arguments: arguments).map {
-                AuditEntry(id: $0[0], eventSlug: $0[1], seq: $0[2], action: $0[3], actor: $0[4], at: $0[5], data: $0[6])
-            }
-        }
-    }
 }
 
 extension SQLiteStore: ScheduleStore {}
@@ -246,10 +223,12 @@ extension APIToken {
 }
 
 extension Database {
-    /// Ends every credential of an account: login tokens, browser sessions, and API tokens (revoked,
-    /// kept on record for the audit trail).
+    /// Ends every credential of an account: login tokens, browser sessions, API tokens (revoked,
+    /// kept on record for the audit trail) and invitation links.
     func endCredentials(accountID: Int64, at instant: Date) throws {
         try AuthTokenRecord.filter(Column("accountId") == accountID).deleteAll(self)
         try execute(sql: "UPDATE apiToken SET revokedAt = ? WHERE accountId = ? AND revokedAt IS NULL", arguments: [instant, accountID])
+        // An invitation's link too: it would set a password.
+        try execute(sql: "DELETE FROM accountInvite WHERE accountId = ?", arguments: [accountID])
     }
 }

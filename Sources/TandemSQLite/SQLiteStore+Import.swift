@@ -10,71 +10,87 @@ extension SQLiteStore {
     /// without `allowConflicts` it throws `ScheduleImportConflictError` and nothing is written.
     /// Bad values throw `ValidationError`, naming the session, room or speaker.
     public func importSchedule(_ plan: ScheduleImport, by actor: String) async throws -> ScheduleImportResult {
-        try await write(actor: actor) { db, log in
-            var result = ScheduleImportResult()
-            let event: Event
-            if try EventRecord.filter(Column("slug") == plan.slug).fetchCount(db) > 0 {
-                event = try db.event(slug: plan.slug)
-            } else if let newEvent = plan.newEvent {
-                event = try labelled("the event") { try insertEvent(db, log, newEvent) }
-                result.eventCreated = true
-            } else {
-                throw StoreError.notFound(entity: "event", key: plan.slug)
-            }
-
-            var rooms = Dictionary(try db.rooms(eventID: event.id).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-            for name in plan.rooms where rooms[name] == nil {
-                let room = try labelled("room \"\(name)\"") {
-                    try insertRoom(db, log, Room(id: .init(0), eventID: event.id, name: name), in: event)
-                }
-                rooms[name] = room.id
-                result.roomsCreated += 1
-            }
-
-            var speakers = Dictionary(try db.speakersInDirectoryOrder().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-            for person in plan.speakers where speakers[person.name] == nil {
-                let speaker = try labelled("speaker \"\(person.name)\"") {
-                    try insertSpeaker(db, log, Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }))
-                }
-                speakers[person.name] = speaker.id
-                result.speakersCreated += 1
-            }
-
-            let existing = Dictionary(try db.sessions(eventID: event.id).map { ($0.guid, $0) }, uniquingKeysWith: { first, _ in first })
-            for talk in plan.talks {
-                let label = talk.label(in: event.zone)
-                guard let roomID = rooms[talk.room] else {
-                    throw ValidationError(field: label, message: "its room \"\(talk.room)\" is not among the rooms")
-                }
-                let speakerIDs = talk.speakers.compactMap { speakers[$0] }
-                guard let current = existing[talk.guid] else {
-                    if let slug = try String.fetchOne(db, sql: """
-                        SELECT event.slug FROM session JOIN event ON event.id = session.eventId WHERE session.guid = ?
-                        """, arguments: [talk.guid.uuidString.lowercased()]) {
-                        throw StoreError.conflict(field: "guid", message: "\(label) has guid \(talk.guid.uuidString.lowercased()), "
-                            + "which belongs to a session of event \"\(slug)\"; import this file into that event (its slug), or give the session a new guid")
-                    }
-                    let session = talk.session(in: event.id, roomID: roomID, speakerIDs: speakerIDs)
-                    _ = try labelled(label) { try insertSession(db, log, session, in: event, checkConflicts: false) }
-                    result.sessionsCreated += 1
-                    continue
-                }
-                let patch = talk.patch(over: current, roomID: roomID, speakerIDs: speakerIDs)
-                if patch == SessionPatch() {
-                    result.sessionsUnchanged += 1
+        // A dry run rolls its transaction back, by throwing what it would have done.
+        do {
+            return try await write(actor: actor) { db, log in
+                var result = ScheduleImportResult()
+                let event: Event
+                if try EventRecord.filter(Column("slug") == plan.slug).fetchCount(db) > 0 {
+                    event = try db.event(slug: plan.slug)
+                } else if let newEvent = plan.newEvent {
+                    event = try labelled("the event") { try insertEvent(db, log, newEvent) }
+                    result.eventCreated = true
                 } else {
-                    _ = try labelled(label) {
-                        try updateSession(db, log, id: current.id, patch: patch, ifVersion: nil, in: event, checkConflicts: false)
-                    }
-                    result.sessionsUpdated += 1
+                    throw StoreError.notFound(entity: "event", key: plan.slug)
                 }
-            }
 
-            result.conflicts = try conflicts(db, in: event, touching: Set(plan.talks.map(\.guid)))
-            if !result.conflicts.isEmpty && !plan.allowConflicts {
-                throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: event.timezone)
+                var rooms = Dictionary(try db.rooms(eventID: event.id).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                let roomNames = Dictionary(rooms.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+                for name in plan.rooms where rooms[name] == nil {
+                    let room = try labelled("room \"\(name)\"") {
+                        try insertRoom(db, log, Room(id: .init(0), eventID: event.id, name: name), in: event)
+                    }
+                    rooms[name] = room.id
+                    result.roomsCreated += 1
+                    result.newRooms.append(room.name)
+                }
+
+                var speakers = Dictionary(try db.speakersInDirectoryOrder().map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                for person in plan.speakers where speakers[person.name] == nil {
+                    let speaker = try labelled("speaker \"\(person.name)\"") {
+                        try insertSpeaker(db, log, Speaker(id: .init(0), name: person.name, bio: person.biography.map { TranslatedText(en: $0) }))
+                    }
+                    speakers[person.name] = speaker.id
+                    result.speakersCreated += 1
+                    result.newSpeakers.append(speaker.name)
+                }
+
+                let existing = Dictionary(try db.sessions(eventID: event.id).map { ($0.guid, $0) }, uniquingKeysWith: { first, _ in first })
+                for talk in plan.talks {
+                    let label = talk.label(in: event.zone)
+                    guard let roomID = rooms[talk.room] else {
+                        throw ValidationError(field: label, message: "its room \"\(talk.room)\" is not among the rooms")
+                    }
+                    let speakerIDs = talk.speakers.compactMap { speakers[$0] }
+                    guard let current = existing[talk.guid] else {
+                        if let slug = try String.fetchOne(db, sql: """
+                            SELECT event.slug FROM session JOIN event ON event.id = session.eventId WHERE session.guid = ?
+                            """, arguments: [talk.guid.uuidString.lowercased()]) {
+                            throw StoreError.conflict(field: "guid", message: "\(label) has guid \(talk.guid.uuidString.lowercased()), "
+                                + "which belongs to a session of event \"\(slug)\"; import this file into that event (its slug), or give the session a new guid")
+                        }
+                        let session = talk.session(in: event.id, roomID: roomID, speakerIDs: speakerIDs)
+                        _ = try labelled(label) { try insertSession(db, log, session, in: event, checkConflicts: false) }
+                        result.sessionsCreated += 1
+                        result.sessionChanges.append(SessionImportChange(new: talk))
+                        continue
+                    }
+                    let patch = talk.patch(over: current, roomID: roomID, speakerIDs: speakerIDs)
+                    if patch == SessionPatch() {
+                        result.sessionsUnchanged += 1
+                    } else {
+                        result.sessionChanges.append(SessionImportChange(changed: talk, current: current,
+                                                                       currentRoom: roomNames[current.roomID] ?? "", patch: patch))
+                        _ = try labelled(label) {
+                            try updateSession(db, log, id: current.id, patch: patch, ifVersion: nil, in: event, checkConflicts: false)
+                        }
+                        result.sessionsUpdated += 1
+                    }
+                }
+
+                result.conflicts = try conflicts(db, in: event, touching: Set(plan.talks.map(\.guid)))
+                result.timezone = event.timezone
+                if plan.dryRun {
+                    result.dryRun = true
+                    throw ScheduleImportRolledBack(result: result)
+                }
+                if !result.conflicts.isEmpty && !plan.allowConflicts {
+                    throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: event.timezone)
+                }
+                return result
             }
-            return result
+        } catch let rolledBack as ScheduleImportRolledBack {
+            return rolledBack.result
         }
     }
 

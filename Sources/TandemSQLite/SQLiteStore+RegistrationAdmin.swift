@@ -53,6 +53,17 @@ extension SQLiteStore {
         }
     }
 
+    public func checkInSummary(eventSlug: String) async throws -> CheckInSummary {
+        try await read { db in
+            let event = try db.eventRecord(slug: eventSlug)
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(checkedInAt), COUNT(*) FROM registration
+                WHERE eventId = ? AND status = 'confirmed' AND holdExpiresAt IS NULL
+                """, arguments: [event.id!])
+            return CheckInSummary(checkedIn: row?[0] ?? 0, confirmed: row?[1] ?? 0)
+        }
+    }
+
     /// Confirms a waitlisted registration ahead of the queue, if a seat is free; never overbooks.
     public func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration {
         _ = try requireTokens()

@@ -42,9 +42,9 @@ extension SQLiteStore {
         try await write(actor: actor) { db, log in
             let event = try db.event(slug: eventSlug)
             guard let room = try db.room(id, in: event.id) else { throw StoreError.notFound(entity: "room", key: id.description) }
-            let used = try SessionRecord.filter(Column("roomId") == id.rawValue).fetchCount(db)
-            if used > 0 {
-                throw StoreError.conflict(field: "roomId", message: "room \"\(room.name)\" still has \(used) session(s); move or delete them first")
+            let occupants = try db.sessions(eventID: event.id).filter { $0.roomID == id }
+            if !occupants.isEmpty {
+                throw RoomInUse(roomID: id, roomName: room.name, sessions: occupants, timezone: event.timezone)
             }
             try RoomRecord.deleteOne(db, key: id.rawValue)
             try log.append(event: event.id) { _ in .roomDeleted(room) }

@@ -47,24 +47,17 @@ extension SQLiteStore {
         return speaker
     }
 
-    /// Creates or updates speakers matched by name, in one transaction (the CSV import): all or nothing.
-    public func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int) {
-        try await write(actor: actor) { db, log in
-            let existing = Dictionary(try db.speakersInDirectoryOrder().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            var created = 0, updated = 0
-            for speaker in speakers {
-                guard let current = existing[speaker.name] else {
-                    _ = try insertSpeaker(db, log, speaker)
-                    created += 1
-                    continue
-                }
-                let patch = SpeakerPatch(from: current, to: speaker)
-                if patch != SpeakerPatch() {
-                    _ = try updateSpeaker(db, log, id: current.id, patch: patch)
-                    updated += 1
-                }
-            }
-            return (created, updated)
+    /// Creates or updates speakers matched by name (`SpeakerImportPlan`), in one transaction (the CSV
+    /// import): all or nothing. A dry run reads the programme's speakers and writes nothing.
+    public func importSpeakers(_ speakers: [Speaker], dryRun: Bool, by actor: String) async throws -> SpeakerImportResult {
+        if dryRun {
+            return try await read { db in SpeakerImportPlan(existing: try db.speakersInDirectoryOrder(), imported: speakers).result }
+        }
+        return try await write(actor: actor) { db, log in
+            let plan = SpeakerImportPlan(existing: try db.speakersInDirectoryOrder(), imported: speakers)
+            for speaker in plan.creates { _ = try insertSpeaker(db, log, speaker) }
+            for change in plan.changes { _ = try updateSpeaker(db, log, id: change.id, patch: change.patch) }
+            return plan.result
         }
     }
 }

@@ -27,6 +27,10 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: TimeInterval
     /// Largest request body accepted (413 beyond).
     public var maxBodyBytes: Int
+    /// Largest schedule.json `POST /api/v1/import/schedule` accepts (a big pretalx export is a few MiB).
+    public var maxScheduleImportBytes = 5 * 1024 * 1024
+    /// Largest CSV `POST /api/v1/speakers/import` accepts.
+    public var maxSpeakerImportBytes = 1024 * 1024
     /// Public base URL of this server, used in links sent by e-mail (default `http://host:port`).
     public var publicURL: String?
     /// Secret for self-service tokens; when unset, `secret.key` in the data directory is used (created on first start).

@@ -158,7 +158,9 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     if !config.corsOrigins.isEmpty { router.add(middleware: AllowListedCORSMiddleware(origins: Set(config.corsOrigins))) }
     if environment.metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes, routes: [
+        "POST /api/v1/import/schedule": config.maxScheduleImportBytes, "POST /api/v1/speakers/import": config.maxSpeakerImportBytes,
+    ]))
     router.add(middleware: ClientAddressMiddleware(trusted: config.limits.trustedProxies.compactMap(IPNetwork.init)))
     let routeTable = MethodNotAllowedMiddleware.RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
@@ -184,18 +186,22 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     AuditController(store: store).addRoutes(to: api)
 
     let organiser = api.group().add(middleware: RequirePermission(permission: .editSchedule))
-    EventsController(store: store).addRoutes(to: organiser)
+    EventsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     RoomsController(store: store).addRoutes(to: organiser)
     SessionsController(store: store, randomness: environment.randomness).addRoutes(to: organiser)
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
+    ImportController(store: store).addRoutes(to: organiser)
 
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
+    CheckInController(store: store).addRoutes(to: registrationDesk)
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))
     AccountsController(accounts: store, bcryptCost: config.bcryptCost).addRoutes(to: admin)
+    InvitesController(store: store, clock: environment.clock, randomness: environment.randomness, bcryptCost: config.bcryptCost,
+                      limits: limits, publicURL: config.resolvedPublicURL).addRoutes(admin: admin, public: api)
     routeTable.load(router.routes.map { ("\($0.path)", $0.method) })
     return router
 }

@@ -50,6 +50,18 @@ public struct CheckIn: Hashable, Sendable {
     }
 }
 
+/// The door's count: confirmed registrations (not pending, not waitlisted, not cancelled) and how
+/// many of them have been checked in.
+public struct CheckInSummary: Hashable, Sendable {
+    public var checkedIn: Int
+    public var confirmed: Int
+
+    public init(checkedIn: Int, confirmed: Int) {
+        self.checkedIn = checkedIn
+        self.confirmed = confirmed
+    }
+}
+
 /// Everything Tandem keeps about one attendee, for a data-access request.
 public struct RegistrationExport: Hashable, Sendable {
     public var registration: Registration
@@ -94,6 +106,8 @@ public protocol RegistrationStore: Sendable {
     func registration(eventSlug: String, id: Registration.ID) async throws -> Registration
     /// Checks in by the code shown to the attendee (never by the self-service token).
     func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn
+    /// How many confirmed attendees the event has, and how many of them are checked in.
+    func checkInSummary(eventSlug: String) async throws -> CheckInSummary
     func promote(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
     func cancelRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> Registration
     func exportRegistration(eventSlug: String, id: Registration.ID, by actor: String) async throws -> RegistrationExport

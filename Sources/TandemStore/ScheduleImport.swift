@@ -78,15 +78,19 @@ public struct ScheduleImport: Sendable {
     /// Write the programme even where its sessions clash (the result lists the clashes);
     /// otherwise any clash in the end state is a `ScheduleImportConflictError` and nothing is written.
     public var allowConflicts: Bool
+    /// Run the whole import and roll it back: the result says what it would do (conflicts included,
+    /// whether allowed or not), and nothing is written.
+    public var dryRun: Bool
 
     public init(slug: String, newEvent: Event? = nil, rooms: [String] = [], speakers: [Person] = [], talks: [Talk] = [],
-                allowConflicts: Bool = false) {
+                allowConflicts: Bool = false, dryRun: Bool = false) {
         self.slug = slug
         self.newEvent = newEvent
         self.rooms = rooms
         self.speakers = speakers
         self.talks = talks
         self.allowConflicts = allowConflicts
+        self.dryRun = dryRun
     }
 }
 
@@ -98,8 +102,18 @@ public struct ScheduleImportResult: Hashable, Sendable {
     public var sessionsCreated = 0
     public var sessionsUpdated = 0
     public var sessionsUnchanged = 0
-    /// The clashes in the event after the import (only with `allowConflicts`; otherwise nothing was written).
+    /// The clashes in the event after the import (only with `allowConflicts` or `dryRun`; otherwise
+    /// nothing was written).
     public var conflicts: [ImportConflict] = []
+    /// The names of the rooms and speakers created, in the file's order.
+    public var newRooms: [String] = []
+    public var newSpeakers: [String] = []
+    /// The sessions created or changed, in the file's order (unchanged ones are only counted).
+    public var sessionChanges: [SessionImportChange] = []
+    /// The event's zone, in which to show the times.
+    public var timezone = "UTC"
+    /// Nothing was written: the result of a dry run.
+    public var dryRun = false
 
     public init() {}
 }

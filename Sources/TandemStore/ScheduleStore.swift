@@ -35,6 +35,12 @@ public protocol ScheduleStore: Sendable {
 
     // Writes
     func createEvent(_ event: Event, by actor: String) async throws -> Event
+    /// Next year's round of the event `slug`, in one transaction (see `EventDuplication`): a draft with
+    /// the source's rooms and programme skeleton, moved in time; new guids from `makeGUID`. With
+    /// `grantOrganiserTo` that account becomes the new event's organiser (a per-event organiser of
+    /// the source would otherwise not see the copy it made).
+    func duplicateEvent(slug: String, _ duplication: EventDuplication, makeGUID: @escaping @Sendable () -> UUID,
+                        grantOrganiserTo: Account.ID?, by actor: String) async throws -> Event
     func updateEvent(slug: String, patch: EventPatch, by actor: String) async throws -> Event
     func cancelEvent(slug: String, by actor: String) async throws -> Event
     func createRoom(eventSlug: String, _ room: Room, by actor: String) async throws -> Room
@@ -146,8 +152,8 @@ public protocol AccountStore: Sendable {
     /// The account behind a valid (unrevoked, unexpired) API token.
     func account(apiTokenHash: String, at instant: Date) async throws -> (Account, APIToken)?
 
-    /// Audit entries, newest first: one event's, or (with `nil`) the whole programme's.
-    func auditLog(eventSlug: String?, before: Int64?, limit: Int) async throws -> [AuditEntry]
+    /// Audit entries matching `query`, newest first.
+    func auditLog(_ query: AuditQuery) async throws -> [AuditEntry]
 }
 
 /// Whether a login token is a bearer token for scripts and apps, or a browser's session cookie.

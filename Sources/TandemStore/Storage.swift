@@ -33,13 +33,23 @@ public protocol ImportStore: Sendable {
     /// Writes a checked schedule (event, rooms, speakers, sessions); conflicts in the end state
     /// refuse it unless `plan.allowConflicts`.
     func importSchedule(_ plan: ScheduleImport, by actor: String) async throws -> ScheduleImportResult
-    /// Creates or updates speakers matched by name.
-    func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int)
+    /// Creates or updates speakers matched by name (`SpeakerImportPlan`), in one transaction; with
+    /// `dryRun` only says what it would do and writes nothing.
+    func importSpeakers(_ speakers: [Speaker], dryRun: Bool, by actor: String) async throws -> SpeakerImportResult
+}
+
+extension ImportStore {
+    /// Creates or updates speakers matched by name. Returns how many were created and updated.
+    public func importSpeakers(_ speakers: [Speaker], by actor: String) async throws -> (created: Int, updated: Int) {
+        let result = try await importSpeakers(speakers, dryRun: false, by: actor)
+        return (result.created.count, result.updated.count)
+    }
 }
 
 /// Everything the server needs of its store. The executable picks the implementation (SQLite or PostgreSQL);
 /// TandemServer sees only this.
-public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & ImportStore & StoreMaintenance & InstanceCoordination
+public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & InviteStore & ImportStore & StoreMaintenance
+    & InstanceCoordination
 
 /// What a store is opened with: where the database is (`--database`: a file path for SQLite), the
 /// server's clock, where committed changes go, and the self-service tokens (derived from the

@@ -200,7 +200,8 @@ struct ChangeLogTests {
                 try await f.store.createRoom(eventSlug: event.slug, Room(id: .init(0), eventID: .init(0), name: "Room A"), by: "o")
             }
             _ = try await f.store.createSession(eventSlug: event.slug, f.newSession(room: rooms[0], "2017-06-15 10:00", "2017-06-15 11:00"), by: "o")
-            await #expect(throws: StoreError.self) { try await f.store.deleteRoom(eventSlug: event.slug, id: rooms[0].id, by: "o") }
+            let inUse = try await #require(throws: RoomInUse.self) { try await f.store.deleteRoom(eventSlug: event.slug, id: rooms[0].id, by: "o") }
+            #expect(inUse.roomName == "Room A" && inUse.total == 1 && inUse.sessions.map(\.startsAt) == [at("2017-06-15 10:00")])
             try await f.store.deleteRoom(eventSlug: event.slug, id: rooms[1].id, by: "o")
         }
     }

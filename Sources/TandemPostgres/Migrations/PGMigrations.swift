@@ -18,6 +18,7 @@ enum PGMigrations {
         ("009_mail_changes", PGMigration009MailChanges.sql),
         ("010_instances", PGMigration010Instances.sql),
         ("011_mail_check_in_code", PGMigration011MailCheckInCode.sql),
+        ("012_invites", PGMigration012Invites.sql),
     ]
 
     /// Any value: the advisory lock under which one process at a time migrates.

@@ -14,6 +14,7 @@ enum Migrations {
         ("009_mail_changes", Migration009MailChanges.migrate),
         ("010_instances", Migration010Instances.migrate),
         ("011_mail_check_in_code", Migration011MailCheckInCode.migrate),
+        ("012_invites", Migration012Invites.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

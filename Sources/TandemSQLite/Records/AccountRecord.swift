@@ -19,7 +19,8 @@ struct AccountRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     func domain() throws -> Account {
         guard let id, let role = Account.Role(rawValue: role) else { throw CorruptRow(table: Self.databaseTableName, id: id) }
-        return Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled)
+        return Account(id: Account.ID(id), email: email, name: name, role: role, disabled: disabled,
+                       passwordSet: passwordHash != Account.unsetPasswordHash)
     }
 }
 

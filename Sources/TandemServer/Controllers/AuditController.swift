@@ -4,7 +4,8 @@ import TandemCore
 import TandemStore
 
 /// The audit log: who did what and when. An event's organisers read their event's log; admins
-/// read the whole programme's (accounts, roles, tokens, speakers too). Newest first, paged.
+/// read the whole programme's (accounts, roles, tokens, speakers too). Newest first, paged, and
+/// filtered by event, actor and action.
 struct AuditController {
     let store: any AccountStore
 
@@ -26,29 +27,54 @@ struct AuditController {
         group.get("/audit", use: programmeLog)
     }
 
+    /// `?actor=` and `?action=` filter as on the programme's log.
     @Sendable func eventLog(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<Page<EntryResponse>> {
         _ = try context.require(.viewAudit)
-        return try await page(eventSlug: try context.parameters.require("slug"), request: request)
+        var query = try Self.query(request, eventParameter: false)
+        query.eventSlug = try context.parameters.require("slug")
+        return try await page(query)
     }
 
+    /// `?event=SLUG`, `?actor=EMAIL` (also the actions of its API tokens), `?action=PREFIX`, combined.
     @Sendable func programmeLog(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<Page<EntryResponse>> {
         _ = try context.require(.manageAccounts)
-        return try await page(eventSlug: nil, request: request)
+        return try await page(try Self.query(request, eventParameter: true))
     }
 
-    func page(eventSlug: String?, request: Request) async throws -> EditedResponse<Page<EntryResponse>> {
+    /// The filters and the page of the query string; every parameter is checked before anything is read.
+    static func query(_ request: Request, eventParameter: Bool) throws -> AuditQuery {
         let parameters = request.uri.queryParameters
-        var limit = 50
+        var query = AuditQuery()
+        var errors: [FieldError] = []
         if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...200).contains(value) else { throw Problem.invalid(field: "limit", "must be between 1 and 200") }
-            limit = value
+            if let value = Int(text), (1...200).contains(value) { query.limit = value } else {
+                errors.append(FieldError(field: "limit", message: "must be between 1 and 200"))
+            }
         }
-        var before: Int64?
         if let cursor = parameters.get("cursor") {
-            guard let value = Int64(cursor), value > 0 else { throw Problem.invalid(field: "cursor", "is not a cursor from this list") }
-            before = value
+            if let value = Int64(cursor), value > 0 { query.before = value } else {
+                errors.append(FieldError(field: "cursor", message: "is not a cursor from this list"))
+            }
         }
-        let entries = try await store.auditLog(eventSlug: eventSlug, before: before, limit: limit)
+        for (name, maximum) in [("event", 100), ("actor", 320), ("action", 100)] where eventParameter || name != "event" {
+            guard let value = parameters.get(name) else { continue }
+            guard !value.isEmpty, value.count <= maximum else {
+                errors.append(FieldError(field: name, message: "must be 1 to \(maximum) characters"))
+                continue
+            }
+            switch name {
+            case "event": query.eventSlug = value
+            case "actor": query.actor = value
+            default: query.actionPrefix = value
+            }
+        }
+        try ValidationError.check(errors)
+        return query
+    }
+
+    func page(_ query: AuditQuery) async throws -> EditedResponse<Page<EntryResponse>> {
+        let limit = query.limit
+        let entries = try await store.auditLog(query)
         let items = entries.map {
             EntryResponse(id: $0.id, at: RFC3339.string(from: $0.at, in: .gmt), actor: $0.actor, action: $0.action,
                           event: $0.eventSlug, seq: $0.seq, data: $0.data.map(JSONFragment.init))

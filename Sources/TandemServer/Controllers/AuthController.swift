@@ -56,14 +56,15 @@ struct AuthController {
         let email = body.email.trimmingWhitespace
         try await limits.admitLogin(email: email, address: context.clientIP)
         let credentials = try await accounts.credentials(email: email)
-        let hash = credentials?.passwordHash ?? decoyHash
+        // An invited account without a password yet is checked against the decoy: it costs the same time and never matches.
+        let hash = credentials.flatMap { $0.account.passwordSet ? $0.passwordHash : nil } ?? decoyHash
         let password = body.password
         // bcrypt stops at a NUL byte: "secret\0anything" would match "secret". No stored password
         // contains one (the policy refuses it), so such a guess is simply wrong.
         let plausible = !password.utf8.contains(0) && password.utf8.count <= PasswordPolicy.maximumBytes
         // bcrypt is slow on purpose; keep it off the event loop.
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) } && plausible
-        guard let credentials, matches, !credentials.account.disabled else {
+        guard let credentials, matches, credentials.account.passwordSet, !credentials.account.disabled else {
             try await limits.loginFailed(email: email, address: context.clientIP)
             throw Problem(.unauthorized, code: "invalid-credentials", title: "Login failed",
                           detail: "The e-mail or password is wrong, or the account is disabled.")
@@ -127,6 +128,8 @@ struct AccountResponse: ResponseEncodable {
     var name: String
     var role: Account.Role
     var disabled: Bool
+    /// `false` while an invited account has not set its password (it cannot log in yet).
+    var passwordSet: Bool
     /// Per-event roles: `[{event, role}]`, sorted by event.
     var events: [EventRoleResponse]
 
@@ -141,6 +144,7 @@ struct AccountResponse: ResponseEncodable {
         name = account.name
         role = account.role
         disabled = account.disabled
+        passwordSet = account.passwordSet
         events = account.eventRoles.sorted { $0.key < $1.key }.map { EventRoleResponse(event: $0.key, role: $0.value) }
     }
 }

@@ -3,14 +3,17 @@ import Hummingbird
 import TandemCore
 import TandemStore
 
-/// Organiser writes on events: create, edit, publish, cancel.
+/// Organiser writes on events: create, edit, publish, cancel, duplicate.
 struct EventsController {
     let store: any ScheduleStore
+    /// New guids for the sessions of a duplicated event.
+    let randomness: Randomness
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.post("/events", use: create)
         group.patch("/events/{slug}", use: update)
         group.delete("/events/{slug}", use: cancel)
+        group.post("/events/{slug}/duplicate", use: duplicate)
     }
 
     @Sendable func create(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<EventResponse> {

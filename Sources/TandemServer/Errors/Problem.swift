@@ -13,8 +13,19 @@ public struct Problem: Error, Sendable, Encodable {
     public var errors: [FieldError]?
     public var conflicts: [ConflictDetail]?
     public var currentVersion: Int64?
-    /// The registration a 409 `already-registered` or `registration-cancelled` is about.
+    /// The registration a 409 `already-registered` or `registration-cancelled` is about, or whose
+    /// check-in code was scanned.
     public var registrationId: Int64?
+    /// A room that still has sessions: the first ten of them, by start.
+    public var sessions: [RoomSession]?
+    /// How many sessions that room has.
+    public var sessionCount: Int?
+    /// The clashes an import is refused for.
+    var importConflicts: [ImportConflictEntry]?
+    /// A refused check-in: `waitlisted`, `pending`, `cancelled` or `unknown-code`.
+    public var outcome: String?
+    /// The attendee a refused check-in is about.
+    public var name: String?
     /// Extra response headers (e.g. `WWW-Authenticate`, the current `ETag`).
     public var headers: HTTPFields = [:]
 
@@ -30,6 +41,9 @@ public struct Problem: Error, Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, code, errors, conflicts, currentVersion, registrationId
+        case sessions, sessionCount
+        case importConflicts
+        case outcome, name
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,6 +57,20 @@ public struct Problem: Error, Sendable, Encodable {
         try container.encodeIfPresent(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(currentVersion, forKey: .currentVersion)
         try container.encodeIfPresent(registrationId, forKey: .registrationId)
+        try container.encodeIfPresent(sessions, forKey: .sessions)
+        try container.encodeIfPresent(sessionCount, forKey: .sessionCount)
+        try container.encodeIfPresent(importConflicts, forKey: .importConflicts)
+        try container.encodeIfPresent(outcome, forKey: .outcome)
+        try container.encodeIfPresent(name, forKey: .name)
+    }
+
+    /// A session in a room that cannot be deleted.
+    public struct RoomSession: Encodable, Sendable {
+        public var id: Int64
+        /// Its English title.
+        public var title: String
+        public var startsAt: String
+        public var endsAt: String
     }
 
     /// One clash reported with a 409 `schedule-conflict`.

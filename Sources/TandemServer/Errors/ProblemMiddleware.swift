@@ -46,6 +46,18 @@ enum ProblemMapping {
             return .invalid(error.errors)
         case let error as ScheduleConflictError:
             return conflict(error)
+        case let error as RoomInUse:
+            return roomInUse(error)
+        case let error as ImportError:
+            return Problem(.unprocessableContent, code: "import-invalid", title: "This file cannot be imported", detail: sentence(error.description))
+        case let error as ScheduleImportConflictError:
+            let count = error.conflicts.count == 1 ? "1 conflict" : "\(error.conflicts.count) conflicts"
+            var problem = Problem(.conflict, code: "import-conflict", title: "The schedule has conflicts",
+                                  detail: "The schedule has \(count) (times in \(error.timezone)): " + error.conflicts.map(\.description).joined(separator: "; ")
+                                      + ". Nothing was imported. Move these sessions apart in pretalx (or frab) and export again, "
+                                      + "or import with allowConflicts=true to keep them as they are.")
+            problem.importConflicts = error.conflicts.map(ImportConflictEntry.init)
+            return problem
         case let error as StoreError:
             return store(error)
         case let error as RegistrationError:
@@ -137,6 +149,24 @@ enum ProblemMapping {
                               detail: "At that time " + sentences.joined(separator: "; ") + ".")
         problem.conflicts = details
         return problem
+    }
+
+    /// The 409 for deleting a room with sessions: `conflict` on `roomId`, as ever, naming the sessions.
+    private static func roomInUse(_ error: RoomInUse) -> Problem {
+        var problem = Problem(.conflict, code: "conflict", title: "Conflict", detail: sentence(error.description),
+                              errors: [FieldError(field: "roomId", message: error.description)])
+        problem.sessions = error.sessions.map {
+            Problem.RoomSession(id: $0.id.rawValue, title: $0.title, startsAt: $0.startsAt.wire(in: error.zone), endsAt: $0.endsAt.wire(in: error.zone))
+        }
+        problem.sessionCount = error.total
+        return problem
+    }
+
+    /// A clause as a sentence: a capital first letter and a full stop.
+    static func sentence(_ clause: String) -> String {
+        guard let first = clause.first else { return clause }
+        let text = first.uppercased() + clause.dropFirst()
+        return text.hasSuffix(".") ? text : text + "."
     }
 
     private static func http(_ error: HTTPError) -> Problem {

@@ -6,7 +6,7 @@ import TandemCore
 import TandemStore
 
 /// The organiser's registration tools: list and search (also for the check-in desk), CSV,
-/// check-in, manual promote and cancel, data export and erasure.
+/// manual promote and cancel, data export and erasure (check-in: `CheckInController`).
 struct RegistrationAdminController {
     let store: any RegistrationStore & ScheduleStore
 
@@ -18,7 +18,6 @@ struct RegistrationAdminController {
         group.post("/events/{slug}/registrations/{id}/cancel", use: cancel)
         group.get("/events/{slug}/registrations/{id}/export", use: export)
         group.post("/events/{slug}/registrations/{id}/erase", use: erase)
-        group.post("/events/{slug}/checkins", use: checkIn)
     }
 
     /// `?q=` searches name, e-mail and organisation; `?status=`; `?cursor=` from the previous page's `next`.
@@ -108,26 +107,6 @@ struct RegistrationAdminController {
         _ = try context.require(.manageRegistrations)
         let (slug, id) = try ids(context)
         return RegistrationResponse(try await store.eraseRegistration(eventSlug: slug, id: id, by: context.actor), zone: try await store.event(slug: slug).zone)
-    }
-
-    /// Idempotent: a second scan says when the attendee was checked in.
-    @Sendable func checkIn(_ request: Request, context: TandemRequestContext) async throws -> CheckInResponse {
-        _ = try context.require(.checkIn)
-        let slug = try context.parameters.require("slug")
-        let body = try await request.decodeJSON(as: CheckInRequest.self, context: context)
-        guard let text = body.code ?? body.token else {
-            throw Problem.invalid(field: "code", "is required: the check-in code on the attendee's page or confirmation e-mail, like 42-K7QM-3XPT")
-        }
-        guard let code = CheckInCode(text) else {
-            throw StoreError.notFound(entity: "registration", key: "with this check-in code at this event")
-        }
-        let result = try await store.checkIn(eventSlug: slug, code: code, by: context.actor)
-        let zone = try await store.event(slug: slug).zone
-        let at = result.registration.checkedInAt.map { WallTime.dayAndTime($0, in: zone, .en) } ?? ""
-        return CheckInResponse(
-            alreadyCheckedIn: result.alreadyCheckedIn,
-            message: result.alreadyCheckedIn ? "\(result.registration.name) was already checked in at \(at)." : "\(result.registration.name) is checked in.",
-            registration: RegistrationResponse(result.registration, zone: zone))
     }
 
     private func ids(_ context: TandemRequestContext) throws -> (String, Registration.ID) {

@@ -124,12 +124,6 @@ struct OwnRegistrationResponse: ResponseEncodable {
     }
 }
 
-struct CheckInResponse: ResponseEncodable {
-    var alreadyCheckedIn: Bool
-    var message: String
-    var registration: RegistrationResponse
-}
-
 /// `GET …/registrations/{id}/export`: everything kept about one attendee.
 struct RegistrationExportResponse: ResponseEncodable {
     var registration: RegistrationResponse

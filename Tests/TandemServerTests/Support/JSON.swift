@@ -49,3 +49,8 @@ enum JSON: Decodable, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension JSON {
+    /// The fields named in a validation problem's body.
+    var fieldErrors: [String] { self["errors"].array.compactMap { $0["field"].string } }
+}
