@@ -14,10 +14,15 @@ public struct SQLiteStore: Sendable {
     let tokens: (any SelfServiceTokens)?
     /// Group commit for concurrent registrations.
     let registrationBatcher = RegistrationBatcher()
+    /// Opened by the server, the only process that sends this database's mail: claims left by an
+    /// earlier run (killed mid-send) are its own and are released when it starts, instead of
+    /// waiting out their lease.
+    let ownsOutbox: Bool
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     public init(path: String, clock: any WallClock, sink: any ChangeSink = DiscardingChangeSink(),
-                tokens: (any SelfServiceTokens)? = nil) throws {
+                tokens: (any SelfServiceTokens)? = nil, ownsOutbox: Bool = false) throws {
+        self.ownsOutbox = ownsOutbox
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -44,6 +49,9 @@ public struct SQLiteStore: Sendable {
         }
         guard unknown.isEmpty else { throw StoreSchemaTooNew(database: writer.path, unknownMigrations: unknown) }
         try Migrations.migrator.migrate(writer)
+        if ownsOutbox {
+            try writer.write { db in try db.execute(sql: "UPDATE outbox SET claimedUntil = NULL WHERE claimedUntil IS NOT NULL") }
+        }
     }
 
     /// Nothing to do: the pool closes when the store is released.
@@ -104,6 +112,6 @@ extension SQLiteStore: ImportStore, StoreMaintenance {}
 extension SQLiteStore {
     /// Opens the SQLite store at the context's location (a file path) for a server: TandemServer's `StoreOpener`.
     public static let open: StoreOpener = { context in
-        try SQLiteStore(path: context.location, clock: context.clock, sink: context.sink, tokens: context.tokens)
+        try SQLiteStore(path: context.location, clock: context.clock, sink: context.sink, tokens: context.tokens, ownsOutbox: true)
     }
 }

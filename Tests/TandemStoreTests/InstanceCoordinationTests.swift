@@ -4,6 +4,7 @@ import Testing
 import TandemCore
 import TandemStore
 @testable import TandemPostgres
+import TandemSQLite
 import TandemTestSupport
 
 /// What several processes on one database share through it (issue 16), on every store: the outbox
@@ -56,6 +57,23 @@ struct InstanceCoordinationTests {
             try await f.store.markFailed(mailID: claims[10], error: "no such mailbox", policy: .never)
             let takenOver = try await f.store.claimDueMail(at: now.addingTimeInterval(61), limit: 100, lease: 60).map(\.id)
             #expect(Set(takenOver) == Set(claims.dropFirst(11)), "the unfinished claims, not the sent ones nor the one given up")
+        }
+    }
+
+    @Test("SQLite: the server's start releases the claims its killed predecessor left; a command's start does not")
+    func sqliteReleasesStaleClaims() async throws {
+        try await withFixture(.sqlite) { f in
+            let (event, _, _) = try await f.openEvent(capacity: 10)
+            for n in 1...3 { _ = try await f.store.register(eventSlug: event.slug, f.attendee(n)) }
+            let now = f.clock.now()
+            _ = try await f.store.dueMail(at: now, limit: 10)
+            #expect(try await f.store.claimDueMail(at: now, limit: 10, lease: 60).count == 3, "claimed, then the server was killed")
+            let command = try SQLiteStore(path: f.location, clock: f.clock, tokens: TestTokens())
+            try command.migrate()
+            #expect(try await command.claimDueMail(at: now, limit: 10, lease: 60).isEmpty, "a command (tandem import…) leaves the claims alone")
+            let server = try SQLiteStore(path: f.location, clock: f.clock, tokens: TestTokens(), ownsOutbox: true)
+            try server.migrate()
+            #expect(try await server.claimDueMail(at: now, limit: 10, lease: 60).count == 3, "the restarted server sends them at once")
         }
     }
 
