@@ -23,7 +23,9 @@ struct CrashRecoveryTests {
     }
 
     private func burstKillRestart(database: String, folder: String, cluster: PrivatePostgresCluster?) async throws {
-        let first = TandemProcess(databasePath: database, folder: folder)
+        // A short lease: on PostgreSQL a restarted server waits out the claims its killed run left.
+        let lease = ["TANDEM_MAIL_LEASE_SECONDS": "2"]
+        let first = TandemProcess(databasePath: database, folder: folder, environment: lease)
         try await first.start()
         let admin = try await first.api.login()
         let workshop = try await admin.openEvent(capacity: 40, workshopSeats: 10, year: "2040")
@@ -43,7 +45,7 @@ struct CrashRecoveryTests {
         #expect(acknowledged.count >= 15)
         #expect(acknowledged.count < 150, "the kill came too late to interrupt the burst")
 
-        let second = TandemProcess(databasePath: database, folder: folder)
+        let second = TandemProcess(databasePath: database, folder: folder, environment: lease)
         try await second.start()
         let api = second.api
         for reply in acknowledged {
