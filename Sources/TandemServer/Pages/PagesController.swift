@@ -26,6 +26,10 @@ struct PagesController {
         ("/screen/{slug}", "screen.html"),
         ("/fellows", "fellows.html"),
         ("/admin/", "admin/index.html"),
+        // The link an invited organiser gets by e-mail (the one-time token is in the fragment).
+        ("/admin/set-password", "admin/set-password.html"),
+        // The door: a full-screen check-in page for a phone or tablet.
+        ("/admin/door/{slug}", "admin/door.html"),
     ]
 
     func addRoutes(to router: Router<TandemRequestContext>) {
