@@ -80,15 +80,7 @@ extension PostgresStore {
                 }
 
                 result.conflicts = try await conflicts(tx, in: event, touching: Set(plan.talks.map(\.guid)))
-                result.timezone = event.timezone
-                if plan.dryRun {
-                    result.dryRun = true
-                    throw ScheduleImportRolledBack(result: result)
-                }
-                if !result.conflicts.isEmpty && !plan.allowConflicts {
-                    throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: event.timezone)
-                }
-                return result
+                return try result.concluded(plan, timezone: event.timezone)
             }
         } catch let rolledBack as ScheduleImportRolledBack {
             return rolledBack.result

@@ -65,3 +65,21 @@ public struct ScheduleImportRolledBack: Error, Sendable {
     public var result: ScheduleImportResult
     public init(result: ScheduleImportResult) { self.result = result }
 }
+
+extension ScheduleImportResult {
+    /// How an import's transaction ends, once the end state's `conflicts` are known (the same on
+    /// every store): a dry run throws its result to roll everything back; clashes the plan does not
+    /// allow throw, and nothing is written; otherwise the result, to commit.
+    public func concluded(_ plan: ScheduleImport, timezone: String) throws -> ScheduleImportResult {
+        var result = self
+        result.timezone = timezone
+        if plan.dryRun {
+            result.dryRun = true
+            throw ScheduleImportRolledBack(result: result)
+        }
+        if !result.conflicts.isEmpty && !plan.allowConflicts {
+            throw ScheduleImportConflictError(conflicts: result.conflicts, timezone: timezone)
+        }
+        return result
+    }
+}

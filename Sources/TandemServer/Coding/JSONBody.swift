@@ -7,19 +7,10 @@ import TandemCore
 /// malformed JSON → 400, a missing or mistyped field → 422 with `errors[].field`.
 extension Request {
     func decodeJSON<T: Decodable>(as type: T.Type, context: some RequestContext) async throws -> T {
-        if let contentType = headers[.contentType], let mediaType = MediaType(from: contentType),
-           !(mediaType.type == .application && (mediaType.subType == "json" || mediaType.subType.hasSuffix("+json")))
-        {
-            throw Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "Send the body as application/json.")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw ProblemMapping.tooLarge()
-        }
-        guard buffer.readableBytes > 0 else { throw Problem.badRequest("The request body is empty; send a JSON object.", code: "malformed-json") }
+        let buffer = try await collectBody(
+            accepting: { $0.type == .application && ($0.subType == "json" || $0.subType.hasSuffix("+json")) },
+            unsupported: "Send the body as application/json.",
+            empty: Problem.badRequest("The request body is empty; send a JSON object.", code: "malformed-json"), context: context)
         do {
             return try JSONBody.decoder.decode(T.self, from: buffer)
         } catch let error as DecodingError {
