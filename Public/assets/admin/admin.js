@@ -116,7 +116,7 @@ async function openEvent(slug, tab) {
       onChange: (change) => {
         if (editor) editor.render(change);
         if (panels.announcements && (change.kind === "announcements" || change.kind === "reset")) panels.announcements.render();
-        if (change.kind === "event" || change.kind === "reset") renderEventMeta();
+        if (change.kind === "event" || change.kind === "reset" || change.kind === "seats") renderEventMeta();
       },
       onLiveStatus: (s) => { if (editor) editor.setLive(s); },
     });
@@ -141,9 +141,11 @@ function renderEventMeta() {
   const { event } = current.store.state;
   const lang = getLang();
   const venue = event.venue ? [event.venue.name, event.venue.city].filter(Boolean).join(", ") : "";
+  const seats = event.seats ? t(event.seats.capacity == null ? "admin.event.seatsOpen" : "admin.event.seats", event.seats) : "";
   $("event-meta").textContent = [
     t(`admin.event.status.${event.status}`), formatDay(event.startsAt, event.timezone, lang), venue, event.timezone,
   ].filter(Boolean).join(" · ");
+  $("event-seats").textContent = seats;
   document.title = `${pick(event.title).text} — ${t("admin.brand")} — Tandem`;
 }
 
