@@ -2,6 +2,7 @@
 // the event's exports (iCalendar, frab XML and JSON, and the registrations CSV for those allowed).
 // Loaded the first time the tab is opened.
 // Exports: createEventSettings(panel, store, {canEdit, canManage}) → {render(), destroy()}
+import "./strings-console.js";
 import { h, fill } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { eventPath } from "./client.js";

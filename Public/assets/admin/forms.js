@@ -1,4 +1,4 @@
-// forms.js — the console's form pieces: labelled fields with an error slot, the server's problem+json
+// forms.js — the console's form pieces (importing it also brings the views' strings and styles): labelled fields with an error slot, the server's problem+json
 // field errors shown next to their fields (values kept), and a modal confirm dialog (Escape closes it,
 // focus returns to where it was). Labels carry data-i18n, so a language switch relabels them in place.
 // Exports:
@@ -11,9 +11,15 @@
 //   fieldError(root, id, text) — one client-side error next to a field
 //   confirmDialog({titleKey, body: [nodes], confirmKey, cancelKey, danger}) → Promise<boolean>
 //   openDialog(titleKey, body, buttons) → {dialog, close()} for dialogs with their own form
+import "./strings-console.js";
 import { h, fill } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { explain, showMessage } from "./problems.js";
+
+// The views' styles come with them (the first load carries only the editor's).
+if (!document.querySelector("link[data-console-css]")) {
+  document.head.append(h("link", { rel: "stylesheet", href: new URL("./console.css", import.meta.url).href, dataset: { consoleCss: "" } }));
+}
 
 export function field(id, labelKey, control, { hintKey = null, hint = null } = {}) {
   const label = h("label", { for: id, dataset: { i18n: labelKey }, text: t(labelKey) });

@@ -1,7 +1,8 @@
 // session-form.js — edit, create, cancel and reinstate one session; the keyboard way to move it.
 // The form remembers the version the organiser started from: saving sends `If-Match: "<version>"`,
 // so an edit based on an outdated session is refused (412) and explained instead of overwriting.
-// Speakers are assigned with a type-ahead (speaker-picker.js); the clash warning counts them as chosen.
+// Speakers are assigned with a type-ahead (speaker-picker.js, loaded when the form first shows a session);
+// the clash warning counts them as chosen.
 // Exports: createSessionForm(store, {canEdit, currentDay, onSelect, onDayChange}) →
 //   {element, select(id, {focus}), selectedId(), startNew(), proposeMove(id, where), localConflicts(id, proposal), clashesOf(id), refresh(change)}
 import { h, fill } from "../js/dom.js";
@@ -10,7 +11,6 @@ import { dayKey, minutesOfDay, formatTime, formatDay } from "../js/time.js";
 import { eventDays, wallToDate, parseClock, clock, wire } from "./venue-time.js";
 import { request, eventPath } from "./client.js";
 import { explain, showMessage } from "./problems.js";
-import { createSpeakerPicker } from "./speaker-picker.js";
 
 const KINDS = ["talk", "workshop", "panel", "plenary", "break", "other"];
 
@@ -34,7 +34,25 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   const daySel = h("select", { id: "f-day" });
   const start = h("input", { id: "f-start", type: "text", inputmode: "numeric", placeholder: "HH:MM", pattern: "\\d{1,2}:\\d{2}", autocomplete: "off", size: "6" });
   const end = h("input", { id: "f-end", type: "text", inputmode: "numeric", placeholder: "HH:MM", pattern: "\\d{1,2}:\\d{2}", autocomplete: "off", size: "6" });
-  const picker = createSpeakerPicker({ onChange: () => liveCheck() });
+  // The speakers: the type-ahead module loads on first use; until then the form keeps the list it was given.
+  let pickerModule = null;
+  let speakersShown = [];
+  const pickerSlot = h("div", { class: "field", id: "f-speakers-slot" });
+  const picker = {
+    set(list) {
+      speakersShown = list || [];
+      if (pickerModule) pickerModule.set(speakersShown);
+      else if (!picker.loading) {
+        picker.loading = import("./speaker-picker.js").then(({ createSpeakerPicker }) => {
+          pickerModule = createSpeakerPicker({ onChange: () => liveCheck() });
+          pickerSlot.replaceWith(pickerModule.element);
+          pickerModule.set(speakersShown);
+        });
+      }
+    },
+    ids: () => (pickerModule ? pickerModule.ids() : speakersShown.map((sp) => sp.id)),
+    loading: null,
+  };
   const heading = h("h2", { id: "form-title", tabindex: "-1" });
   const intro = h("p", { class: "hint", id: "form-intro" });
   const warning = h("div", { class: "form-warning", id: "f-warning", role: "status", "aria-live": "polite" });
@@ -45,7 +63,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   const close = h("button", { type: "button", class: "button", id: "f-close" });
   const fields = h("fieldset", { class: "form-fields" },
     field("f-title-en", "form.titleEn", titleEn), field("f-title-zh", "form.titleZh", titleZh), field("f-kind", "form.kind", kind),
-    field("f-room", "form.room", room), picker.element, field("f-day", "form.day", daySel),
+    field("f-room", "form.room", room), pickerSlot, field("f-day", "form.day", daySel),
     h("div", { class: "field-row" }, field("f-start", "form.start", start, "form.clockHint"), field("f-end", "form.end", end, "form.clockHint")));
   const buttons = h("div", { class: "form-buttons" }, save, cancelSession, reinstate, close);
   const element = h("form", { class: "session-form", id: "session-form", "aria-labelledby": "form-title", novalidate: true },
