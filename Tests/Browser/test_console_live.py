@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 import pytest
 
-from admin_support import log_in, make_admin_event, open_editor
+from admin_support import log_in, make_admin_event, open_editor, open_view
 from conftest import wait
 
 
@@ -42,5 +42,30 @@ def test_registrations_and_speaker_renames_appear_live_in_the_open_editor(browse
     api.ok("PATCH", f"/api/v1/speakers/{speaker['id']}", {"name": "Mei Chen-Berg"})
     wait(browser).until(lambda d: "Mei Chen-Berg" in block_text(d))
     assert api.ok("GET", f"/api/v1/events/{slug}/sessions/{opening['id']}")["speakers"][0]["name"] == "Mei Chen-Berg"
+
+    # The same live state in the Chinese interface: the speaker's Chinese name, seats in Chinese.
+    browser.find_element(By.ID, "lang-switch").click()
+    wait(browser).until(lambda d: "陈梅" in block_text(d) and "名额 1/5" in block_text(d))
+    assert "已占 1/50" in browser.find_element(By.ID, "event-seats").text
+    api.register(slug, "Li Wei", f"li-{uuid.uuid4().hex[:6]}@example.org", session_ids=[opening["id"]])
+    wait(browser).until(lambda d: "名额 2/5" in block_text(d))
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == [], errors
+
+
+def test_every_console_view_loads_without_console_errors_or_csp_violations(browser, server, api, admin_event):
+    log_in(browser, server)
+    for view in ("events", "speakers", "import", "team"):
+        open_view(browser, server, view)
+        browser.find_element(By.ID, "lang-switch").click()
+        wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans")
+        browser.find_element(By.ID, "lang-switch").click()
+        wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    browser.get(f"{server.base}/admin/#event={admin_event['slug']}&tab=settings")
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rooms-list tr[data-room-id]"))
+    assert browser.execute_script("return window.__cspViolations") == []
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]]
+    assert errors == [], errors
+    # Keyboard: the console's navigation is made of links in the tab order, the current one marked.
+    current = browser.find_element(By.CSS_SELECTOR, "#console-nav [aria-current='page']")
+    assert current.get_attribute("id") == "nav-event"
