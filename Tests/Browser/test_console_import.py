@@ -36,9 +36,10 @@ def at(stamp):
 
 def test_a_pretalx_schedule_is_previewed_then_applied_and_updated(browser, server, api, tmp_path):
     slug = f"imp-{uuid.uuid4().hex[:8]}"
+    mei = f"Mei Chen {slug}"
     guids = [str(uuid.uuid4()) for _ in range(3)]
     first = schedule_file(tmp_path, "first.json", slug, [
-        talk(guids[0], "Keynote", "Hall", "10:00", "Mei Chen"),
+        talk(guids[0], "Keynote", "Hall", "10:00", mei),
         talk(guids[1], "Rivers", "Studio", "10:00", "Jonas Berg"),
         talk(guids[2], "Youth work", "Hall", "11:00", "Ana Ruiz")])
     log_in(browser, server)
@@ -53,7 +54,7 @@ def test_a_pretalx_schedule_is_previewed_then_applied_and_updated(browser, serve
     summary = wait(browser).until(lambda d: d.find_element(By.ID, "import-summary"))
     assert "3 new, 0 moved" in summary.text
     assert f"Creates the event {slug}" in browser.find_element(By.ID, "import-event").text
-    assert "Hall" in browser.find_element(By.ID, "import-rooms").text and "Mei Chen" in browser.find_element(By.ID, "import-speakers").text
+    assert "Hall" in browser.find_element(By.ID, "import-rooms").text and mei in browser.find_element(By.ID, "import-speakers").text
     assert "Keynote (Wed, 10 Mar 2027, 10:00–10:45, Hall)" in browser.find_element(By.ID, "import-new").text
     assert browser.switch_to.active_element.get_attribute("id") == "import-preview-title"
     assert api.request("GET", f"/api/v1/events/{slug}")[0] == 404  # nothing written yet
@@ -64,7 +65,7 @@ def test_a_pretalx_schedule_is_previewed_then_applied_and_updated(browser, serve
 
     # An updated export: the keynote moves an hour later, "Rivers" is renamed.
     second = schedule_file(tmp_path, "second.json", slug, [
-        talk(guids[0], "Keynote", "Hall", "12:00", "Mei Chen"),
+        talk(guids[0], "Keynote", "Hall", "12:00", mei),
         talk(guids[1], "Rivers and lakes", "Studio", "10:00", "Jonas Berg"),
         talk(guids[2], "Youth work", "Hall", "11:00", "Ana Ruiz")])
     browser.find_element(By.ID, "imp-file").send_keys(str(second))

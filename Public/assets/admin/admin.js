@@ -129,8 +129,9 @@ function viewContext() {
 }
 
 async function showView(name) {
-  const ticket = ++viewTicket;
   if (view && view.name === name) return;
+  const ticket = ++viewTicket;
+  opening += 1; // an event still opening must not take the page back
   closeView();
   closeEvent();
   status("clear");

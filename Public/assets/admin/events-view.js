@@ -299,8 +299,11 @@ export async function mount(container, ctx) {
     const start = wallParts(event.startsAt, zone);
     const year = Number(start.day.slice(0, 4));
     const bump = (text) => (text && text.includes(String(year)) ? text.split(String(year)).join(String(year + 1)) : text || "");
-    const slugMatch = /(19|20)\d{2}/.exec(event.slug);
-    const suggested = slugMatch ? event.slug.replace(slugMatch[0], String(Number(slugMatch[0]) + 1)) : `${event.slug}-${year + 1}`;
+    // The slug's year (a part of its own, the event's year preferred) goes up by one; else the next year is added.
+    const parts = event.slug.split("-");
+    const yearAt = parts.includes(String(year)) ? parts.lastIndexOf(String(year)) : parts.findLastIndex((p) => /^(19|20)\d{2}$/.test(p));
+    if (yearAt >= 0) parts[yearAt] = String(Number(parts[yearAt]) + 1);
+    const suggested = yearAt >= 0 ? parts.join("-") : `${event.slug}-${year + 1}`;
     const [y, m, d] = start.day.split("-").map(Number);
     const nextDay = new Date(Date.UTC(y + 1, m - 1, Math.min(d, m === 2 && d === 29 ? 28 : d))).toISOString().slice(0, 10);
     const ids = {};
