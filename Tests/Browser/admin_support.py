@@ -125,3 +125,28 @@ def choose(driver, select_id, value):
 
 def click_block(driver, session_id):
     _retrying(lambda: block(driver, session_id).click())
+
+
+def make_admin_event(api):
+    """A published event around now (Europe/Berlin): a hall and a studio, sessions on a 5-minute grid
+    (the same shape as test_admin.py's `admin_event`)."""
+    from datetime import timedelta
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime.now(berlin).replace(second=0, microsecond=0)
+    now = now - timedelta(minutes=now.minute % 5)
+    first = now + timedelta(minutes=30) if now.hour < 19 else (now + timedelta(days=1)).replace(hour=9, minute=0)
+    event = api.create_event(starts=now - timedelta(hours=1), hours=(first - now).total_seconds() / 3600 + 8)
+    slug = event["slug"]
+    hall = api.create_room(slug, "Hall")
+    studio = api.create_room(slug, "Studio")
+    sessions = {
+        "opening": api.create_session(slug, hall["id"], first, 45, {"en": "Opening", "zh": "开幕"}, kind="plenary"),
+        "studio_talk": api.create_session(slug, studio["id"], first, 45, {"en": "Studio talk", "zh": "工作室演讲"}),
+    }
+    return {"slug": slug, "event": event, "rooms": {"hall": hall, "studio": studio}, "sessions": sessions}
+
+
+def open_view(driver, server, view):
+    """Shows a programme-level view of the console (#view=events|speakers|team|import) once it has loaded."""
+    driver.get(f"{server.base}/admin/#view={view}")
+    wait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#programme-view[data-view='{view}'][data-ready='true']"))

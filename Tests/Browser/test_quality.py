@@ -14,6 +14,7 @@ PAGES = {
     "event": ("/events/{slug}", "#agenda-days .session"),
     "screen": ("/screen/{slug}", ".room-card"),
     "fellows": ("/fellows", "#fellow-count"),
+    "admin": ("/admin/", "#login-form"),
 }
 
 

@@ -1,6 +1,8 @@
-// admin.js — the organiser page at /admin/: log-in (cookie session), event picker, and the tabs
-// schedule editor / announcements / registrations / check-in. The bearer token in the log-in
-// answer is never stored: the HttpOnly session cookie authenticates, the CSRF header guards writes.
+// admin.js — the organiser console at /admin/: log-in (cookie session), the console's navigation,
+// the event picker and the event's tabs (schedule editor / announcements / registrations / check-in /
+// rooms and exports), and the programme-level views (#view=events|speakers|import|team), each a module
+// loaded when first opened so the first load stays light. The bearer token in the log-in answer is
+// never stored: the HttpOnly session cookie authenticates, the CSRF header guards writes.
 import "./strings.js";
 import { h, fill } from "../js/dom.js";
 import { t, getLang, setLang, translatePage, mountLangSwitch, onLangChange, pick } from "../js/i18n.js";
@@ -14,12 +16,20 @@ import { createRegistrations } from "./registrations.js";
 import { createCheckIn } from "./checkin.js";
 
 const $ = (id) => document.getElementById(id);
-const TABS = ["schedule", "announcements", "registrations", "checkin"];
+const TABS = ["schedule", "announcements", "registrations", "checkin", "settings"];
+const VIEWS = {
+  events: () => import("./events-view.js"),
+  speakers: () => import("./speakers-view.js"),
+  import: () => import("./import-view.js"),
+  team: () => import("./team-view.js"),
+};
 
 let account = null;
 let events = [];
 let current = null; // {slug, store, panels: {...}}
 let opening = 0;
+let view = null; // {name, instance} of the programme-level view shown, or null for the event view
+let viewTicket = 0;
 
 // --- roles ---------------------------------------------------------------------------------------
 
@@ -30,9 +40,17 @@ function permissions(slug) {
   return { canEdit: organiser, canManage: organiser, canCheckIn: organiser || global === "checkin" || (local && local.role === "checkin") };
 }
 
+/** Programme-wide powers: creating events, speakers and imports; the team. */
+function programmePermissions() {
+  const global = account ? account.role : null;
+  return { isAdmin: global === "admin", canOrganise: global === "admin" || global === "organiser" };
+}
+
 // --- views ---------------------------------------------------------------------------------------
 
 function showLogin(reason) {
+  viewTicket += 1;
+  closeView();
   closeEvent();
   account = null;
   $("app-view").hidden = true;
@@ -50,19 +68,89 @@ async function showApp(me) {
   $("app-view").hidden = false;
   $("who").hidden = false;
   $("logout").hidden = false;
+  $("nav-team").hidden = !programmePermissions().isAdmin;
   renderWho();
+  if (!(await loadEvents())) return;
+  const wanted = hashState();
+  if (wanted.view && VIEWS[wanted.view]) { showView(wanted.view); return; }
+  const slug = events.some((e) => e.slug === wanted.event) ? wanted.event : pickDefault();
+  if (slug) openEvent(slug, wanted.tab);
+  else status("info", t("admin.event.none"));
+  renderNav();
+}
+
+/** Every event the account may see (drafts included), all pages; false when that failed. */
+async function loadEvents() {
   try {
-    const { data } = await request("/api/v1/events");
-    events = data.items || [];
+    const all = [];
+    let next = "/api/v1/events";
+    while (next) {
+      const { data } = await request(next);
+      all.push(...(data.items || []));
+      next = data.next ? `/api/v1/events?cursor=${encodeURIComponent(data.next)}` : null;
+    }
+    events = all;
   } catch (error) {
     if (error.status !== 401) status("error", ...explain(error));
-    return;
+    return false;
   }
   renderEventSelect();
-  const wanted = hashState().event;
-  const slug = events.some((e) => e.slug === wanted) ? wanted : pickDefault();
-  if (slug) openEvent(slug, hashState().tab);
-  else status("info", t("admin.event.none"));
+  return true;
+}
+
+// --- programme-level views ---------------------------------------------------------------------------
+
+function renderNav() {
+  const active = view ? view.name : "event";
+  for (const link of $("console-nav").querySelectorAll("a[data-nav]")) {
+    if (link.dataset.nav === active) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+  }
+  const slug = current ? current.slug : events.length ? pickDefault() : null;
+  $("nav-event").href = slug ? `#event=${encodeURIComponent(slug)}&tab=${current && current.tab ? current.tab : "schedule"}` : "#";
+}
+
+function closeView() {
+  if (view && view.instance && view.instance.destroy) view.instance.destroy();
+  view = null;
+  fill($("programme-view"));
+  $("programme-view").hidden = true;
+  $("event-view").hidden = false;
+}
+
+/** The context a programme-level view gets: who is logged in, the events, and ways back to the shell. */
+function viewContext() {
+  return {
+    account, permissions: programmePermissions(), eventPermissions: permissions,
+    events: () => events,
+    reloadEvents: async () => { await loadEvents(); return events; },
+    openEvent: (slug, tab = "schedule") => { location.hash = `#event=${encodeURIComponent(slug)}&tab=${tab}`; },
+    status,
+  };
+}
+
+async function showView(name) {
+  if (view && view.name === name) return;
+  const ticket = ++viewTicket;
+  opening += 1; // an event still opening must not take the page back
+  closeView();
+  closeEvent();
+  status("clear");
+  const container = $("programme-view");
+  container.hidden = false;
+  container.dataset.view = name;
+  container.dataset.ready = "false";
+  $("event-view").hidden = true;
+  view = { name, instance: null };
+  writeHash({ view: name });
+  renderNav();
+  let module;
+  try { module = await VIEWS[name](); } catch (error) { status("error", ...explain(error)); return; }
+  if (ticket !== viewTicket) return;
+  view.instance = await module.mount(container, viewContext());
+  if (ticket !== viewTicket) return;
+  container.dataset.ready = "true";
+  const heading = container.querySelector("h1");
+  if (heading) { heading.tabIndex = -1; heading.focus(); }
 }
 
 function renderWho() {
@@ -97,6 +185,7 @@ function status(kind, ...children) {
 // --- one event -------------------------------------------------------------------------------------
 
 function closeEvent() {
+  if (current && current.panels.settings && current.panels.settings.destroy) current.panels.settings.destroy();
   if (current && current.store) current.store.close();
   current = null;
   for (const tab of TABS) fill($(`panel-${tab}`));
@@ -104,6 +193,8 @@ function closeEvent() {
 
 async function openEvent(slug, tab) {
   const ticket = ++opening;
+  viewTicket += 1;
+  closeView();
   closeEvent();
   status("clear");
   $("event-select").value = slug;
@@ -116,7 +207,8 @@ async function openEvent(slug, tab) {
       onChange: (change) => {
         if (editor) editor.render(change);
         if (panels.announcements && (change.kind === "announcements" || change.kind === "reset")) panels.announcements.render();
-        if (change.kind === "event" || change.kind === "reset") renderEventMeta();
+        if (panels.settings && panels.settings.render && (change.kind === "rooms" || change.kind === "reset" || change.kind === "event")) panels.settings.render();
+        if (change.kind === "event" || change.kind === "reset" || change.kind === "seats") renderEventMeta();
       },
       onLiveStatus: (s) => { if (editor) editor.setLive(s); },
     });
@@ -134,6 +226,21 @@ async function openEvent(slug, tab) {
   panels.checkin = createCheckIn($("panel-checkin"), store);
   renderEventMeta();
   selectTab(TABS.includes(tab) ? tab : perms.canEdit ? "schedule" : "checkin", { focus: false });
+  renderNav();
+}
+
+/** The rooms-and-exports tab is loaded the first time it is opened. */
+async function ensureSettings() {
+  const here = current;
+  if (!here || here.panels.settings || here.loadingSettings) return;
+  here.loadingSettings = true;
+  try {
+    const { createEventSettings } = await import("./event-settings.js");
+    if (current !== here) return;
+    here.panels.settings = createEventSettings($("panel-settings"), here.store, { ...here.perms, account });
+  } catch (error) {
+    status("error", ...explain(error));
+  } finally { here.loadingSettings = false; }
 }
 
 function renderEventMeta() {
@@ -141,9 +248,11 @@ function renderEventMeta() {
   const { event } = current.store.state;
   const lang = getLang();
   const venue = event.venue ? [event.venue.name, event.venue.city].filter(Boolean).join(", ") : "";
+  const seats = event.seats ? t(event.seats.capacity == null ? "admin.event.seatsOpen" : "admin.event.seats", event.seats) : "";
   $("event-meta").textContent = [
     t(`admin.event.status.${event.status}`), formatDay(event.startsAt, event.timezone, lang), venue, event.timezone,
   ].filter(Boolean).join(" · ");
+  $("event-seats").textContent = seats;
   document.title = `${pick(event.title).text} — ${t("admin.brand")} — Tandem`;
 }
 
@@ -162,6 +271,8 @@ function selectTab(name, { focus = true } = {}) {
     current.tab = name;
     writeHash({ event: current.slug, tab: name });
     if (name === "checkin" && current.panels.checkin && !focus) current.panels.checkin.focus();
+    if (name === "settings") ensureSettings();
+    renderNav();
   }
 }
 
@@ -189,11 +300,12 @@ function wireTabs() {
 
 function hashState(hash = location.hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
-  return { event: params.get("event"), tab: params.get("tab") };
+  return { event: params.get("event"), tab: params.get("tab"), view: params.get("view") };
 }
 
-function writeHash({ event, tab }) {
+function writeHash({ event, tab, view: name }) {
   const params = new URLSearchParams();
+  if (name) params.set("view", name);
   if (event) params.set("event", event);
   if (tab) params.set("tab", tab);
   const next = `#${params.toString()}`;
@@ -255,8 +367,10 @@ async function start() {
   window.addEventListener("hashchange", (change) => {
     // The address this change went to: by the time the event is handled, an event that finished
     // opening meanwhile may have written its own #event=… over it (replaceState fires nothing).
-    const { event, tab } = hashState(new URL(change.newURL).hash);
-    if (!account || !event) return;
+    const { event, tab, view: name } = hashState(new URL(change.newURL).hash);
+    if (!account) return;
+    if (name && VIEWS[name]) { showView(name); return; }
+    if (!event) return;
     if (!current || current.slug !== event) { if (events.some((e) => e.slug === event)) openEvent(event, tab); }
     else if (TABS.includes(tab) && tab !== current.tab) selectTab(tab, { focus: false });
   });
@@ -265,7 +379,8 @@ async function start() {
     if (!account) return;
     renderEventSelect();
     renderEventMeta();
-    if (current) for (const panel of Object.values(current.panels)) panel.render();
+    if (current) for (const panel of Object.values(current.panels)) if (panel && panel.render) panel.render();
+    if (view && view.instance && view.instance.render) view.instance.render();
   });
   // Without the readable CSRF cookie there is no session to ask about (and no 401 to log).
   if (!/(?:^|;\s*)tandem_csrf=[^;]/.test(document.cookie)) {

@@ -162,6 +162,8 @@ export function createScheduleEditor(panel, store, { canEdit }) {
       h("span", { class: "block-time", text: time }),
       cancelled ? h("span", { class: "badge badge-cancelled", text: t("session.cancelled") }) : null,
       title,
+      speakerNames(session, lang) ? h("span", { class: "block-speakers", text: speakerNames(session, lang) }) : null,
+      session.seats ? h("span", { class: "block-seats", text: t("editor.seats", { confirmed: session.seats.confirmed, capacity: session.seats.capacity, waitlisted: session.seats.waitlisted }) }) : null,
       h("span", { class: "sr-only", text: `, ${room.name}` }),
       clash ? h("span", { class: "badge badge-clash", text: t("editor.clash") }) : null,
       canEdit && !cancelled ? h("span", { class: "resize-handle", "aria-hidden": "true", title: t("editor.resize") }) : null);
@@ -311,3 +313,8 @@ export function createScheduleEditor(panel, store, { canEdit }) {
 }
 
 export function sessionTitle(session) { return pick(session.title).text; }
+
+/** The session's speakers as the viewer reads them (Chinese names in the Chinese interface). */
+export function speakerNames(session, lang) {
+  return (session.speakers || []).map((sp) => (lang === "zh" && sp.nameZh ? sp.nameZh : sp.name)).join(", ");
+}

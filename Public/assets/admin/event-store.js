@@ -1,89 +1,67 @@
-// event-store.js — one event's rooms, sessions and announcements as the organiser sees them,
-// loaded once and then kept current by the live feed (so other organisers' edits show up without a reload).
+// event-store.js — one event as the organiser sees it: the shared live reducer (../js/schedule.js)
+// fed by the REST detail and the live feed, so other organisers' edits, registrations (seats) and
+// speaker changes show up without a reload. No reducer of its own.
 // Exports:
 //   openEventStore(slug, {onChange(change), onLiveStatus(status)}) → Promise<store>
-//     store.state: {slug, event, zone, rooms: [...], sessions: Map(id → session), announcements: Map(id → a)}
-//     store.upsertSession(session, source) / store.upsertSessions([...], source) / store.close()
-//     change: {kind: "reset"|"sessions"|"rooms"|"announcements"|"event", ids?: [...], source: "live"|"local", removed?: bool}
+//     store.state: {slug, event, zone, rooms: [...by position], sessions: Map(id → session), announcements: Map(id → a)}
+//     store.upsertSession(session, source) / store.upsertSessions([...], source) / store.upsertAnnouncement(a, source)
+//     store.reload() (GET the detail again, e.g. after rooms changed) / store.close()
+//     change: {kind: "reset"|"sessions"|"seats"|"rooms"|"announcements"|"event", ids?: [...], source: "live"|"local"}
 import { connectLive } from "../js/live.js";
+import { Schedule } from "../js/schedule.js";
 import { request, eventPath } from "./client.js";
 
 export async function openEventStore(slug, { onChange = () => {}, onLiveStatus = () => {} } = {}) {
   const { data } = await request(eventPath(slug));
-  const state = { slug, event: null, zone: "UTC", rooms: [], sessions: new Map(), announcements: new Map() };
-
-  const reset = (detail) => {
-    const { rooms = [], sessions = [], announcements = [], ...event } = detail;
-    state.event = event;
-    state.zone = event.timezone || "UTC";
-    state.rooms = [...rooms].sort((a, b) => a.position - b.position || a.id - b.id);
-    state.sessions = new Map(sessions.map((s) => [s.id, clean(s)]));
-    state.announcements = new Map(announcements.map((a) => [a.id, a]));
+  const schedule = new Schedule();
+  const state = { slug, event: null, zone: "UTC", rooms: [], sessions: schedule.sessions, announcements: schedule.announcements };
+  const sync = () => {
+    state.event = schedule.event;
+    state.zone = (schedule.event && schedule.event.timezone) || "UTC";
+    state.rooms = schedule.sortedRooms();
+    state.sessions = schedule.sessions;
+    state.announcements = schedule.announcements;
   };
-  reset(data);
-
-  /** Keeps the newer of two copies; the live echo of our own save (same version) changes nothing. */
-  const put = (session) => {
-    const known = state.sessions.get(session.id);
-    if (known && typeof known.version === "number" && session.version <= known.version) return false;
-    state.sessions.set(session.id, clean(session));
-    return true;
-  };
+  schedule.load(data);
+  sync();
 
   const store = {
     state,
     upsertSession(session, source = "local") {
-      if (put(session)) onChange({ kind: "sessions", ids: [session.id], source });
+      if (schedule.put(session)) onChange({ kind: "sessions", ids: [session.id], source });
     },
     upsertSessions(sessions, source = "local") {
-      const ids = sessions.filter(put).map((s) => s.id);
+      const ids = sessions.filter((s) => schedule.put(s)).map((s) => s.id);
       if (ids.length) onChange({ kind: "sessions", ids, source });
     },
     upsertAnnouncement(a, source = "local") {
-      state.announcements.set(a.id, a);
+      schedule.announcements.set(a.id, a);
       onChange({ kind: "announcements", ids: [a.id], source });
+    },
+    async reload() {
+      const { data: fresh } = await request(eventPath(slug));
+      schedule.load(fresh);
+      sync();
+      onChange({ kind: "reset", source: "local" });
     },
     close() { live.close(); },
   };
 
   const handle = (message) => {
-    const { type, data: body } = message;
-    if (!body) return;
-    switch (type) {
-      case "snapshot": reset(body); onChange({ kind: "reset", source: "live" }); break;
-      case "session.created": case "session.updated": case "session.cancelled":
-        store.upsertSession(body, "live"); break;
-      case "session.deleted":
-        state.sessions.delete(body.id);
-        onChange({ kind: "sessions", ids: [body.id], source: "live", removed: true }); break;
-      case "schedule.delayed":
-        store.upsertSessions(body.sessions || [], "live"); break;
-      case "room.created": case "room.updated": {
-        state.rooms = [...state.rooms.filter((r) => r.id !== body.id), body].sort((a, b) => a.position - b.position || a.id - b.id);
-        onChange({ kind: "rooms", ids: [body.id], source: "live" }); break;
-      }
-      case "room.deleted":
-        state.rooms = state.rooms.filter((r) => r.id !== body.id);
-        onChange({ kind: "rooms", ids: [body.id], source: "live" }); break;
-      case "announcement.created":
-        store.upsertAnnouncement(body, "live"); break;
-      case "announcement.expired":
-        state.announcements.delete(body.id);
-        onChange({ kind: "announcements", ids: [body.id], source: "live" }); break;
-      case "event.updated": {
-        state.event = { ...state.event, ...body };
-        state.zone = state.event.timezone || state.zone;
-        onChange({ kind: "event", source: "live" }); break;
-      }
-      default: break;
-    }
+    if (!message.data) return;
+    const result = schedule.apply(message);
+    sync();
+    const ids = [...result.changed];
+    if (message.type === "snapshot") onChange({ kind: "reset", source: "live" });
+    else if (result.rooms) onChange({ kind: "rooms", ids, source: "live" });
+    else if (result.structural) onChange({ kind: "sessions", ids, source: "live" });
+    else if (result.seats) onChange({ kind: "seats", ids, source: "live" });
+    if (message.type === "snapshot") return;
+    if (result.event) onChange({ kind: "event", source: "live" });
+    if (result.announcements) onChange({ kind: "announcements", ids: [message.data.id], source: "live" });
   };
 
+  // Without `since`: the first message is a snapshot, which also covers what changed while loading.
   const live = connectLive(slug, { onMessage: handle, onStatus: onLiveStatus });
   return store;
-}
-
-function clean(session) {
-  const { previousRoomId, ...rest } = session;
-  return rest;
 }

@@ -1,6 +1,8 @@
 // session-form.js — edit, create, cancel and reinstate one session; the keyboard way to move it.
 // The form remembers the version the organiser started from: saving sends `If-Match: "<version>"`,
 // so an edit based on an outdated session is refused (412) and explained instead of overwriting.
+// Speakers are assigned with a type-ahead (speaker-picker.js, loaded when the form first shows a session);
+// the clash warning counts them as chosen.
 // Exports: createSessionForm(store, {canEdit, currentDay, onSelect, onDayChange}) →
 //   {element, select(id, {focus}), selectedId(), startNew(), proposeMove(id, where), localConflicts(id, proposal), clashesOf(id), refresh(change)}
 import { h, fill } from "../js/dom.js";
@@ -32,6 +34,25 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   const daySel = h("select", { id: "f-day" });
   const start = h("input", { id: "f-start", type: "text", inputmode: "numeric", placeholder: "HH:MM", pattern: "\\d{1,2}:\\d{2}", autocomplete: "off", size: "6" });
   const end = h("input", { id: "f-end", type: "text", inputmode: "numeric", placeholder: "HH:MM", pattern: "\\d{1,2}:\\d{2}", autocomplete: "off", size: "6" });
+  // The speakers: the type-ahead module loads on first use; until then the form keeps the list it was given.
+  let pickerModule = null;
+  let speakersShown = [];
+  const pickerSlot = h("div", { class: "field", id: "f-speakers-slot" });
+  const picker = {
+    set(list) {
+      speakersShown = list || [];
+      if (pickerModule) pickerModule.set(speakersShown);
+      else if (!picker.loading) {
+        picker.loading = import("./speaker-picker.js").then(({ createSpeakerPicker }) => {
+          pickerModule = createSpeakerPicker({ onChange: () => liveCheck() });
+          pickerSlot.replaceWith(pickerModule.element);
+          pickerModule.set(speakersShown);
+        });
+      }
+    },
+    ids: () => (pickerModule ? pickerModule.ids() : speakersShown.map((sp) => sp.id)),
+    loading: null,
+  };
   const heading = h("h2", { id: "form-title", tabindex: "-1" });
   const intro = h("p", { class: "hint", id: "form-intro" });
   const warning = h("div", { class: "form-warning", id: "f-warning", role: "status", "aria-live": "polite" });
@@ -42,7 +63,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
   const close = h("button", { type: "button", class: "button", id: "f-close" });
   const fields = h("fieldset", { class: "form-fields" },
     field("f-title-en", "form.titleEn", titleEn), field("f-title-zh", "form.titleZh", titleZh), field("f-kind", "form.kind", kind),
-    field("f-room", "form.room", room), field("f-day", "form.day", daySel),
+    field("f-room", "form.room", room), pickerSlot, field("f-day", "form.day", daySel),
     h("div", { class: "field-row" }, field("f-start", "form.start", start, "form.clockHint"), field("f-end", "form.end", end, "form.clockHint")));
   const buttons = h("div", { class: "form-buttons" }, save, cancelSession, reinstate, close);
   const element = h("form", { class: "session-form", id: "session-form", "aria-labelledby": "form-title", novalidate: true },
@@ -71,6 +92,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     start.value = clock(minutesOfDay(s, state.zone));
     const endDay = dayKey(e, state.zone);
     end.value = endDay !== d && minutesOfDay(e, state.zone) === 0 ? "24:00" : clock(minutesOfDay(e, state.zone));
+    picker.set(session.speakers || []);
   }
 
   /** The form as a proposal, or {error}. */
@@ -84,14 +106,14 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     const title = { en: titleEn.value.trim() };
     if (titleZh.value.trim()) title.zh = titleZh.value.trim();
     return {
-      title, kind: kind.value, roomId: Number(room.value),
+      title, kind: kind.value, roomId: Number(room.value), speakerIds: picker.ids(),
       startsAt: wallToDate(daySel.value, startMin, state.zone), endsAt: wallToDate(daySel.value, endMin, state.zone),
     };
   }
 
   function localConflicts(id, proposal) {
     const own = state.sessions.get(id);
-    const speakers = new Set((own && own.speakerIds) || []);
+    const speakers = new Set(proposal.speakerIds || (own && own.speakerIds) || []);
     const s = proposal.startsAt.getTime();
     const e = proposal.endsAt.getTime();
     const clashes = [];
@@ -197,6 +219,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     const d = currentDay();
     daySel.value = d;
     titleEn.value = ""; titleZh.value = ""; kind.value = "talk";
+    picker.set([]);
     room.value = state.rooms.length ? String(state.rooms[0].id) : "";
     const now = minutesOfDay(new Date(), state.zone);
     const hour = dayKey(new Date(), state.zone) === d ? Math.min(22 * 60, Math.ceil((now + 1) / 60) * 60) : 9 * 60;
@@ -252,6 +275,8 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
     const patch = {};
     if (proposal.title.en !== (base.title.en || "") || (proposal.title.zh || "") !== (base.title.zh || "")) patch.title = proposal.title;
     if (proposal.kind !== base.kind) patch.kind = proposal.kind;
+    const same = (a, b) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+    if (!same(proposal.speakerIds, base.speakerIds || [])) patch.speakerIds = proposal.speakerIds;
     if (proposal.roomId !== base.roomId) patch.roomId = proposal.roomId;
     if (proposal.startsAt.getTime() !== Date.parse(base.startsAt)) patch.startsAt = wire(proposal.startsAt);
     if (proposal.endsAt.getTime() !== Date.parse(base.endsAt)) patch.endsAt = wire(proposal.endsAt);
@@ -286,7 +311,7 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
       try {
         const { data } = await request(eventPath(state.slug, "sessions"), {
           method: "POST",
-          body: { title: proposal.title, kind: proposal.kind, roomId: proposal.roomId, startsAt: wire(proposal.startsAt), endsAt: wire(proposal.endsAt) },
+          body: { title: proposal.title, kind: proposal.kind, roomId: proposal.roomId, startsAt: wire(proposal.startsAt), endsAt: wire(proposal.endsAt), speakerIds: proposal.speakerIds },
         });
         store.upsertSession(data, "local");
         mode = "edit"; base = state.sessions.get(data.id) || data; dirty = false;
@@ -366,6 +391,8 @@ export function createSessionForm(store, { canEdit, currentDay, onSelect = () =>
         } else if (!busy && change && change.source === "live") {
           showMessage(message, "info", t("form.changedMeanwhile"));
         }
+      } else if (!dirty && !busy) {
+        picker.set(current.speakers || []); // a speaker renamed (speaker.updated) keeps the version
       }
     }
     renderLabels();

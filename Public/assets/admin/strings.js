@@ -23,6 +23,8 @@ addStrings({
     "admin.event.status.draft": "draft",
     "admin.event.status.published": "published",
     "admin.event.status.cancelled": "cancelled",
+    "admin.event.seats": "Seats: {confirmed} of {capacity} taken, {waitlisted} waiting",
+    "admin.event.seatsOpen": "Registered: {confirmed} (no limit)",
     "admin.tab.schedule": "Schedule",
     "admin.tab.announcements": "Announcements",
     "admin.tab.registrations": "Registrations",
@@ -36,6 +38,7 @@ addStrings({
     "editor.gridLabel": "Schedule for {day}",
     "editor.resize": "Drag to change the end",
     "editor.clash": "overlaps another session",
+    "editor.seats": "{confirmed}/{capacity} seats, {waitlisted} waiting",
     "live.connecting": "Connecting to live updates…",
     "live.live": "Live: changes by other organisers appear here",
     "live.reconnecting": "Reconnecting to live updates…",
@@ -181,6 +184,24 @@ addStrings({
     "field.text": "Text",
     "field.expiresAt": "Remove at",
     "field.token": "Token",
+
+    "console.nav": "Console",
+    "console.nav.event": "Event workspace",
+    "console.nav.events": "Events",
+    "console.nav.speakers": "Speakers and fellows",
+    "console.nav.import": "Import",
+    "console.nav.team": "Team",
+    "admin.tab.settings": "Rooms and exports",
+
+
+    "picker.label": "Speakers",
+    "picker.hint": "Type a name, then choose with the arrow keys and Enter.",
+    "picker.remove": "Remove {name}",
+    "picker.none": "No speaker found",
+    "picker.added": "{name} added.",
+    "picker.removed": "{name} removed.",
+    "picker.results": "{n} suggestions",
+
   },
   zh: {
     "admin.brand": "组织者",
@@ -203,6 +224,8 @@ addStrings({
     "admin.event.status.draft": "草稿",
     "admin.event.status.published": "已发布",
     "admin.event.status.cancelled": "已取消",
+    "admin.event.seats": "名额：已占 {confirmed}/{capacity}，候补 {waitlisted}",
+    "admin.event.seatsOpen": "已报名：{confirmed}（不限名额）",
     "admin.tab.schedule": "日程",
     "admin.tab.announcements": "通知",
     "admin.tab.registrations": "报名",
@@ -216,6 +239,7 @@ addStrings({
     "editor.gridLabel": "{day}的日程",
     "editor.resize": "拖动以更改结束时间",
     "editor.clash": "与其他环节时间重叠",
+    "editor.seats": "名额 {confirmed}/{capacity}，候补 {waitlisted}",
     "live.connecting": "正在连接实时更新…",
     "live.live": "实时：其他组织者的修改会显示在这里",
     "live.reconnecting": "正在重新连接实时更新…",
@@ -361,5 +385,23 @@ addStrings({
     "field.text": "内容",
     "field.expiresAt": "撤下时间",
     "field.token": "凭证",
+
+    "console.nav": "控制台",
+    "console.nav.event": "活动工作区",
+    "console.nav.events": "活动",
+    "console.nav.speakers": "发言人与研修学员",
+    "console.nav.import": "导入",
+    "console.nav.team": "团队",
+    "admin.tab.settings": "会场与导出",
+
+
+    "picker.label": "发言人",
+    "picker.hint": "输入姓名，用方向键选择，按 Enter 确认。",
+    "picker.remove": "移除 {name}",
+    "picker.none": "未找到发言人",
+    "picker.added": "已添加 {name}。",
+    "picker.removed": "已移除 {name}。",
+    "picker.results": "{n} 个建议",
+
   },
 });

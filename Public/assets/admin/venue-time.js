@@ -6,6 +6,8 @@
 //   parseClock("9:30" | "09:30") → minutes since midnight, or null
 //   clock(minutes) → "09:30"
 //   wire(date) → "2026-11-29T09:30:00Z" (what the API accepts)
+//   wireInZone(date, zone) → "2026-11-29T09:30:00+01:00" (the same instant with the venue's offset then)
+//   parseDay("2027-03-28") → "2027-03-28" or null; wallParts(instant, zone) → {day, clock} as the venue reads it
 import { dayKey, minutesOfDay } from "../js/time.js";
 
 const offsetFormatters = new Map();
@@ -60,6 +62,28 @@ export function parseClock(text) {
 export function clock(minutes) {
   const m = ((minutes % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+export function wireInZone(date, zone) {
+  const offset = zoneOffset(date, zone);
+  const local = new Date(date.getTime() + offset * 60000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+export function parseDay(text) {
+  const match = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(String(text || ""));
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export function wallParts(instant, zone) {
+  const date = new Date(instant);
+  return { day: dayKey(date, zone), clock: clock(minutesOfDay(date, zone)) };
 }
 
 export function wire(date) {

@@ -4,6 +4,7 @@
 //   initPage() → translates [data-i18n] elements and mounts #lang-switch (call once, first)
 //   showError(container, error) → replaces container's content with a readable error (role=alert)
 //   siteTitle(parts...) → sets document.title "part — Tandem"
+import "./site-strings.js";
 import { mountLangSwitch, translatePage, setLang, getLang, t } from "./i18n.js";
 import { h, fill } from "./dom.js";
 

@@ -1,4 +1,5 @@
-// schedule.js — an event's public state kept up to date from REST data and live messages.
+// schedule.js — the one live reducer: an event's state kept up to date from REST data and live
+// messages, used by the attendee pages and (through admin/event-store.js) the organiser's editor.
 // Stable exports:
 //   class Schedule
 //     .event (EventResponse fields), .rooms Map(id → room), .sessions Map(id → session),
@@ -6,6 +7,7 @@
 //     .load(detail)  — from GET /api/v1/events/{slug} or a live `snapshot`'s data
 //     .apply(message) → {changed: Set(sessionId), structural: bool, seats: bool, event: bool,
 //                        announcements: bool, rooms: bool}
+//     .put(session) → bool — a session from a REST answer (our own save); false when the copy held is as new
 //     .sortedRooms() → rooms by position, then id
 //     .sortedSessions(filter?) → sessions by start time, then room position
 //   room filter: new Schedule({room: id}) drops sessions that leave that room (screens with ?room=).
@@ -31,9 +33,17 @@ export class Schedule {
 
   keeps(session) { return this.room === null || session.roomId === this.room; }
 
-  upsertSession(session, result) {
+  /** Keeps the newer of two copies: the live echo of a save already applied (same version) changes nothing. */
+  put(session) {
+    const known = this.sessions.get(session.id);
+    if (known && typeof known.version === "number" && typeof session.version === "number" && session.version <= known.version) return false;
     if (this.keeps(session)) this.sessions.set(session.id, session);
     else this.sessions.delete(session.id);
+    return true;
+  }
+
+  upsertSession(session, result) {
+    if (!this.put(session)) return;
     result.changed.add(session.id);
   }
 

@@ -4,6 +4,7 @@
 // (cards are rebuilt only when the set of rooms changes), expired announcements pruned.
 // Test hooks: `?timeScale=N` runs the clock N times faster, `?at=ISO` starts it at that instant;
 // `window.tandemScreen` exposes {now(), status(), lastSeq()} for browser tests.
+import "./site-strings.js";
 import { pathPart } from "./api.js";
 import { h, setText } from "./dom.js";
 import { t, pick, getLang, onLangChange, mountLangSwitch, setLang } from "./i18n.js";
