@@ -6,6 +6,7 @@ import { t, getLang } from "../js/i18n.js";
 import { formatDateTime } from "../js/time.js";
 import { request, eventPath } from "./client.js";
 import { explain, showMessage } from "./problems.js";
+import "./door-strings.js";
 
 /** The code from what was typed or scanned: spaces around it do not count. */
 export function codeFrom(value) {
@@ -22,7 +23,8 @@ export function createCheckIn(panel, store) {
   const result = h("div", { class: "form-message checkin-result", id: "checkin-result", role: "alert" });
   const form = h("form", { class: "stack checkin-form", id: "checkin-form", "aria-labelledby": "checkin-title", novalidate: true },
     heading, h("div", { class: "field" }, label, token, hint), h("div", { class: "form-buttons" }, submit), result);
-  fill(panel, form);
+  const door = h("a", { id: "checkin-door-link", href: `/admin/door/${encodeURIComponent(state.slug)}` });
+  fill(panel, form, h("p", {}, door));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -53,6 +55,7 @@ export function createCheckIn(panel, store) {
     label.textContent = t("checkin.label");
     hint.textContent = t("checkin.hint");
     submit.textContent = t("checkin.submit");
+    door.textContent = t("checkin.doorLink");
   }
   render();
   return { render, focus: () => token.focus() };
