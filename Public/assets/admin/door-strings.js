@@ -1,5 +1,5 @@
 // door-strings.js — the door page's UI strings (/admin/door/{slug}) in English and Chinese, merged
-// into the shared i18n table; also the Check-in tab's link to the door.
+// into the shared i18n table.
 import { addStrings } from "../js/i18n.js";
 
 addStrings({
@@ -53,7 +53,6 @@ addStrings({
     "door.login.wrong": "The e-mail address or password is wrong, or the account is disabled.",
     "door.login.throttled": "Too many failed log-ins. Please wait {seconds} seconds before trying again.",
     "door.login.expired": "Your session has ended. Please log in again: check-ins not sent yet are kept.",
-    "checkin.doorLink": "Open the door page (full screen, QR camera, keeps working offline)",
   },
   zh: {
     "door.brand": "入口签到",
@@ -105,6 +104,5 @@ addStrings({
     "door.login.wrong": "电子邮箱或密码错误，或账户已停用。",
     "door.login.throttled": "登录失败次数过多。请等待 {seconds} 秒后再试。",
     "door.login.expired": "您的会话已结束，请重新登录：尚未发送的签到会保留。",
-    "checkin.doorLink": "打开入口签到页面（全屏、二维码摄像头、离线也可使用）",
   },
 });
