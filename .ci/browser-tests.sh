@@ -22,13 +22,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get install -y -qq "${missing[@]}"
 fi
 
-section "python tools (selenium, pytest)"
-python3 -c 'import selenium, pytest' 2>/dev/null \
-  || python3 -m pip install --quiet --break-system-packages selenium pytest \
-  || python3 -m pip install --quiet selenium pytest
+section "python tools (selenium, pytest, axe-core)"
+# selenium-axe-python ships axe-core 4.9 for test_accessibility.py (axe-selenium-python's last
+# release for Python 3.11 ships axe-core 3.1.1, which flags valid markup).
+python3 -c 'import selenium, pytest, selenium_axe_python' 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages selenium pytest selenium-axe-python==2.2.0 \
+  || python3 -m pip install --quiet selenium pytest selenium-axe-python==2.2.0
 
 binary=${TANDEM_BINARY:-.build/debug/tandem}
 [ -x "$binary" ] || { echo "no server binary at $binary: run swift build first, or set TANDEM_BINARY"; exit 1; }
+
+# A failing test leaves a screenshot, the page's HTML and the console log of each of its browsers here.
+artifacts=Tests/Browser/artifacts
+rm -rf "$artifacts"
+show_artifacts() {
+  if compgen -G "$artifacts/*" >/dev/null; then
+    echo "Screenshots (.png), page HTML (.html) and console logs (.console.json) of the failed tests' browsers: $PWD/$artifacts/"
+    ls -1 "$artifacts"
+  fi
+}
+trap show_artifacts EXIT
 
 section "browser tests against $binary (SQLite)"
 python3 -m pytest Tests/Browser -q

@@ -263,12 +263,12 @@ def future_event(api):
     return {"slug": slug, "event": event, "rooms": {"hall": hall, "room": room}, "sessions": sessions, "start": start}
 
 
-def _options(width: int, height: int) -> Options:
+def _options(width: int, height: int, extra_args=()) -> Options:
     options = Options()
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 f"--window-size={width},{height}", "--lang=en-GB", "--disable-extensions",
-                "--no-first-run", "--disable-background-networking"):
+                "--no-first-run", "--disable-background-networking", *extra_args):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return options
@@ -282,12 +282,43 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def _make_driver(width: int, height: int):
-    driver = webdriver.Chrome(options=_options(width, height), service=Service(CHROMEDRIVER))
+# Every browser a test has open, in the order they were started: a failing test leaves a screenshot,
+# the page's HTML and the console log of each in ARTIFACTS (see pytest_runtest_makereport).
+_open_drivers: dict[int, webdriver.Chrome] = {}
+
+
+def _make_driver(width: int, height: int, extra_args=()):
+    driver = webdriver.Chrome(options=_options(width, height, extra_args), service=Service(CHROMEDRIVER))
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_PROBE})
     driver.set_script_timeout(20)
+    _open_drivers[id(driver)] = driver
+    quit_browser = driver.quit
+
+    def quit_and_forget():
+        _open_drivers.pop(id(driver), None)
+        quit_browser()
+
+    driver.quit = quit_and_forget
     return driver
+
+
+def save_artifacts(test_name: str) -> list[Path]:
+    """Saves <test>.png, <test>.html and <test>.console.json (then <test>.2.png … for a second browser)
+    of every open browser into ARTIFACTS; returns the files written."""
+    written = []
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in test_name).strip("-")
+    for index, driver in enumerate(list(_open_drivers.values()), start=1):
+        stem = ARTIFACTS / (name if index == 1 else f"{name}.{index}")
+        try:  # the browser may be gone or hung: the report must still be written
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(stem.with_name(stem.name + ".png")))
+            stem.with_name(stem.name + ".html").write_text(f"<!-- {driver.current_url} -->\n{driver.page_source}", encoding="utf-8")
+            stem.with_name(stem.name + ".console.json").write_text(json.dumps(driver.get_log("browser"), indent=1))
+            written += [stem.with_name(stem.name + suffix) for suffix in (".png", ".html", ".console.json")]
+        except Exception as error:  # noqa: BLE001
+            print(f"could not save the artifacts of browser {index}: {error}")
+    return written
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -295,27 +326,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+    # Before the fixtures' teardown quits the browsers: a failed test (or a failed fixture setup).
+    if report.failed and report.when in ("setup", "call") and _open_drivers:
+        files = save_artifacts(item.name)
+        if files:
+            report.sections.append(("browser artifacts", "\n".join(str(f.relative_to(REPO)) for f in files)))
 
 
-def _teardown(request, driver):
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        name = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
-        try:
-            driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-            (ARTIFACTS / f"{name}.console.json").write_text(json.dumps(driver.get_log("browser"), indent=1))
-        except Exception:  # the browser may already be gone
-            pass
-    driver.quit()
-
-
-def chromium(request, width: int, height: int):
-    """Body of a browser fixture: `yield from chromium(request, w, h)` — a driver of that size,
-    with screenshot-on-failure and quit afterwards."""
-    driver = _make_driver(width, height)
+def chromium(request, width: int, height: int, extra_args=()):
+    """Body of a browser fixture: `yield from chromium(request, w, h)` — a driver of that size
+    (with more Chromium flags if given), saved to ARTIFACTS if the test fails, quit afterwards."""
+    driver = _make_driver(width, height, extra_args)
     yield driver
-    _teardown(request, driver)
+    driver.quit()
 
 
 @pytest.fixture

@@ -2,10 +2,16 @@
 // The code only checks in: the attendee's private link, which changes and cancels, is never asked for.
 // Exports: createCheckIn(panel, store) → {render()}
 import { h, fill } from "../js/dom.js";
-import { t, getLang } from "../js/i18n.js";
+import { t, getLang, addStrings } from "../js/i18n.js";
 import { formatDateTime } from "../js/time.js";
 import { request, eventPath } from "./client.js";
 import { explain, showMessage } from "./problems.js";
+
+// The door link's label lives here, not in door-strings.js: the organiser page stays light.
+addStrings({
+  en: { "checkin.doorLink": "Open the door page (full screen, QR camera, keeps working offline)" },
+  zh: { "checkin.doorLink": "打开入口签到页面（全屏、二维码摄像头、离线也可使用）" },
+});
 
 /** The code from what was typed or scanned: spaces around it do not count. */
 export function codeFrom(value) {
@@ -22,7 +28,8 @@ export function createCheckIn(panel, store) {
   const result = h("div", { class: "form-message checkin-result", id: "checkin-result", role: "alert" });
   const form = h("form", { class: "stack checkin-form", id: "checkin-form", "aria-labelledby": "checkin-title", novalidate: true },
     heading, h("div", { class: "field" }, label, token, hint), h("div", { class: "form-buttons" }, submit), result);
-  fill(panel, form);
+  const door = h("a", { id: "checkin-door-link", href: `/admin/door/${encodeURIComponent(state.slug)}` });
+  fill(panel, form, h("p", {}, door));
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -53,6 +60,7 @@ export function createCheckIn(panel, store) {
     label.textContent = t("checkin.label");
     hint.textContent = t("checkin.hint");
     submit.textContent = t("checkin.submit");
+    door.textContent = t("checkin.doorLink");
   }
   render();
   return { render, focus: () => token.focus() };

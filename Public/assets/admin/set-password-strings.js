@@ -1,0 +1,48 @@
+// set-password-strings.js — the strings of /admin/set-password (the invitation link) in English and
+// Chinese, merged into the shared i18n table.
+import { addStrings } from "../js/i18n.js";
+
+addStrings({
+  en: {
+    "setpw.brand": "Organiser",
+    "setpw.title": "Choose your password",
+    "setpw.intro": "You have been invited to the Tandem organiser team. Choose the password for your account.",
+    "setpw.password": "New password",
+    "setpw.confirm": "New password again",
+    "setpw.rules": "At least 12 characters; a few unrelated words make a good one. Very common passwords and runs like “abcdefghijkl” or “123456789012” are refused.",
+    "setpw.submit": "Set password",
+    "setpw.mismatch": "The two passwords are not the same.",
+    "setpw.tooShort": "The password needs at least 12 characters.",
+    "setpw.tooLong": "The password is too long: at most 72 bytes (about 24 Chinese characters).",
+    "setpw.nul": "The password must not contain a NUL character.",
+    "setpw.common": "This is one of the most common passwords: choose another.",
+    "setpw.done": "Your password is set. Log in with your e-mail address {email} and the new password.",
+    "setpw.login": "Log in",
+    "setpw.invalid": "This link does not set a password any more: it was used already, it expired (links work for 72 hours), or it was copied incompletely. Ask an admin to invite you again. If you have set your password already, log in.",
+    "setpw.noToken": "This address has no invitation code in it. Open the link from your invitation e-mail again (the whole link, with the part after #), or ask an admin to invite you again.",
+    "setpw.throttled": "Too many attempts from this network. Please wait {seconds} seconds and try again.",
+    "setpw.network": "The server cannot be reached. Please try again.",
+    "setpw.error": "The password was not set: {detail}",
+  },
+  zh: {
+    "setpw.brand": "组织者",
+    "setpw.title": "设置您的密码",
+    "setpw.intro": "您已受邀加入 Tandem 组织团队。请为您的账户设置密码。",
+    "setpw.password": "新密码",
+    "setpw.confirm": "再次输入新密码",
+    "setpw.rules": "至少 12 个字符；几个互不相关的词组合起来就是好密码。过于常见的密码以及“abcdefghijkl”“123456789012”这类连续字符不会被接受。",
+    "setpw.submit": "设置密码",
+    "setpw.mismatch": "两次输入的密码不一致。",
+    "setpw.tooShort": "密码至少需要 12 个字符。",
+    "setpw.tooLong": "密码太长：最多 72 个字节（约 24 个汉字）。",
+    "setpw.nul": "密码不能包含 NUL 字符。",
+    "setpw.common": "这是最常见的密码之一：请换一个。",
+    "setpw.done": "您的密码已设置。请使用您的电子邮箱 {email} 和新密码登录。",
+    "setpw.login": "登录",
+    "setpw.invalid": "此链接已无法设置密码：它已被使用、已过期（链接有效期为 72 小时），或复制不完整。请联系管理员重新邀请您。如果您已经设置过密码，请直接登录。",
+    "setpw.noToken": "此地址中没有邀请码。请重新打开邀请邮件中的链接（完整链接，包括 # 之后的部分），或联系管理员重新邀请您。",
+    "setpw.throttled": "此网络的尝试次数过多。请等待 {seconds} 秒后再试。",
+    "setpw.network": "无法连接服务器，请稍后再试。",
+    "setpw.error": "密码未能设置：{detail}",
+  },
+});
