@@ -14,6 +14,7 @@ enum RouteMatrix {
     static let publicRoutes: Set<String> = [
         "GET /healthz", "GET /readyz", "GET /openapi.yaml",
         "GET /", "GET /events/{slug}", "GET /registrations/{token}", "GET /screen/{slug}", "GET /fellows", "GET /admin",
+        "GET /admin/set-password", "GET /admin/door/{slug}",
         "GET /events/{slug}/register", "POST /events/{slug}/register", "GET /events/{slug}/register/sent",
         "GET /registrations/{token}/confirm", "POST /registrations/{token}/confirm", "POST /api/v1/registrations/{token}/confirm",
         "GET /api/v1/events", "GET /api/v1/events/{slug}", "GET /api/v1/events/{slug}/schedule",
