@@ -48,6 +48,37 @@ def _short_password(driver, data):
     wait(driver).until(lambda d: d.find_element(By.ID, "setpw-password-error").text)
 
 
+def _click_and_wait(button: str, shown: str):
+    """Clicks the button with id `button`, then waits until `shown` (a CSS selector) is displayed."""
+    def act(driver, data):
+        driver.find_element(By.ID, button).click()
+        wait(driver).until(lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, shown)))
+    return act
+
+
+def _row_action(action: str, shown: str):
+    """Clicks `action` in the events table's row of the test event, then waits for `shown`."""
+    def act(driver, data):
+        wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, f'#events-table tr[data-slug="{data["slug"]}"] [data-action="{action}"]')).click()
+        wait(driver).until(lambda d: any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, shown)))
+    return act
+
+
+def _import_preview(driver, data):
+    fixture = os.path.join(os.path.dirname(__file__), "..", "TandemServerTests", "Fixtures", "pretalx-schedule.json")
+    driver.find_element(By.ID, "imp-file").send_keys(os.path.abspath(fixture))
+    wait(driver).until(lambda d: d.find_element(By.ID, "import-message").text != "" or d.find_elements(By.ID, "import-summary"))
+    if not driver.find_elements(By.ID, "import-summary"):
+        driver.find_element(By.ID, "imp-venue-name").send_keys("Kongresshalle")
+        driver.find_element(By.ID, "imp-venue-city").send_keys("Hamburg")
+        driver.find_element(By.ID, "imp-venue-country").send_keys("de")
+        driver.find_element(By.ID, "imp-preview").click()
+    wait(driver).until(lambda d: d.find_elements(By.ID, "import-summary"))
+
+
+def _console(view: str) -> str:
+    return f"#programme-view[data-view='{view}'][data-ready='true']"
+
 @dataclass(frozen=True)
 class View:
     name: str
@@ -69,6 +100,20 @@ VIEWS = [
     View("admin-announcements", "/admin/#event={slug}&tab=announcements", "#panel-announcements:not([hidden]) #announcement-list .ann-text", login=True),
     View("admin-registrations", "/admin/#event={slug}&tab=registrations", "#panel-registrations:not([hidden]) #reg-rows tr", login=True),
     View("admin-checkin", "/admin/#event={slug}&tab=checkin", "#panel-checkin:not([hidden]) #checkin-door-link", login=True),
+    View("admin-rooms-exports", "/admin/#event={slug}&tab=settings", "#rooms-list tr[data-room-id]", login=True),
+    View("console-events", "/admin/#view=events", _console("events") + " #events-table", login=True),
+    View("console-event-form", "/admin/#view=events", _console("events") + " #events-table", login=True,
+         act=_click_and_wait("event-new", "#ev-slug")),
+    View("console-event-duplicate", "/admin/#view=events", _console("events") + " #events-table", login=True,
+         act=_row_action("duplicate", "#dup-submit")),
+    View("console-event-cancel", "/admin/#view=events", _console("events") + " #events-table", login=True,
+         act=_row_action("cancel", "dialog[open] [data-action='confirm']")),
+    View("console-speakers", "/admin/#view=speakers", _console("speakers"), login=True),
+    View("console-speaker-form", "/admin/#view=speakers", _console("speakers"), login=True,
+         act=_click_and_wait("speaker-new", "#sp-name-zh")),
+    View("console-team", "/admin/#view=team", _console("team"), login=True),
+    View("console-import", "/admin/#view=import", _console("import"), login=True),
+    View("console-import-preview", "/admin/#view=import", _console("import"), login=True, act=_import_preview),
     View("door-login", "/admin/door/{slug}", "#door-login:not([hidden]) #door-email"),
     View("door", "/admin/door/{slug}", "#door-count-number:not(:empty)", login=True),
     View("door-checked-in", "/admin/door/{slug}", "#door-count-number:not(:empty)", login=True, act=_type_code("li")),

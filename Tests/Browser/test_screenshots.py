@@ -32,3 +32,66 @@ def test_fellows_directory(browser, server, screenshot):
     browser.get(f"{server.base}/fellows?cohort=2017")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".fellow")))
     screenshot(browser, "fellows")
+
+
+def test_organiser_console(browser, server, screenshot):
+    """The console's programme views on the demo programme, as the README's walkthrough shows them."""
+    from selenium.webdriver.common.keys import Keys
+
+    from admin_support import log_in, open_view
+
+    log_in(browser, server)
+    open_view(browser, server, "events")
+    screenshot(browser, "console-events")
+    browser.find_element(By.ID, "event-new").click()
+    wait(browser).until(lambda d: d.switch_to.active_element.get_attribute("id") == "ev-slug")
+    screenshot(browser, "console-event-form")
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+
+    browser.get(f"{server.base}/admin/#event=cbw-hamburg-2017&tab=settings")
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rooms-list tr[data-room-id]"))
+    screenshot(browser, "console-rooms")
+
+    open_view(browser, server, "speakers")
+    screenshot(browser, "console-speakers")
+    open_view(browser, server, "team")
+    screenshot(browser, "console-team")
+
+    open_view(browser, server, "import")
+    fixture = os.path.join(os.path.dirname(__file__), "..", "TandemServerTests", "Fixtures", "pretalx-schedule.json")
+    browser.find_element(By.ID, "imp-file").send_keys(os.path.abspath(fixture))
+    wait(browser).until(lambda d: d.find_element(By.ID, "import-message").text != "" or d.find_elements(By.ID, "import-summary"))
+    if not browser.find_elements(By.ID, "import-summary"):
+        browser.find_element(By.ID, "imp-venue-name").send_keys("Kongresshalle")
+        browser.find_element(By.ID, "imp-venue-city").send_keys("Hamburg")
+        browser.find_element(By.ID, "imp-venue-country").send_keys("de")
+        browser.find_element(By.ID, "imp-preview").click()
+    wait(browser).until(lambda d: d.find_elements(By.ID, "import-summary"))
+    screenshot(browser, "console-import")
+
+
+def test_door_on_a_phone(request, server, api, screenshot):
+    """The door on a phone-sized screen, after a check-in."""
+    import uuid
+    from datetime import timedelta
+
+    from selenium.webdriver.common.keys import Keys
+
+    from admin_support import log_in
+    from conftest import chromium, now_utc
+
+    event = api.create_event(starts=now_utc() - timedelta(hours=1), hours=8, capacity=40,
+                             title={"en": "Open day of the fellows", "zh": "学员开放日"})
+    slug = event["slug"]
+    codes = []
+    for name in ("Li Wei", "Anna Weber", "Chen Jing"):
+        registration = api.register(slug, name, f"door-{uuid.uuid4().hex[:6]}@example.org")
+        codes.append(api.ok("GET", f"/api/v1/registrations/{registration['token']}")["checkInCode"])
+    api.ok("POST", f"/api/v1/events/{slug}/checkins", {"code": codes[1]})
+    for driver in chromium(request, 420, 860, ()):
+        log_in(driver, server)
+        driver.get(f"{server.base}/admin/door/{slug}")
+        wait(driver, 20).until(lambda d: d.find_element(By.ID, "door-count-number").text)
+        driver.find_element(By.ID, "door-code").send_keys(codes[0], Keys.ENTER)
+        wait(driver).until(lambda d: d.find_element(By.ID, "door-result").get_attribute("data-outcome") == "checked-in")
+        screenshot(driver, "console-door")

@@ -43,4 +43,32 @@ struct OpeningSchedulesTests {
         _ = try await open(8, at: lunchEnds)
         #expect(reads.value == 3)
     }
+
+    @Test("the snapshot frame is encoded once per version and room filter, and shared by every connection")
+    func snapshotSharedPerVersionAndRoom() async throws {
+        let cache = OpeningSchedules()
+        let reads = Reads()
+        let now = at("2017-06-15 10:00")
+        func open(_ version: Int64, room: Int64?, at instant: Date = now) async throws -> OpeningSchedules.Snapshot {
+            try await cache.snapshot(eventID: .init(1), version: version, room: room, at: instant) {
+                reads.count.withLock { $0 += 1 }
+                return schedule(version: version)
+            }
+        }
+        let first = try await open(7, room: nil)
+        #expect(first.frame.seq == 7 && first.frame.type == "snapshot")
+        for _ in 1...50 {
+            let again = try await open(7, room: nil, at: now.addingTimeInterval(60))
+            // The same bytes, not an equal copy: the frame's storage is shared.
+            #expect(again.frame.wire.withUnsafeReadableBytes { $0.baseAddress } == first.frame.wire.withUnsafeReadableBytes { $0.baseAddress })
+            #expect(again.frame.text == first.frame.text)
+        }
+        #expect(reads.value == 1)
+        let room = try await open(7, room: 3)
+        #expect(room.frame.seq == 7 && reads.value == 1, "another room filter: encoded from the same read")
+        #expect(try await open(7, room: 3).frame.wire.withUnsafeReadableBytes { $0.baseAddress } == room.frame.wire.withUnsafeReadableBytes { $0.baseAddress })
+        let next = try await open(8, room: nil)
+        #expect(next.frame.seq == 8 && reads.value == 2, "a new version is read and encoded anew")
+        #expect(next.frame.text != first.frame.text)
+    }
 }

@@ -83,6 +83,8 @@ struct LiveController {
     func opening(_ target: Target) async throws -> Opening {
         let current = try await store.scheduleVersion(slug: target.event.slug)
         if let since = target.since, since <= current, current - since <= replayWindow {
+            // Nothing missed (a screen whose Wi-Fi came back): nothing to read.
+            if since == current { return ([], []) }
             let changes = try await store.changes(eventSlug: target.event.slug, after: since, limit: Int(replayWindow))
             let zone = target.event.zone
             let frames = try changes.compactMap { try LiveMessage.frame(for: $0, zone: zone) }
@@ -91,10 +93,9 @@ struct LiveController {
             return (frames, known)
         }
         let now = clock.now()
-        let schedule = try await openingSchedules.schedule(eventID: target.event.id, version: current, at: now) {
+        let (frame, known) = try await openingSchedules.snapshot(eventID: target.event.id, version: current, room: target.room, at: now) {
             try await store.schedule(slug: target.event.slug, announcementsActiveAt: now)
         }
-        let (frame, known) = try LiveMessage.snapshot(schedule, room: target.room, at: now)
         return ([frame], known)
     }
 
