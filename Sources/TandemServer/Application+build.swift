@@ -71,17 +71,26 @@ public func runServer(_ config: AppConfig, environment: AppEnvironment) async th
     await opened.close()
 }
 
-/// The application, its live hub, the snapshot replay (nil when requests are logged at debug level),
-/// and the count of export renders.
+/// The application, its live hub, the snapshot replay and the fast live handshakes (both nil when
+/// requests are logged at debug level), and the count of export renders.
 func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
-    -> (application: some ApplicationProtocol, liveHub: LiveHub, replay: SnapshotReplay?, exportRenders: ExportRenders) {
+    -> (application: some ApplicationProtocol, liveHub: LiveHub, replay: SnapshotReplay?, handshakes: LiveHandshakes?, exportRenders: ExportRenders) {
     let logger = environment.logger
     let cache = SnapshotCache()
     let hub = LiveHub(queueLimit: config.live.queueLimit, logger: logger)
+    // What live connections open with, and anonymous handshakes admitted on the event loop: both
+    // follow the commits, ahead of the hub (see OpeningSchedules and LiveHandshakes). The fast
+    // handshakes are off when every request is to be logged.
+    let openings = OpeningSchedules()
+    let handshakes = logger.logLevel > .debug
+        ? LiveHandshakes(trustedProxies: config.limits.trustedProxies.compactMap(IPNetwork.init), corsConfigured: !config.corsOrigins.isEmpty,
+                         metricsEnabled: environment.metrics != nil)
+        : nil
     let key = try SelfServiceKeyring.loadKey(secret: config.secret, path: config.secretKeyPath, randomness: environment.randomness)
     let tokens = SelfServiceKeyring(key: key, publicURL: config.resolvedPublicURL, randomness: environment.randomness)
     let store = try await environment.openStore(StoreContext(location: config.databasePath, clock: environment.clock,
-                                                             sink: FanOutChangeSink(sinks: [cache, hub]), tokens: tokens))
+                                                             sink: FanOutChangeSink(sinks: [cache, openings] + (handshakes.map { [$0] } ?? []) + [hub]),
+                                                             tokens: tokens))
     try await store.migrate()
     // Two instances starting at once on a new database: one creates the admin and the demo, the
     // other finds them there.
@@ -96,7 +105,7 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let exportRenders = ExportRenders()
     let activity = RegistrationActivity()
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
-                             csrf: CSRFTokens(secret: key), exportRenders: exportRenders, activity: activity)
+                             csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity)
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
     let clock = environment.clock
@@ -124,11 +133,11 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         router: router,
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
         // closed (dead screens are reaped); a connection without a request for `idleTimeout` is closed.
-        server: .tandem(router: router, hub: hub, replay: replay, pingInterval: config.live.pingInterval, idleTimeout: config.idleTimeout),
+        server: .tandem(router: router, hub: hub, replay: replay, handshakes: handshakes, pingInterval: config.live.pingInterval, idleTimeout: config.idleTimeout),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
         services: services,
         logger: logger)
-    return (application, hub, replay, exportRenders)
+    return (application, hub, replay, handshakes, exportRenders)
 }
 
 /// The configured e-mail transport; by default .eml files in a `mail` folder in the data directory.
@@ -146,7 +155,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
-                 decoyHash: String, csrf: CSRFTokens, exportRenders: ExportRenders = ExportRenders(),
+                 decoyHash: String, csrf: CSRFTokens, openings: OpeningSchedules, exportRenders: ExportRenders = ExportRenders(),
                  activity: RegistrationActivity = RegistrationActivity()) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock, loginFailures: store)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
@@ -175,7 +184,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     RegistrationConfirmController(store: store, clock: environment.clock).addRoutes(to: router)
 
     LiveController(store: store, hub: hub, clock: environment.clock, replayWindow: config.live.replayWindow,
-                   keepAliveInterval: config.live.keepAlive, limits: limits).addRoutes(to: router)
+                   keepAliveInterval: config.live.keepAlive, limits: limits, openingSchedules: openings).addRoutes(to: router)
     let api = router.group("/api/v1")
     PublicScheduleController(store: store, cache: cache, clock: environment.clock).addRoutes(to: api)
     ExportsController(store: store, cache: cache, clock: environment.clock, baseURL: config.resolvedPublicURL, renders: exportRenders).addRoutes(to: api)

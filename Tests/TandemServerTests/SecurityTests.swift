@@ -45,7 +45,8 @@ enum RouteMatrix {
         let store = try SQLiteStore(path: config.databasePath, clock: TestClock())
         let tokens = SelfServiceKeyring(key: .init(size: .bits256), publicURL: "http://localhost", randomness: .system)
         let router = buildRouter(config, store: store, tokens: tokens, cache: SnapshotCache(), hub: LiveHub(logger: .init(label: "test")),
-                                 environment: AppEnvironment(metrics: TestMetrics.registry), decoyHash: "", csrf: CSRFTokens(secret: .init(size: .bits256)))
+                                 environment: AppEnvironment(metrics: TestMetrics.registry), decoyHash: "", csrf: CSRFTokens(secret: .init(size: .bits256)),
+                                 openings: OpeningSchedules())
         return router.routes.map { "\($0.method) \($0.path)" }.sorted()
     }
 

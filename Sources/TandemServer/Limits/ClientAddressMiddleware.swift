@@ -17,20 +17,25 @@ struct ClientAddressMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        context.clientIP = peer
-        if isTrusted(peer) {
-            // The rightmost address that is not one of our proxies is the client (entries further
-            // left were written by the client itself and prove nothing).
-            let forwarded = request.headers[values: .xForwardedFor].flatMap { $0.split(separator: ",") }
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if let client = forwarded.last(where: { !isTrusted($0) }) ?? forwarded.first { context.clientIP = client }
+        context.clientIP = Self.clientIP(peer: peer, forwardedFor: request.headers[values: .xForwardedFor], trusted: trusted)
+        if Self.isTrusted(peer, trusted) {
             let proto = request.headers[values: .xForwardedProto].flatMap { $0.split(separator: ",") }.last
             context.clientUsesTLS = proto?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
         }
         return try await next(request, context)
     }
 
-    func isTrusted(_ address: String) -> Bool {
+    /// The client's address: the peer's, unless the peer is a trusted proxy; then the rightmost
+    /// `X-Forwarded-For` address that is not one of our proxies (entries further left were written
+    /// by the client itself and prove nothing). Also used by `LiveHandshakes`.
+    static func clientIP(peer: String, forwardedFor: [String], trusted: [IPNetwork]) -> String {
+        guard isTrusted(peer, trusted) else { return peer }
+        let forwarded = forwardedFor.flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return forwarded.last(where: { !isTrusted($0, trusted) }) ?? forwarded.first ?? peer
+    }
+
+    static func isTrusted(_ address: String, _ trusted: [IPNetwork]) -> Bool {
         guard !trusted.isEmpty, let bytes = IPNetwork.bytes(address) else { return false }
         return trusted.contains { $0.contains(bytes) }
     }

@@ -20,8 +20,9 @@ struct LiveController {
     let keepAliveInterval: Duration
     /// Open connections per client address.
     let limits: Limits
-    /// The schedule new connections open with, read once per version.
-    let openingSchedules = OpeningSchedules()
+    /// The schedule new connections open with, read once per version. It must be one of the store's
+    /// change sinks, ahead of the hub (`cachedOpening` relies on it).
+    let openingSchedules: OpeningSchedules
 
     func addRoutes(to router: Router<TandemRequestContext>) {
         // The WebSocket handshake: checked here with every middleware (client address, credentials,
@@ -79,6 +80,13 @@ struct LiveController {
 
     /// The frames a new connection starts with, and the sessions a room screen has been shown.
     typealias Opening = (frames: [LiveFrame], known: Set<Int64>)
+
+    /// The opening from memory, without a read or a wait, when the event's current version is cached
+    /// (see `OpeningSchedules.cachedOpening`); nil when `opening(_:)` must read the store. The caller
+    /// must have subscribed to the hub first.
+    func cachedOpening(_ target: Target) -> Opening? {
+        openingSchedules.cachedOpening(eventID: target.event.id, since: target.since, room: target.room, at: clock.now())
+    }
 
     func opening(_ target: Target) async throws -> Opening {
         let current = try await store.scheduleVersion(slug: target.event.slug)

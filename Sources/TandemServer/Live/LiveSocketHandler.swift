@@ -101,6 +101,12 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         let loop = context.eventLoop
         let controller = admission.controller
         let target = admission.target
+        // A screen wall at 09:00, or every phone when the Wi-Fi comes back: the event's current
+        // snapshot (or "nothing missed") is in memory, shared; no task, no read.
+        if let opening = controller.cachedOpening(target) {
+            loop.execute { self.opened(opening) }
+            return
+        }
         Task {
             do {
                 let opening = try await controller.opening(target)

@@ -16,7 +16,9 @@ import Synchronization
 /// event loop instead of a Swift task group with async streams, so it costs a few KiB and the hub
 /// writes each change to it directly.
 ///
-/// - The handshake request runs through the router with every middleware; the `/live` route
+/// - An anonymous handshake of a public event's whole feed is admitted on the event loop from
+///   what the router admitted for the event before (`LiveHandshakes`), with the same checks.
+/// - Any other handshake request runs through the router with every middleware; the `/live` route
 ///   either admits it (`LiveUpgradeSlot`) or answers with a problem (404, 422, 429), which is sent
 ///   as an ordinary HTTP response instead of upgrading.
 /// - Only a `GET` is upgraded (RFC 6455 §4.1); a handshake with another method gets the router's
@@ -49,6 +51,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let router: RouterResponder<TandemRequestContext>
     let hub: LiveHub
     let replay: SnapshotReplay?
+    /// Anonymous handshakes admitted without the router (nil: every handshake goes through it).
+    let handshakes: LiveHandshakes?
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
     let maxFrameSize: Int
@@ -61,12 +65,13 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024, high: 64 * 1024)
 
     init(responder: @escaping HTTPChannelHandler.Responder, router: RouterResponder<TandemRequestContext>, hub: LiveHub,
-         replay: SnapshotReplay? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14,
+         replay: SnapshotReplay? = nil, handshakes: LiveHandshakes? = nil, configuration: HTTP1Channel.Configuration = .init(), pingInterval: TimeAmount = .seconds(30), maxFrameSize: Int = 1 << 14,
          idleTimeout: TimeAmount? = nil) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.router = router
         self.hub = hub
         self.replay = replay
+        self.handshakes = handshakes
         self.configuration = configuration
         self.pingInterval = pingInterval
         self.maxFrameSize = maxFrameSize
@@ -98,9 +103,19 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 maxFrameSize: maxFrameSize,
                 shouldUpgrade: { channel, head in
                     deadline?.cancel()
+                    let eligible = handshakes?.request(of: head)
+                    if let eligible, let (admission, headers) = handshakes?.admit(eligible, head: head, remote: channel.remoteAddress) {
+                        handshake.admission.withLock { $0 = admission }
+                        // Answered on the next turn of the loop, not at once: NIO's upgrader would
+                        // start upgrading inside the HTTP decoder's read of the head, before the
+                        // request's end is decoded, and then wait for that end forever.
+                        let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                        channel.eventLoop.execute { promise.succeed(headers) }
+                        return promise.futureResult
+                    }
                     let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
                     promise.completeWithTask {
-                        try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake)
+                        try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake, eligible: eligible)
                     }
                     return promise.futureResult
                 },
@@ -152,7 +167,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// Runs the handshake request through the router: upgrade headers when the `/live` route admits
     /// it, `nil` (no upgrade; its response is sent instead) otherwise.
-    private func shouldUpgrade(_ head: HTTPRequestHead, channel: any Channel, logger: Logger, handshake: Handshake) async throws -> HTTPHeaders? {
+    private func shouldUpgrade(_ head: HTTPRequestHead, channel: any Channel, logger: Logger, handshake: Handshake,
+                               eligible: LiveHandshakes.Request?) async throws -> HTTPHeaders? {
         let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: .init(buffer: .init()))
         var logger = logger
         logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
@@ -166,6 +182,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         // Only a GET upgrades (RFC 6455 §4.1); the `/live` route refuses other methods itself (405).
         if response.status == .ok, head.method == .GET, let admission = context.liveUpgrade.value {
             handshake.admission.withLock { $0 = admission }
+            if let eligible { handshakes?.record(eligible, admission: admission, headers: response.headers) }
             return HTTPHeaders(response.headers)
         }
         if response.status == .ok {
@@ -227,12 +244,12 @@ extension HTTPServerBuilder {
     /// HTTP/1 with the live feed's WebSocket upgrade (see `LiveUpgradeChannel`).
     /// `idleTimeout`: how long a connection may stay without a request (before its first one, and
     /// between requests on a kept-alive connection) or unwritable (nil: forever).
-    static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil,
+    static func tandem(router: Router<TandemRequestContext>, hub: LiveHub, replay: SnapshotReplay? = nil, handshakes: LiveHandshakes? = nil,
                        pingInterval: Duration = .seconds(30), idleTimeout: Duration? = nil) -> HTTPServerBuilder {
         let routerResponder = router.buildResponder()
         let timeout = idleTimeout.map { TimeAmount($0) }
         return HTTPServerBuilder { responder in
-            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay,
+            LiveUpgradeChannel(responder: responder, router: routerResponder, hub: hub, replay: replay, handshakes: handshakes,
                                configuration: .init(idleTimeout: timeout), pingInterval: .init(pingInterval), idleTimeout: timeout)
         }
     }

@@ -71,6 +71,7 @@ func withTandem<T>(store kind: StoreKind = .sqlite, demo: Bool = false, clock: T
             var api = API(client)
             api.mailFolder = folder
             api.replay = server.replay
+            api.handshakes = server.handshakes
             api.exportRenders = server.exportRenders
             return try await body(api)
         }
@@ -111,6 +112,8 @@ struct API: Sendable {
     var mailFolder = ""
     /// The server's snapshot replay (answers only on a live server).
     var replay: SnapshotReplay?
+    /// The server's fast live handshakes.
+    var handshakes: LiveHandshakes?
     /// How often the server has rendered an event-wide export.
     var exportRenders: ExportRenders?
 

@@ -1,0 +1,149 @@
+import Foundation
+import NIOHTTP1
+@testable import TandemServer
+import TandemTestSupport
+import Testing
+
+@Suite("Live handshakes on the event loop", .timeLimit(.minutes(2)))
+struct LiveHandshakeTests {
+    static func head(_ uri: String, method: HTTPMethod = .GET, _ headers: [(String, String)] = []) -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: method, uri: uri,
+                        headers: HTTPHeaders([("Host", "tandem.test"), ("Upgrade", "websocket"), ("Connection", "Upgrade")] + headers))
+    }
+
+    @Test("only an anonymous handshake of a whole feed, with no query or a plain since, skips the router")
+    func eligibility() {
+        let handshakes = LiveHandshakes(trustedProxies: [], corsConfigured: false, metricsEnabled: false)
+        let live = "/api/v1/events/hamburg-2017/live"
+        #expect(handshakes.request(of: Self.head(live)) == .init(slug: "hamburg-2017", since: nil))
+        #expect(handshakes.request(of: Self.head(live + "?since=12")) == .init(slug: "hamburg-2017", since: 12))
+        #expect(handshakes.request(of: Self.head(live + "?since=0")) == .init(slug: "hamburg-2017", since: 0))
+        // A browser's handshake carries its Origin; without configured CORS it changes nothing.
+        #expect(handshakes.request(of: Self.head(live, [("Origin", "https://elsewhere.example")])) != nil)
+        // Everything else is the router's, which answers with its problems or its own checks.
+        for uri in [live + "?since=-1", live + "?since=abc", live + "?since=", live + "?since=+5", live + "?since=1%32",
+                    live + "?since=1&room=2", live + "?room=2", live + "?", live + "?since=99999999999999999999",
+                    "/api/v1/events/Hamburg-2017/live", "/api/v1/events/a%2Fb/live", "/api/v1/events//live", "/api/v1/events/live",
+                    live + "/", "/api/v1/events/hamburg-2017/live/stream", "/api/v1/events/hamburg-2017/../x/live", "//api/v1/events/x/live"] {
+            #expect(handshakes.request(of: Self.head(uri)) == nil, "\(uri)")
+        }
+        #expect(handshakes.request(of: Self.head(live, method: .HEAD)) == nil)
+        for header in [("Authorization", "Bearer x"), ("Cookie", "tandem_session=x"), ("Last-Event-ID", "3")] {
+            #expect(handshakes.request(of: Self.head(live, [header])) == nil, "\(header.0)")
+        }
+        let cors = LiveHandshakes(trustedProxies: [], corsConfigured: true, metricsEnabled: false)
+        #expect(cors.request(of: Self.head(live, [("Origin", "https://elsewhere.example")])) == nil, "CORS answers requests with an Origin")
+        #expect(cors.request(of: Self.head(live)) != nil)
+    }
+
+    struct Opened {
+        var socket: RawSocket
+        /// The head of the server's answer, up to the empty line.
+        var head: String
+        /// What came after the head in the same read.
+        var rest: String
+
+        /// Everything after the head until `text` has arrived.
+        func read(until text: String) async throws -> String {
+            if rest.contains(text) { return rest }
+            return rest + (try await socket.read { $0.contains(text) })
+        }
+    }
+
+    static func handshake(_ port: Int, _ path: String) async throws -> Opened {
+        let socket = try RawSocket(port: port)
+        socket.sendWebSocketHandshake(path: path)
+        let text = try await socket.read { $0.contains("\r\n\r\n") }
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        return Opened(socket: socket, head: parts[0], rest: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    static func fields(_ head: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in head.components(separatedBy: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return fields
+    }
+
+    @Test("the first handshake of an event is the router's, later ones are admitted from it with the same answer; a change or a draft sends them back to the router",
+          arguments: StoreKind.available)
+    func admittedFromTheRoutersRecording(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let port = try #require(anonymous.port)
+            let handshakes = try #require(anonymous.handshakes)
+            let live = "/api/v1/events/hamburg-2017/live"
+
+            let first = try await Self.handshake(port, live)
+            #expect(first.head.hasPrefix("HTTP/1.1 101"), "\(first.head)")
+            #expect(handshakes.count == 0, "the first one goes through the router")
+            let second = try await Self.handshake(port, live)
+            #expect(second.head.hasPrefix("HTTP/1.1 101"), "\(second.head)")
+            #expect(handshakes.count == 1, "the second one is admitted on the event loop")
+            // The same answer, but for the request id.
+            var (a, b) = (Self.fields(first.head), Self.fields(second.head))
+            #expect(a["x-request-id"] != nil && b["x-request-id"] != nil && a["x-request-id"] != b["x-request-id"])
+            for field in ["x-request-id", "date"] { a[field] = nil; b[field] = nil }
+            #expect(a == b)
+            #expect(b["x-content-type-options"] == "nosniff")
+            // It opens with the snapshot, as the first one did.
+            let snapshot = try await second.read(until: "\"type\":\"snapshot\"")
+            #expect(snapshot.contains("\"seq\":3"))
+            first.socket.shutdown()
+            second.socket.shutdown()
+
+            // A screen back from a Wi-Fi cut with nothing missed gets no snapshot, then the next change.
+            let resumed = try await Self.handshake(port, live + "?since=3")
+            #expect(resumed.head.hasPrefix("HTTP/1.1 101") && handshakes.count == 2)
+            try await LiveTests().waitFor(subscribers: 1, api: anonymous)
+            _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"Room B runs 15 minutes late"}}"#)
+            let next = try await resumed.read(until: "announcement.created")
+            #expect(!next.contains("snapshot") && next.contains("\"seq\":4"))
+            resumed.socket.shutdown()
+
+            // The change dropped the recording: the router again, then the event loop again.
+            let afterChange = try await Self.handshake(port, live)
+            #expect(afterChange.head.hasPrefix("HTTP/1.1 101") && handshakes.count == 2)
+            let snapshotAfter = try await afterChange.read(until: "Room B runs 15 minutes late")
+            #expect(snapshotAfter.contains("\"seq\":4") && snapshotAfter.contains("Room B runs 15 minutes late"))
+            let fastAgain = try await Self.handshake(port, live)
+            #expect(fastAgain.head.hasPrefix("HTTP/1.1 101") && handshakes.count == 3)
+            afterChange.socket.shutdown()
+            fastAgain.socket.shutdown()
+
+            // Refusals are the router's, with its problems, recorded or not.
+            let badSince = try await Self.handshake(port, live + "?since=-1")
+            #expect(badSince.head.hasPrefix("HTTP/1.1 422"), "\(badSince.head)")
+            #expect(try await admin.post("/api/v1/events", Body.event(slug: "draft-2017", status: "draft")).status == .created)
+            for _ in 1...2 {
+                let draft = try await Self.handshake(port, "/api/v1/events/draft-2017/live")
+                #expect(draft.head.hasPrefix("HTTP/1.1 404"), "\(draft.head)")
+            }
+            #expect(handshakes.count == 3)
+        }
+    }
+
+    @Test("an address at its live-connection limit is refused with the router's 429, recording or not", arguments: StoreKind.available)
+    func limitHolds(kind: StoreKind) async throws {
+        var config = liveConfig()
+        config.limits.enabled = true
+        config.limits.liveConnectionsPerAddress = 2
+        try await withTandem(store: kind, mode: .live, config: config) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let port = try #require(anonymous.port)
+            let live = "/api/v1/events/hamburg-2017/live"
+            let open = [try await Self.handshake(port, live), try await Self.handshake(port, live)]
+            #expect(open.allSatisfy { $0.head.hasPrefix("HTTP/1.1 101") })
+            #expect(anonymous.handshakes?.count == 1, "the second was admitted on the event loop")
+            try await LiveTests().waitFor(subscribers: 2, api: anonymous)
+            let third = try await Self.handshake(port, live)
+            #expect(third.head.hasPrefix("HTTP/1.1 429"), "\(third.head)")
+            #expect(Self.fields(third.head)["content-type"]?.hasPrefix("application/problem+json") == true)
+            open.forEach { $0.socket.shutdown() }
+        }
+    }
+}
