@@ -67,6 +67,7 @@ def test_organiser_console(browser, server, screenshot):
         browser.find_element(By.ID, "imp-venue-country").send_keys("de")
         browser.find_element(By.ID, "imp-preview").click()
     wait(browser).until(lambda d: d.find_elements(By.ID, "import-summary"))
+    browser.execute_script("document.getElementById('import-preview-title').scrollIntoView()")
     screenshot(browser, "console-import")
 
 

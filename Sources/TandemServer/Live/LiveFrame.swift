@@ -15,14 +15,25 @@ struct LiveFrame: Sendable {
     let wire: ByteBuffer
     /// The SSE event for it, `id: seq` / `data: message`, shared by every SSE subscriber.
     let event: ByteBuffer
+    /// The message compressed (permessage-deflate, `LiveDeflate`) as one WebSocket frame, for the
+    /// connections that negotiated it; nil for frames sent uncompressed to everyone (changes).
+    let deflated: ByteBuffer?
 
-    init(seq: Int64, type: String, text: String, scope: Scope) {
+    /// `deflate`: also compress it once, for the connections that negotiated permessage-deflate.
+    init(seq: Int64, type: String, text: String, scope: Scope, deflate: Bool = false) {
         self.seq = seq
         self.type = type
         self.text = text
         self.scope = scope
         wire = Self.webSocketText(text)
         event = ByteBuffer(string: "id: \(seq)\ndata: \(text)\n\n")
+        // zlib fails only without memory; the plain frame then serves everyone.
+        deflated = deflate ? try? LiveDeflate.frame(text) : nil
+    }
+
+    /// The bytes for a connection: compressed when it negotiated permessage-deflate and there are some.
+    func wire(deflate: Bool) -> ByteBuffer {
+        deflate ? (deflated ?? wire) : wire
     }
 
     enum Scope: Sendable {
@@ -55,9 +66,14 @@ struct LiveFrame: Sendable {
     /// An unmasked, final WebSocket text frame (RFC 6455 §5.2), as a server sends it: `0x81`, the
     /// payload length in 7, 7+16 or 7+64 bits, then the payload.
     static func webSocketText(_ text: String) -> ByteBuffer {
-        let length = text.utf8.count
+        webSocketFrame(firstByte: 0x81, payload: ByteBuffer(string: text))
+    }
+
+    /// An unmasked frame: `firstByte` (FIN, RSV bits and opcode), the payload length, the payload.
+    static func webSocketFrame(firstByte: UInt8, payload: ByteBuffer) -> ByteBuffer {
+        let length = payload.readableBytes
         var buffer = ByteBufferAllocator().buffer(capacity: length + 10)
-        buffer.writeInteger(UInt8(0x81))
+        buffer.writeInteger(firstByte)
         switch length {
         case ..<126:
             buffer.writeInteger(UInt8(length))
@@ -68,7 +84,7 @@ struct LiveFrame: Sendable {
             buffer.writeInteger(UInt8(127))
             buffer.writeInteger(UInt64(length))
         }
-        buffer.writeString(text)
+        buffer.writeImmutableBuffer(payload)
         return buffer
     }
 

@@ -67,6 +67,6 @@ enum LiveMessage {
         if let room { schedule.sessions = schedule.sessions.filter { $0.session.roomID.rawValue == room } }
         let seq = schedule.event.scheduleVersion
         let text = try text(seq, "snapshot", now, schedule.event.zone, EventDetailResponse(schedule))
-        return (LiveFrame(seq: seq, type: "snapshot", text: text, scope: .everyone), Set(schedule.sessions.map(\.session.id.rawValue)))
+        return (LiveFrame(seq: seq, type: "snapshot", text: text, scope: .everyone, deflate: true), Set(schedule.sessions.map(\.session.id.rawValue)))
     }
 }

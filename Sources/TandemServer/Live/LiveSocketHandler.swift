@@ -10,6 +10,8 @@ struct LiveAdmission: Sendable {
     let target: LiveController.Target
     /// The client address the live-connection limit counts.
     let clientIP: String
+    /// Whether the connection negotiated permessage-deflate (`LiveDeflate`).
+    var deflate = false
 }
 
 /// The route hands its admission to the connection through the request context.
@@ -152,9 +154,9 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { _ in _ = self.inFlight.popFirst() }
         if flush {
-            wire.writeAndFlush(NIOAny(frame.wire), promise: promise)
+            wire.writeAndFlush(NIOAny(frame.wire(deflate: admission.deflate)), promise: promise)
         } else {
-            wire.write(NIOAny(frame.wire), promise: promise)
+            wire.write(NIOAny(frame.wire(deflate: admission.deflate)), promise: promise)
         }
     }
 

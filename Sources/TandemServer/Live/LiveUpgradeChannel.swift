@@ -104,7 +104,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 shouldUpgrade: { channel, head in
                     deadline?.cancel()
                     let eligible = handshakes?.request(of: head)
-                    if let eligible, let (admission, headers) = handshakes?.admit(eligible, head: head, remote: channel.remoteAddress) {
+                    if let eligible, let (admitted, recorded) = handshakes?.admit(eligible, head: head, remote: channel.remoteAddress) {
+                        let (admission, headers) = Self.negotiatingDeflate(head, admitted, recorded)
                         handshake.admission.withLock { $0 = admission }
                         // Answered on the next turn of the loop, not at once: NIO's upgrader would
                         // start upgrading inside the HTTP decoder's read of the head, before the
@@ -180,10 +181,11 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             response = Response(status: .notFound)
         }
         // Only a GET upgrades (RFC 6455 §4.1); the `/live` route refuses other methods itself (405).
-        if response.status == .ok, head.method == .GET, let admission = context.liveUpgrade.value {
+        if response.status == .ok, head.method == .GET, let admitted = context.liveUpgrade.value {
+            if let eligible { handshakes?.record(eligible, admission: admitted, headers: response.headers) }
+            let (admission, headers) = Self.negotiatingDeflate(head, admitted, HTTPHeaders(response.headers))
             handshake.admission.withLock { $0 = admission }
-            if let eligible { handshakes?.record(eligible, admission: admission, headers: response.headers) }
-            return HTTPHeaders(response.headers)
+            return headers
         }
         if response.status == .ok {
             // A route that is not a WebSocket endpoint (or one that let another method through).
@@ -192,6 +194,16 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         response.headers[.connection] = "close"
         handshake.refusal.withLock { $0 = (response, head.method == .HEAD) }
         return nil
+    }
+
+    /// The admission and answer headers with permessage-deflate, when the client offered it in a
+    /// form Tandem accepts (`LiveDeflate`).
+    static func negotiatingDeflate(_ head: HTTPRequestHead, _ admission: LiveAdmission, _ headers: HTTPHeaders) -> (LiveAdmission, HTTPHeaders) {
+        guard let accepted = LiveDeflate.negotiate(head.headers) else { return (admission, headers) }
+        var admission = admission, headers = headers
+        admission.deflate = true
+        headers.replaceOrAdd(name: "Sec-WebSocket-Extensions", value: accepted)
+        return (admission, headers)
     }
 
     func handle(value: Value, logger: Logger) async {

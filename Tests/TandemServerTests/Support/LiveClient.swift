@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdWSClient
+import HummingbirdWSCompression
 import Logging
 import Testing
 
@@ -16,11 +17,14 @@ final class LiveClient: Sendable {
         func close() { closed = true }
     }
 
-    init(port: Int, path: String) {
+    /// `deflate`: offer permessage-deflate (swift-websocket's extension), as browsers do.
+    init(port: Int, path: String, deflate: Bool = false) {
         let inbox = self.inbox
+        let configuration = WebSocketClientConfiguration(extensions: deflate ? [.perMessageDeflate(maxDecompressedFrameSize: 4 << 20)] : [])
         task = Task {
             defer { Task { await inbox.close() } }
-            return try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", logger: Logger(label: "live-client")) { inbound, _, _ in
+            return try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(path)", configuration: configuration,
+                                                     logger: Logger(label: "live-client")) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 4 << 20) {
                     if case .text(let text) = message, let json = try? JSON(data: Data(text.utf8)) { await inbox.add(json) }
                 }
