@@ -52,6 +52,11 @@ public struct AppConfig: Sendable {
     /// kept-alive one between requests, or one that does not read its answers (stays unwritable)
     /// (`TANDEM_IDLE_TIMEOUT_SECONDS`; nil: never).
     public var idleTimeout: Duration? = .seconds(30)
+    /// Connections the kernel may hold for the server before it accepts them (`listen`'s backlog;
+    /// Linux caps it at `net.core.somaxconn`, 4096 by default). Hummingbird's 256 drops SYNs when a
+    /// venue's screens and phones all connect in the same second; each dropped one waits a second
+    /// or more to retry.
+    public var listenBacklog = 4096
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./data/tandem.sqlite",

@@ -134,7 +134,7 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
         // closed (dead screens are reaped); a connection without a request for `idleTimeout` is closed.
         server: .tandem(router: router, hub: hub, replay: replay, handshakes: handshakes, pingInterval: config.live.pingInterval, idleTimeout: config.idleTimeout),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem"),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Tandem", backlog: config.listenBacklog),
         services: services,
         logger: logger)
     return (application, hub, replay, handshakes, exportRenders)

@@ -169,6 +169,12 @@ struct Serve: AsyncParsableCommand {
             }
             config.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
         }
+        if let value = env["TANDEM_LISTEN_BACKLOG"] {
+            guard let backlog = Int(value), (16...65535).contains(backlog) else {
+                throw ValidationError("TANDEM_LISTEN_BACKLOG must be a whole number from 16 to 65535 (the kernel caps it at net.core.somaxconn)")
+            }
+            config.listenBacklog = backlog
+        }
         switch logFormat ?? env["TANDEM_LOG_FORMAT"] ?? "text" {
         case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
         case "text": break

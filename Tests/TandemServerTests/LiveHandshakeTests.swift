@@ -146,4 +146,27 @@ struct LiveHandshakeTests {
             open.forEach { $0.socket.shutdown() }
         }
     }
+
+    @Test("the listening socket holds a burst: its backlog is the configured one (capped by net.core.somaxconn), not Hummingbird's 256")
+    func listenBacklog() async throws {
+        var config = liveConfig()
+        config.listenBacklog = 1000
+        try await withTandem(mode: .live, config: config) { anonymous in
+            let port = try #require(anonymous.port)
+            let somaxconn = Int((try? String(contentsOfFile: "/proc/sys/net/core/somaxconn", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 4096
+            // `ss -ltn` shows a listening socket's backlog as its Send-Q.
+            let ss = Process()
+            ss.executableURL = URL(fileURLWithPath: "/usr/bin/ss")
+            ss.arguments = ["-ltnH", "sport = :\(port)"]
+            let pipe = Pipe()
+            ss.standardOutput = pipe
+            try ss.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            ss.waitUntilExit()
+            let columns = output.split(whereSeparator: \.isWhitespace)
+            try #require(columns.count >= 3, "ss printed: \(output)")
+            #expect(Int(columns[2]) == min(1000, somaxconn), "ss printed: \(output)")
+        }
+    }
 }
