@@ -168,6 +168,7 @@ private final class Connection: @unchecked Sendable {
                 return
             }
             upgraded = true
+            log.upgraded(at: now)
             offset = end
         }
         while open {
@@ -185,7 +186,7 @@ private final class Connection: @unchecked Sendable {
             switch header.opcode {
             case 0x0 where header.fin, 0x1 where header.fin:
                 // The last (usually only) frame of a text message.
-                log.message(at: now)
+                log.message(at: now, payload: UnsafeRawBufferPointer(payload))
             case 0x9:
                 pong(payload)
             case 0x8:
@@ -232,10 +233,11 @@ private final class Connection: @unchecked Sendable {
         return true
     }
 
-    /// The connection broke before it was done: counted as failed while connecting.
+    /// The connection broke before it was done: counted as failed while connecting (before its
+    /// snapshot, or its `101` when it resumes).
     func fail() {
         guard open else { return }
-        if !log.sawSnapshot { failed.withLock { $0 += 1 } }
+        if !log.isConnected { failed.withLock { $0 += 1 } }
         end()
     }
 

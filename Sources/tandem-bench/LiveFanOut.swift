@@ -73,9 +73,29 @@ struct LiveFanOutCommand: AsyncParsableCommand {
         func withLock<T>(_ body: (inout Int) -> T) -> T { value.withLock { body(&$0) } }
     }
 
-    /// Arrival times of one subscriber's messages after the snapshot.
+    /// Arrival times of one subscriber's messages after the snapshot (after the upgrade, when it resumes).
     final class Arrivals: Sendable {
         let times = Mutex<[ContinuousClock.Instant]>([])
+        /// It resumes (`storm`): it counts as connected on its `101`, since no snapshot comes.
+        let resumes: Bool
+        /// Keep when its `101` and its first message came (`storm`; `live` does not need them).
+        let timesConnecting: Bool
+        /// Keep every message's payload (one subscriber of a `storm`: the sizes and the last `seq`).
+        let keepsPayloads: Bool
+        let milestones = Mutex(Milestones())
+
+        init(resumes: Bool = false, timesConnecting: Bool = false, keepsPayloads: Bool = false) {
+            self.resumes = resumes
+            self.timesConnecting = timesConnecting
+            self.keepsPayloads = keepsPayloads
+        }
+    }
+
+    /// What `Arrivals` keeps beyond the arrival times, when asked to.
+    struct Milestones: Sendable {
+        var upgraded: ContinuousClock.Instant?
+        var firstMessage: ContinuousClock.Instant?
+        var payloads: [[UInt8]] = []
     }
 
     func run() async throws {

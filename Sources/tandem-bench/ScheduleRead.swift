@@ -23,18 +23,42 @@ struct ScheduleReadCommand: AsyncParsableCommand {
         var errors: Int
     }
 
+    @Option(help: "Measure every public read of one event against this peer serving the same bytes as files (`nginx`).")
+    var peer: Peer?
+    @Option(help: "With --peer nginx: the nginx binary.") var nginx = "/usr/sbin/nginx"
+
+    enum Peer: String, ExpressibleByArgument, CaseIterable {
+        case nginx
+    }
+
     func run() async throws {
         // A read touches no database (the snapshot is cached), so one instance tells what each does.
         guard target.instances == 1 else { throw ValidationError("reads measures one instance; --instances is for live and registrations") }
         let server = try await target.start()
         defer { server.stop() }
+        if peer == .nginx {
+            try await PublicReadsCommand(connections: connections, duration: duration, slug: slug, nginx: nginx, json: target.json).run(server)
+            return
+        }
         let admin = HTTPConnection(host: server.host, port: server.port)
         let path = "/api/v1/events/\(try await prepare(admin, server))/schedule"
         await admin.close()
-        let client = GetLoop(host: server.host, port: server.port)
+        let report = try await Self.measure(host: server.host, port: server.port, path: path, connections: connections, duration: duration)
+        if target.json {
+            printJSON(report)
+        } else {
+            print("schedule reads: \(connections) connections, \(duration) s")
+            print(String(format: "%d requests, %.0f requests/s | p50 %.2f ms  p99 %.2f ms  max %.2f ms | errors %d",
+                         report.requests, report.perSecond, report.p50ms, report.p99ms, report.maxms, report.errors))
+        }
+    }
+
+    /// `connections` connections reading `path` for `duration` seconds, after half a second to warm
+    /// the server (snapshot cache, recorded answer). Their connecting, a few milliseconds, counts
+    /// in the elapsed time.
+    static func measure(host: String, port: Int, path: String, connections: Int, duration: Int) async throws -> Report {
+        let client = GetLoop(host: host, port: port)
         defer { Task { await client.shutdown() } }
-        // Half a second to warm the server (snapshot cache, recorded answer), then `duration` seconds
-        // on fresh connections; their connecting, a few milliseconds, counts in the elapsed time.
         _ = try await client.run(path: path, connections: connections, until: ContinuousClock.now + .milliseconds(500))
         let clock = ContinuousClock()
         let started = clock.now
@@ -43,17 +67,9 @@ struct ScheduleReadCommand: AsyncParsableCommand {
         var histogram = latencyHistogram()
         for latency in tally.latencies { _ = histogram.record(UInt64(latency.microseconds)) }
         let requests = tally.latencies.count
-        let errors = tally.failures
-        let report = Report(connections: connections, seconds: elapsed, requests: requests, perSecond: Double(requests) / elapsed,
-                            p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
-                            maxms: Double(histogram.max) / 1000, errors: errors)
-        if target.json {
-            printJSON(report)
-        } else {
-            print("schedule reads: \(connections) connections, \(duration) s")
-            print(String(format: "%d requests, %.0f requests/s | p50 %.2f ms  p99 %.2f ms  max %.2f ms | errors %d",
-                         report.requests, report.perSecond, report.p50ms, report.p99ms, report.maxms, report.errors))
-        }
+        return Report(connections: connections, seconds: elapsed, requests: requests, perSecond: Double(requests) / elapsed,
+                      p50ms: Double(histogram.valueAtPercentile(50)) / 1000, p99ms: Double(histogram.valueAtPercentile(99)) / 1000,
+                      maxms: Double(histogram.max) / 1000, errors: tally.failures)
     }
 
     /// The event to read: the given one, or a new one the size of the Hamburg workshop (4 rooms, 16 sessions).

@@ -7,8 +7,8 @@ import Histogram
 struct TandemBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tandem-bench",
-        abstract: "Benchmarks a Tandem server: registration bursts, live fan-out to WebSocket subscribers, schedule reads.",
-        subcommands: [RegistrationBurstCommand.self, LiveFanOutCommand.self, ScheduleReadCommand.self],
+        abstract: "Benchmarks a Tandem server: registration bursts, live fan-out to WebSocket subscribers, schedule reads; connection storms beside Nchan.",
+        subcommands: [RegistrationBurstCommand.self, LiveFanOutCommand.self, ScheduleReadCommand.self, StormCommand.self],
         defaultSubcommand: RegistrationBurstCommand.self)
 }
 

@@ -13,23 +13,35 @@ protocol SubscriberClient: Sendable {
     func shutdown() async
 }
 
-/// What a subscriber does with each complete text message: the first is its snapshot (it now
-/// counts as connected); each later one is an arrival, timed.
+/// What a subscriber does with its upgrade and each complete text message. Usually the first
+/// message is its snapshot (it now counts as connected) and each later one is an arrival, timed. A
+/// resuming subscriber (`Arrivals.resumes`) counts as connected on its `101`, and every message is
+/// an arrival.
 struct ArrivalLog {
     let box: LiveFanOutCommand.Arrivals
     let connected: LiveFanOutCommand.Counter
-    private(set) var sawSnapshot = false
+    /// The snapshot arrived or, for a resuming subscriber, the upgrade.
+    private(set) var isConnected = false
 
     init(box: LiveFanOutCommand.Arrivals, connected: LiveFanOutCommand.Counter) {
         self.box = box
         self.connected = connected
     }
 
-    mutating func message(at now: ContinuousClock.Instant) {
-        if sawSnapshot {
+    mutating func upgraded(at now: ContinuousClock.Instant) {
+        if box.timesConnecting { box.milestones.withLock { $0.upgraded = now } }
+        guard box.resumes else { return }
+        isConnected = true
+        connected.withLock { $0 += 1 }
+    }
+
+    mutating func message(at now: ContinuousClock.Instant, payload: UnsafeRawBufferPointer? = nil) {
+        if box.keepsPayloads, let payload { box.milestones.withLock { $0.payloads.append(Array(payload)) } }
+        if isConnected {
             box.times.withLock { $0.append(now) }
         } else {
-            sawSnapshot = true
+            isConnected = true
+            if box.timesConnecting { box.milestones.withLock { $0.firstMessage = now } }
             connected.withLock { $0 += 1 }
         }
     }
@@ -149,7 +161,7 @@ private final class SubscriberHandler: ChannelInboundHandler {
             switch frame.opcode {
             case 0x1 where frame.fin, 0x0 where frame.fin:
                 // The last (usually only) frame of a text message.
-                log.message(at: .now)
+                frame.payload.withUnsafeReadableBytes { log.message(at: .now, payload: $0) }
             case 0x9:
                 var payload = frame.payload
                 let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: payload)
