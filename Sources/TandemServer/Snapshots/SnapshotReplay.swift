@@ -27,7 +27,9 @@ import TandemCore
 /// paths, any other query string, a request with credentials (`Authorization`, `Cookie`), a CORS
 /// request (`Origin`), a request with a body, `Connection` other than keep-alive, and an upgrade.
 /// Answers stay in request order (see `SnapshotReplayHandler`). Off when request logging is at
-/// debug level, so that every request is logged.
+/// debug level, so that every request is logged. HEAD stays with the router: Hummingbird's
+/// generated HEAD answer drops the body and with it the metrics middleware's count, so a replayed
+/// HEAD could not be counted as the router counts it, and no client polls with HEAD.
 ///
 /// A recording is only right while every answer to such a request differs by `Date` and
 /// `X-Request-Id` alone. A middleware that makes other headers vary per request (a cookie, a
