@@ -171,6 +171,25 @@ struct ExportReplayTests {
         }
     }
 
+    @Test("headers the routes ignore do not change the answer: the router's answer to a request with them is the replayed one",
+          arguments: StoreKind.available)
+    func ignoredHeaders(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            let port = try #require(anonymous.port)
+            let odd = ["Accept: text/html", "Accept-Language: zh-CN", "Accept-Encoding: gzip", "X-Forwarded-For: 203.0.113.9",
+                       "X-Forwarded-Proto: https", "Content-Length: 0", "If-Match: \"nothing\"", "Connection: keep-alive"]
+            for path in try await Self.seed(anonymous).paths {
+                let before = replay.replayed
+                let routed = try await Self.raw(path, headers: odd, port: port)
+                #expect(replay.replayed == before)
+                #expect(try await Self.raw(path, port: port) == routed, "\(path)")
+                #expect(try await Self.raw(path, headers: odd, port: port) == routed, "\(path)")
+                #expect(replay.replayed == before + 2)
+            }
+        }
+    }
+
     @Test("a draft's exports are never replayed; once published they are", arguments: StoreKind.available)
     func draftsAreNotReplayed(kind: StoreKind) async throws {
         try await withTandem(store: kind, mode: .live) { anonymous in
@@ -225,7 +244,7 @@ struct ExportReplayTests {
 }
 
 /// Which request paths the replay answers, and for which document: one spelling per document.
-@Suite("Snapshot replay: targets")
+@Suite("Snapshot replay: targets", .timeLimit(.minutes(1)))
 struct SnapshotReplayTargetTests {
     @Test("the routes' own spellings name their document; the room is part of the calendar's")
     func documents() {
