@@ -209,7 +209,7 @@ struct SnapshotReplayBackPressureTests {
                     slug: "demo", .schedule)
         let replay = SnapshotReplay(cache: cache, clock: clock, metricsEnabled: false)
         replay.record(HTTPResponse(status: .ok, headerFields: [.eTag: "\"s1\"", .contentLength: "2"]), body: ByteBuffer(string: "{}"),
-                      for: SnapshotReplay.Target(slug: "demo", representation: .schedule))
+                      for: SnapshotReplay.Target(slug: "demo", document: .snapshot(.schedule)))
         let counter = ReadCounter()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(counter)

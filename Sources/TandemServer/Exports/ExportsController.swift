@@ -16,7 +16,9 @@ import TandemStore
 /// rendered body is kept in `SnapshotCache` (per event, version and format; per room for the
 /// calendar) until the event's next committed change, like the schedule snapshot. A request whose
 /// `If-None-Match` names the current version gets its 304 before anything is rendered. Drafts
-/// (organisers only) are rendered each time and never cached.
+/// (organisers only) are rendered each time and never cached. Once a version is cached, anonymous
+/// reads of it are answered by `SnapshotReplay` on the event loop with this controller's recorded
+/// answer: its headers must not vary per request.
 struct ExportsController {
     let store: any ScheduleStore & RegistrationStore
     let cache: SnapshotCache

@@ -15,7 +15,7 @@ final class SnapshotCache: ChangeSink {
     }
 
     /// What one slug's entries are keyed by: a snapshot, or an export rendered from the same version.
-    private enum Key: Hashable {
+    enum Document: Hashable, Sendable {
         case snapshot(Representation)
         case export(ExportDocument)
     }
@@ -30,7 +30,7 @@ final class SnapshotCache: ChangeSink {
     }
 
     private struct State {
-        var entries: [String: [Key: Entry]] = [:]
+        var entries: [String: [Document: Entry]] = [:]
         /// The newest seq seen committed per event; older entries are never stored.
         var committedVersion: [Event.ID: Int64] = [:]
     }
@@ -54,7 +54,8 @@ final class SnapshotCache: ChangeSink {
         store(entry, slug: slug, .export(document))
     }
 
-    private func entry(slug: String, _ key: Key, at instant: Date) -> Entry? {
+    /// The entry for `document` of the event with `slug`, unless it expired at `instant`.
+    func entry(slug: String, _ key: Document, at instant: Date) -> Entry? {
         state.withLock { state in
             guard let entry = state.entries[slug]?[key] else { return nil }
             if let validUntil = entry.validUntil, instant >= validUntil { return nil }
@@ -62,7 +63,7 @@ final class SnapshotCache: ChangeSink {
         }
     }
 
-    private func store(_ entry: Entry, slug: String, _ key: Key) {
+    private func store(_ entry: Entry, slug: String, _ key: Document) {
         state.withLock { state in
             if let committed = state.committedVersion[entry.eventID], entry.version < committed { return }
             state.entries[slug, default: [:]][key] = entry
