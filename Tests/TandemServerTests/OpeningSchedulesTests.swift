@@ -71,4 +71,32 @@ struct OpeningSchedulesTests {
         #expect(next.frame.seq == 8 && reads.value == 2, "a new version is read and encoded anew")
         #expect(next.frame.text != first.frame.text)
     }
+
+    @Test("from memory: a resume from the current seq gets nothing, an older one must read, a new connection gets the shared snapshot; a commit ends both")
+    func cachedOpenings() async throws {
+        let cache = OpeningSchedules()
+        let now = at("2017-06-15 10:00")
+        func commit(_ seq: Int64) {
+            cache.committed([Change(eventID: .init(1), seq: seq, data: .roomCreated(Room(id: .init(1), eventID: .init(1), name: "Room A")),
+                                    actor: "o", at: now)])
+        }
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: nil, at: now) == nil, "nothing known yet")
+        #expect(cache.cachedOpening(eventID: .init(1), since: 7, room: nil, at: now) == nil)
+        // A change handed over after commit tells the current seq: a screen back at it missed nothing.
+        commit(7)
+        #expect(cache.cachedOpening(eventID: .init(1), since: 7, room: nil, at: now)?.frames.isEmpty == true)
+        #expect(cache.cachedOpening(eventID: .init(1), since: 6, room: nil, at: now) == nil, "changes to replay: the store is read")
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: nil, at: now) == nil, "no snapshot encoded yet")
+        // A slow read of an older version is not kept.
+        _ = try await cache.snapshot(eventID: .init(1), version: 6, room: nil, at: now) { schedule(version: 6) }
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: nil, at: now) == nil)
+        _ = try await cache.snapshot(eventID: .init(1), version: 7, room: nil, at: now) { schedule(version: 7) }
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: nil, at: now)?.frames.map(\.seq) == [7])
+        #expect(cache.cachedOpening(eventID: .init(1), since: 9, room: nil, at: now)?.frames.map(\.type) == ["snapshot"], "a since from the future gets a snapshot")
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: 3, at: now) == nil, "that room's snapshot is not encoded yet")
+        commit(8)
+        #expect(cache.cachedOpening(eventID: .init(1), since: nil, room: nil, at: now) == nil, "the commit dropped the snapshot")
+        #expect(cache.cachedOpening(eventID: .init(1), since: 8, room: nil, at: now)?.frames.isEmpty == true)
+        #expect(cache.cachedOpening(eventID: .init(2), since: 8, room: nil, at: now) == nil, "another event")
+    }
 }

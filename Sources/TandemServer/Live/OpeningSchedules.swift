@@ -59,16 +59,22 @@ final class OpeningSchedules: ChangeSink {
     }
 
     /// What a connection opens with, from memory and without waiting, when the event's current
-    /// version is here: no frames when it resumes from that version (nothing missed), the shared
-    /// snapshot when it asks for one (or for a `since` ahead of the server's). Nil when the store
-    /// must be read: nothing cached, the snapshot for this room not encoded yet, or changes to replay.
+    /// version is known here: no frames when it resumes from that version (nothing missed: every
+    /// screen when the venue's Wi-Fi comes back), the shared snapshot when it asks for one (or for a
+    /// `since` ahead of the server's). Nil when the store must be read: nothing known, the snapshot
+    /// for this room not encoded yet, or changes to replay.
     func cachedOpening(eventID: Event.ID, since: Int64?, room: Int64?, at now: Date) -> (frames: [LiveFrame], known: Set<Int64>)? {
         state.withLock { state in
-            guard let entry = state.current(eventID, at: now) else { return nil }
-            let version = entry.schedule.event.scheduleVersion
-            if let since, since == version { return ([], []) }
-            if let since, since < version { return nil }
-            guard let snapshot = entry.snapshots[room] else { return nil }
+            let entry = state.current(eventID, at: now)
+            // The event's current version as far as this process knows: the newest change handed
+            // to it (before the hub had it), or the version of the schedule read since.
+            let versions = [state.committed[eventID], entry?.schedule.event.scheduleVersion].compactMap { $0 }
+            if let since, let version = versions.max() {
+                if since == version { return ([], []) }
+                if since < version { return nil }
+            }
+            guard let entry, let snapshot = entry.snapshots[room] else { return nil }
+            if let since, since < entry.schedule.event.scheduleVersion { return nil }
             return ([snapshot.frame], snapshot.known)
         }
     }
