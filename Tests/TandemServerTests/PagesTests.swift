@@ -3,6 +3,7 @@ import HTTPTypes
 import Logging
 import Metrics
 import Prometheus
+import NIOCore
 import Testing
 @testable import TandemServer
 import TandemTestSupport
@@ -32,6 +33,12 @@ struct PagesTests {
             let etag = try #require(page.headers[.eTag])
             #expect(try await api.get("/events/anything", headers: [.ifNoneMatch: etag]).status == .notModified)
             #expect(try await api.get("/events/anything", headers: [.ifNoneMatch: "W/" + etag]).status == .notModified)
+            // Kept in memory after the first request: the same bytes and tag; each slug its own page.
+            let again = try await api.get("/events/anything")
+            #expect(again.text == page.text && again.headers[.eTag] == etag)
+            let other = try await api.get("/events/something-else")
+            #expect(other.text.contains("href=\"/events/something-else/register\"") && other.headers[.eTag] != etag)
+            #expect(try await api.get("/events/%3Cb%3E").text.contains("/events/%3Cb%3E/register"), "escaped from memory too")
             for path in ["/", "/fellows", "/screen/x", "/registrations/abc", "/admin/"] {
                 let reply = try await api.get(path)
                 #expect(reply.status == .ok && !reply.text.contains("__ASSET_VERSION__"), "\(path)")
@@ -178,4 +185,14 @@ final class LockedLines: @unchecked Sendable {
     private var lines: [String] = []
     func append(_ line: String) { lock.withLock { lines.append(line) } }
     var all: [String] { lock.withLock { lines } }
+
+    @Test("rendered pages kept in memory are bounded: made-up slugs only start the set afresh")
+    func pageMemoryIsBounded() {
+        let templates = PageTemplates(limit: 3)
+        let page = PageTemplates.Page(body: ByteBuffer(string: "<p>"), etag: "\"1\"")
+        for slug in ["a", "b", "c"] { templates.keep(page, file: "event.html", slug: slug) }
+        #expect(templates.page(file: "event.html", slug: "a") != nil)
+        templates.keep(page, file: "event.html", slug: "d")
+        #expect(templates.page(file: "event.html", slug: "a") == nil && templates.page(file: "event.html", slug: "d") != nil)
+    }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The web front end's pages: each URL of the contract maps to one HTML file in Public/.
 ///
@@ -17,6 +18,9 @@ struct PagesController {
 
     let publicDirectory: String
     let assetVersion: String
+    /// Each page's file with its asset version filled in, read once (a page's slug differs per
+    /// request, the rest does not): a phone opening the event page costs no disk read.
+    let templates = PageTemplates()
 
     /// `(route, file under Public/)`.
     static let pages: [(path: RouterPath, file: String)] = [
@@ -44,18 +48,72 @@ struct PagesController {
     func serve(_ file: String, request: Request, slug: String?) async throws -> Response {
         let path = publicDirectory + "/" + file
         let version = assetVersion
-        let slug = HTML.escape(slug.flatMap { ($0.removingPercentEncoding ?? $0).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", "_", "."])) } ?? "")
-        let page: Data? = try await NIOThreadPool.singleton.runIfActive {
-            guard let data = FileManager.default.contents(atPath: path) else { return nil }
-            return Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: Self.placeholder, with: version)
-                .replacingOccurrences(of: Self.slugPlaceholder, with: slug).utf8)
-        }
-        guard let page else { throw Problem.notFound("This page is not installed (\(file)).") }
-        let etag = "\"" + AccessToken.hex(SHA256.hash(data: page)).prefix(20) + "\""
-        let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .eTag: etag]
+        let rendered = try await render(file, path: path, version: version, slug: slug)
+        let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .eTag: rendered.etag]
         // Weak comparison: a compressing proxy turns the tag into W/"…".
-        if let notModified = ETag.notModified(request, etag: etag, headers: headers) { return notModified }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
+        if let notModified = ETag.notModified(request, etag: rendered.etag, headers: headers) { return notModified }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: rendered.body))
+    }
+
+    /// The page for `slug`: from memory when it was rendered before, else rendered and kept.
+    private func render(_ file: String, path: String, version: String, slug rawSlug: String?) async throws -> PageTemplates.Page {
+        if let page = templates.page(file: file, slug: rawSlug) { return page }
+        let slug = HTML.escape(rawSlug.flatMap { ($0.removingPercentEncoding ?? $0).addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", "_", "."])) } ?? "")
+        let template: String?
+        if let cached = templates[file] {
+            template = cached
+        } else {
+            template = try await NIOThreadPool.singleton.runIfActive {
+                FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self).replacingOccurrences(of: Self.placeholder, with: version) }
+            }
+            if let template { templates[file] = template }
+        }
+        guard let template else { throw Problem.notFound("This page is not installed (\(file)).") }
+        let bytes = Data((template.contains(Self.slugPlaceholder) ? template.replacingOccurrences(of: Self.slugPlaceholder, with: slug) : template).utf8)
+        let page = PageTemplates.Page(body: ByteBuffer(bytes: bytes), etag: "\"" + AccessToken.hex(SHA256.hash(data: bytes)).prefix(20) + "\"")
+        templates.keep(page, file: file, slug: rawSlug)
+        return page
+    }
+}
+
+/// Page files as read (with the asset version filled in), by file name. Public/ is read once per
+/// process, as the asset version is computed once: a new release is a restart.
+///
+/// Rendered pages (the slug filled in, the ETag computed) are kept too, per file and slug, up to
+/// `limit`: a stranger requesting made-up slugs only ever starts the set afresh.
+final class PageTemplates: Sendable {
+    struct Page: Sendable {
+        var body: ByteBuffer
+        var etag: String
+    }
+
+    private struct Key: Hashable {
+        var file: String
+        var slug: String?
+    }
+
+    let limit: Int
+    private let files = Mutex<[String: String]>([:])
+    private let pages = Mutex<[Key: Page]>([:])
+
+    init(limit: Int = 512) {
+        self.limit = limit
+    }
+
+    subscript(file: String) -> String? {
+        get { files.withLock { $0[file] } }
+        set { files.withLock { $0[file] = newValue } }
+    }
+
+    func page(file: String, slug: String?) -> Page? {
+        pages.withLock { $0[Key(file: file, slug: slug)] }
+    }
+
+    func keep(_ page: Page, file: String, slug: String?) {
+        pages.withLock { pages in
+            if pages.count >= limit { pages.removeAll(keepingCapacity: true) }
+            pages[Key(file: file, slug: slug)] = page
+        }
     }
 }
 
