@@ -33,8 +33,8 @@ final class LiveUpgradeSlot: Sendable {
 /// - Bounded queue: frames written but not yet taken by the kernel are counted; at the hub's
 ///   `queueLimit` the client is cut off with close code 4008 and `{"resume":{"since":N}}`, where N
 ///   is the last seq it was actually sent (everything up to N was delivered or is not for it).
-/// - Heartbeat: a ping every `pingInterval`; a connection that has said nothing since the previous
-///   ping (no pong, no frame) is closed.
+/// - Heartbeat: a ping on every tick of its event loop's heartbeat (`LiveHeartbeats`, every ping
+///   interval); a connection that has said nothing (no pong, no frame) since the previous tick is closed.
 /// - Shutdown: close code 1001 with the same resume hint.
 /// - Back-pressure: while the channel is not writable (the client does not read), no `read` is
 ///   passed on, so a client flooding pings cannot make the server queue pongs; a ping that arrives
@@ -59,7 +59,9 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
 
     private let admission: LiveAdmission
     private let hub: LiveHub
-    private let pingInterval: TimeAmount
+    private let heartbeats: LiveHeartbeats
+    /// This socket's loop's heartbeat, once added to it.
+    private var heartbeat: LiveHeartbeats.Loop?
     private var context: ChannelHandlerContext?
     /// The context of the pipeline's `WebSocketFrameEncoder`: what is written there goes to the socket as is.
     private let wire: ChannelHandlerContext
@@ -68,18 +70,17 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     /// Seqs of frames written and not yet flushed to the kernel, oldest first.
     private var inFlight = CircularBuffer<Int64>(initialCapacity: 4)
     private var heard = true
-    private var heartbeat: RepeatedTask?
     private var counted = false
     /// A `read` held back while the channel was not writable.
     private var heldReads = HeldReads()
     /// The payload of the latest ping not yet answered because the channel was not writable.
     private var pongDue: ByteBuffer?
 
-    init(admission: LiveAdmission, hub: LiveHub, pingInterval: TimeAmount, wire: ChannelHandlerContext) {
+    init(admission: LiveAdmission, hub: LiveHub, heartbeats: LiveHeartbeats, wire: ChannelHandlerContext) {
         self.admission = admission
         self.wire = wire
         self.hub = hub
-        self.pingInterval = pingInterval
+        self.heartbeats = heartbeats
         self.feed = Feed(room: admission.target.room)
     }
 
@@ -97,9 +98,9 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
             return
         }
         hub.attach(self, on: context.eventLoop)
-        heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { [weak self] _ in
-            self?.beat()
-        }
+        let heartbeat = heartbeats.on(context.eventLoop)
+        heartbeat.add(self)
+        self.heartbeat = heartbeat
         let loop = context.eventLoop
         let controller = admission.controller
         let target = admission.target
@@ -193,7 +194,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
     }
 
-    private func beat() {
+    /// A tick of the loop's heartbeat: a ping, or closing a socket silent since the previous one.
+    func beat() {
         guard let context else { return }
         switch state {
         case .opening, .open:
@@ -289,7 +291,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
 
     private func finish() {
         state = .closed
-        heartbeat?.cancel()
+        heartbeat?.remove(self)
         heartbeat = nil
         hub.detach(self)
         if counted {

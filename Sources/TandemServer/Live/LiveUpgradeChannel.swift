@@ -55,6 +55,8 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let handshakes: LiveHandshakes?
     let configuration: HTTP1Channel.Configuration
     let pingInterval: TimeAmount
+    /// One ping timer per event loop for the live sockets on it.
+    let heartbeats: LiveHeartbeats
     let maxFrameSize: Int
     /// How long a new connection may take to send its first request, and any connection may stay
     /// unwritable (not reading its answers), before it is closed (nil: no limit).
@@ -74,6 +76,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         self.handshakes = handshakes
         self.configuration = configuration
         self.pingInterval = pingInterval
+        self.heartbeats = LiveHeartbeats(interval: pingInterval)
         self.maxFrameSize = maxFrameSize
         self.idleTimeout = idleTimeout
     }
@@ -127,7 +130,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                         }
                         // NIO's upgrader put the frame encoder in; change frames, encoded once, skip it.
                         let encoder = try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
-                        let handler = LiveSocketHandler(admission: admission, hub: hub, pingInterval: pingInterval, wire: encoder)
+                        let handler = LiveSocketHandler(admission: admission, hub: hub, heartbeats: heartbeats, wire: encoder)
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return UpgradeResult.live
                     }
