@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, block, block_room, choose, click_block, drag_block_to, log_in, open_editor,
+from admin_support import (ADMIN_EMAIL, ADMIN_PASSWORD, block, make_admin_event, block_room, choose, click_block, drag_block_to, log_in, open_editor,
                            resize_block, session_from_api, wait_for_text)
 from conftest import chromium, wait
 
@@ -361,21 +361,12 @@ def wide_browser(request):
 
 @pytest.fixture
 def admin_event(api):
-    """A published event around now (Europe/Berlin): a hall and a studio, sessions on a 5-minute grid."""
-    now = datetime.now(BERLIN).replace(second=0, microsecond=0)
-    now = now - timedelta(minutes=now.minute % 5)
-    # Late in the venue's evening the sessions move to the next morning, so none crosses midnight.
-    first = now + timedelta(minutes=30) if now.hour < 19 else (now + timedelta(days=1)).replace(hour=9, minute=0)
-    event = api.create_event(starts=now - timedelta(hours=1), hours=(first - now).total_seconds() / 3600 + 8)
-    slug = event["slug"]
-    hall = api.create_room(slug, "Hall")
-    studio = api.create_room(slug, "Studio")
-    sessions = {
-        "opening": api.create_session(slug, hall["id"], first, 45, {"en": "Opening", "zh": "开幕"}, kind="plenary"),
-        "studio_talk": api.create_session(slug, studio["id"], first, 45, {"en": "Studio talk", "zh": "工作室演讲"}),
-        "hostile": api.create_session(slug, hall["id"], first + timedelta(minutes=90), 30, {"en": "<script>alert(1)</script>"}),
-    }
-    return {"slug": slug, "event": event, "rooms": {"hall": hall, "studio": studio}, "sessions": sessions}
+    """`make_admin_event`'s event, with a session whose title is a script (it must show as text)."""
+    made = make_admin_event(api)
+    first = datetime.fromisoformat(made["sessions"]["opening"]["startsAt"])
+    made["sessions"]["hostile"] = api.create_session(made["slug"], made["rooms"]["hall"]["id"], first + timedelta(minutes=90), 30,
+                                                     {"en": "<script>alert(1)</script>"})
+    return made
 
 
 def test_editor_loads_light_and_without_console_errors(browser, server, admin_event):
