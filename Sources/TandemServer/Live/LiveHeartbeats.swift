@@ -6,9 +6,9 @@ import Synchronization
 /// NIO keeps an event loop's timers in a heap, and cancelling one searches it: with a repeating
 /// timer per connection, 10,000 screens made every other timer on the loop (the first-request
 /// deadline of each new connection, set and cancelled once per handshake) cost a walk over 10,000
-/// entries, a tenth of the server's time in a connection storm. A socket is pinged on its loop's
-/// next tick after it joins, so its first ping comes within one interval (not exactly one), and a
-/// socket that has said nothing between two ticks is closed as before (`LiveSocketHandler.beat`).
+/// entries, a tenth of the server's time in a connection storm. A socket lets the first tick after
+/// it joins pass, so its first ping comes one to two intervals after it connected, and it is closed
+/// when it has said nothing for a whole interval after a ping, as before (`LiveSocketHandler.beat`).
 final class LiveHeartbeats: Sendable {
     let interval: TimeAmount
     private let loops = Mutex<[ObjectIdentifier: Loop]>([:])

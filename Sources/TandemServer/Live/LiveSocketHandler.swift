@@ -70,6 +70,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     /// Seqs of frames written and not yet flushed to the kernel, oldest first.
     private var inFlight = CircularBuffer<Int64>(initialCapacity: 4)
     private var heard = true
+    /// No heartbeat tick has come since this socket joined its loop's heartbeat.
+    private var firstTick = true
     private var counted = false
     /// A `read` held back while the channel was not writable.
     private var heldReads = HeldReads()
@@ -195,8 +197,15 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     }
 
     /// A tick of the loop's heartbeat: a ping, or closing a socket silent since the previous one.
+    /// The first tick after joining is skipped: the loop's ticks do not wait for this socket, so
+    /// its first ping comes one to two intervals after it connected, and a socket is closed only
+    /// after a whole interval without a word since a ping, as with a timer of its own.
     func beat() {
         guard let context else { return }
+        if firstTick {
+            firstTick = false
+            return
+        }
         switch state {
         case .opening, .open:
             guard heard else {
