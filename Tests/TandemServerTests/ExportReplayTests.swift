@@ -235,9 +235,16 @@ struct ExportReplayTests {
             for (path, route) in [(".json", ".json"), (".xml", ".xml"), (".ics", ".ics"), (".ics?room=\(room)", ".ics")] {
                 let before = try await counts("/api/v1/events/{slug}/schedule" + route)
                 let replayed = server.replay?.replayed ?? 0
-                for _ in 0..<3 { #expect(try await api.get(base + path).status == .ok) }
+                // The first read is the router's and is recorded as its end is written, which may come
+                // just after the client has its body: a read sent at once may still find the router.
+                var made = 0
+                while made < 10, (server.replay?.replayed ?? 0) < replayed + 2 {
+                    #expect(try await api.get(base + path).status == .ok)
+                    made += 1
+                }
                 #expect(server.replay?.replayed == replayed + 2, "\(path)")
-                #expect(try await counts("/api/v1/events/{slug}/schedule" + route) == before.map { $0 + 3 }, "\(path)")
+                // Routed and replayed alike, every read is counted once.
+                #expect(try await counts("/api/v1/events/{slug}/schedule" + route) == before.map { $0 + made }, "\(path)")
             }
         }
     }
