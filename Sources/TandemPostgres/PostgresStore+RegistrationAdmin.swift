@@ -40,6 +40,15 @@ extension PostgresStore {
         }
     }
 
+    public func registration(id: Registration.ID) async throws -> (Registration, Event) {
+        try await read { tx in
+            guard let row = try await tx.registrationRow(id: id.rawValue) else {
+                throw StoreError.notFound(entity: "registration", key: id.description)
+            }
+            return (try await tx.registration(row), try await tx.eventByID(row.eventID))
+        }
+    }
+
     public func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn {
         let tokens = try requireTokens()
         return try await write(actor: actor) { tx in

@@ -32,6 +32,15 @@ extension SQLiteStore {
         }
     }
 
+    public func registration(id: Registration.ID) async throws -> (Registration, Event) {
+        try await read { db in
+            guard let record = try RegistrationRecord.filter(Column("id") == id.rawValue).fetchOne(db) else {
+                throw StoreError.notFound(entity: "registration", key: id.description)
+            }
+            return (try db.registration(record), try db.event(db.eventRecordByID(record.eventId)))
+        }
+    }
+
     public func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn {
         let tokens = try requireTokens()
         return try await write(actor: actor) { db, log in

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -105,7 +106,8 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let exportRenders = ExportRenders()
     let activity = RegistrationActivity()
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
-                             csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity)
+                             csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity,
+                             certificates: CertificateSigner(secret: key))
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
     let clock = environment.clock
@@ -156,7 +158,8 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String, csrf: CSRFTokens, openings: OpeningSchedules, exportRenders: ExportRenders = ExportRenders(),
-                 activity: RegistrationActivity = RegistrationActivity()) -> Router<TandemRequestContext> {
+                 activity: RegistrationActivity = RegistrationActivity(),
+                 certificates: CertificateSigner = CertificateSigner(secret: SymmetricKey(size: .bits256))) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock, loginFailures: store)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
@@ -205,6 +208,10 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())
     RegistrationAdminController(store: store).addRoutes(to: registrationDesk)
+    let certificateRoutes = CertificatesController(store: store, signer: certificates, limits: limits, clock: environment.clock,
+                                                   publicURL: config.resolvedPublicURL)
+    certificateRoutes.addRoutes(public: api)
+    certificateRoutes.addRoutes(organiser: registrationDesk)
     CheckInController(store: store).addRoutes(to: registrationDesk)
 
     let admin = api.group().add(middleware: RequirePermission(permission: .manageAccounts))

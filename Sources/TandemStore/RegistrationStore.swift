@@ -104,6 +104,9 @@ public protocol RegistrationStore: Sendable {
 
     func registrations(eventSlug: String, query: RegistrationQuery) async throws -> [Registration]
     func registration(eventSlug: String, id: Registration.ID) async throws -> Registration
+    /// A registration by its number alone, with its event (a certificate's verification code names
+    /// only the number); `notFound` when there is none.
+    func registration(id: Registration.ID) async throws -> (Registration, Event)
     /// Checks in by the code shown to the attendee (never by the self-service token).
     func checkIn(eventSlug: String, code: CheckInCode, by actor: String) async throws -> CheckIn
     /// How many confirmed attendees the event has, and how many of them are checked in.

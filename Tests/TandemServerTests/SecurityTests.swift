@@ -26,6 +26,8 @@ enum RouteMatrix {
         "POST /api/v1/auth/login", "POST /api/v1/auth/set-password",
         "GET /api/v1/events/{slug}/schedule.ics", "GET /api/v1/events/{slug}/schedule.xml", "GET /api/v1/events/{slug}/schedule.json",
         "GET /api/v1/registrations/{token}/schedule.ics", "GET /api/v1/registrations/{token}/check-in.svg",
+        "GET /registrations/{token}/certificate", "GET /certificates/{code}", "GET /admin/certificates/{slug}",
+        "GET /api/v1/registrations/{token}/certificate", "GET /api/v1/certificates/{code}", "GET /api/v1/certificates/{code}/qr.svg",
     ]
     /// Any signed-in account, whatever its role (its own session and tokens).
     static let selfRoutes: Set<String> = [
@@ -72,7 +74,8 @@ struct SecurityTests {
         #expect(routes.filter { !known.contains($0) }.count > 25)
         // The organiser console's routes (issue 17) are among the protected ones, so the matrix checks them.
         let console: Set = ["POST /api/v1/events/{slug}/duplicate", "POST /api/v1/speakers/import", "POST /api/v1/import/schedule",
-                            "POST /api/v1/accounts/invite", "GET /api/v1/events/{slug}/checkins/summary"]
+                            "POST /api/v1/accounts/invite", "GET /api/v1/events/{slug}/checkins/summary",
+                            "GET /api/v1/events/{slug}/certificates", "GET /api/v1/events/{slug}/registrations/{id}/certificate"]
         #expect(console.subtracting(routes.filter { !RouteMatrix.publicRoutes.contains($0) }).sorted() == [])
     }
 

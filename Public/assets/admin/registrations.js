@@ -15,8 +15,12 @@ export function createRegistrations(panel, store, { canManage }) {
   const l = { q: h("label", { for: "reg-q" }), status: h("label", { for: "reg-status" }) };
   const search = h("button", { type: "submit", class: "button button-primary", id: "reg-search" });
   const csv = h("a", { class: "button", id: "reg-csv", href: eventPath(state.slug, "registrations.csv"), download: `${state.slug}-registrations.csv` });
+  // Certificates of attendance: one printable document with every checked-in attendee's (the page
+  // says when there are none yet), and one per checked-in row below.
+  const certificates = h("a", { class: "button", id: "reg-certificates", href: certificatesPage(state.slug), target: "_blank", rel: "noopener" });
   const form = h("form", { class: "reg-search", role: "search", id: "reg-form" },
-    h("div", { class: "field" }, l.q, q), h("div", { class: "field" }, l.status, status), search, canManage ? csv : null);
+    h("div", { class: "field" }, l.q, q), h("div", { class: "field" }, l.status, status), search, canManage ? csv : null,
+    canManage ? certificates : null);
   const summary = h("p", { class: "hint", id: "reg-summary", role: "status" });
   const message = h("div", { class: "form-message", id: "reg-message", role: "alert" });
   const caption = h("caption", { class: "sr-only" });
@@ -65,6 +69,10 @@ export function createRegistrations(panel, store, { canManage }) {
         actions.append(h("button", { type: "button", class: "button button-small", dataset: { action: "promote" }, text: t("reg.promote"),
           "aria-label": t("reg.promoteLabel", { name: r.name }), on: { click: () => act(r, "promote") } }));
       }
+      if (canManage && r.checkedInAt && r.status === "confirmed" && !r.erased) {
+        actions.append(h("a", { class: "button button-small", dataset: { action: "certificate" }, text: t("reg.certificate"),
+          href: certificatesPage(state.slug, r.id), target: "_blank", rel: "noopener", "aria-label": t("reg.certificateLabel", { name: r.name }) }));
+      }
       if (canManage && r.status !== "cancelled" && !r.erased) {
         const cancel = h("button", { type: "button", class: "button button-small button-danger", dataset: { action: "cancel" }, text: t("reg.cancel"),
           "aria-label": t("reg.cancelLabel", { name: r.name }) });
@@ -112,6 +120,7 @@ export function createRegistrations(panel, store, { canManage }) {
     status.value = keep;
     search.textContent = t("reg.searchButton");
     csv.textContent = t("reg.csv");
+    certificates.textContent = t("reg.certificates");
     more.textContent = t("reg.more");
     caption.textContent = t("reg.caption", { zone: state.zone });
     fill(headRow, ["reg.name", "reg.email", "reg.organisation", "reg.country", "reg.statusCol", "reg.registered", "reg.checkedIn", "reg.actions"]
@@ -122,4 +131,9 @@ export function createRegistrations(panel, store, { canManage }) {
   render();
   load(false);
   return { render, reload: () => load(false) };
+}
+
+// The organiser's printable certificates of an event, or of one registration.
+function certificatesPage(slug, id) {
+  return `/admin/certificates/${encodeURIComponent(slug)}${id === undefined ? "" : `?registration=${encodeURIComponent(id)}`}`;
 }

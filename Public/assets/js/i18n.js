@@ -6,6 +6,7 @@
 //   setLang(lang) → stores it, sets <html lang>, re-translates [data-i18n] elements, notifies listeners
 //   onLangChange(fn) → registers fn(lang) (call once per page; returns an unsubscribe function)
 //   t(key, vars?) → UI string in the current language, "{name}" placeholders filled from vars
+//   tIn(lang, key, vars?) → the same in a given language (a bilingual certificate shows both)
 //   addStrings({en: {...}, zh: {...}}) → merges more UI strings (e.g. the admin's)
 //   pick(translated) → {text, lang}: the current language's text, falling back to "en" (then any)
 //   setTranslated(el, translated) → sets el's text and its lang attribute from pick()
@@ -88,7 +89,11 @@ export function addStrings(more) {
 }
 
 export function t(key, vars) {
-  let text = strings[current][key] ?? strings.en[key] ?? key;
+  return tIn(current, key, vars);
+}
+
+export function tIn(lang, key, vars) {
+  let text = (strings[lang] || strings.en)[key] ?? strings.en[key] ?? key;
   if (vars) text = text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
   return text;
 }

@@ -68,7 +68,10 @@ function render() {
     }))) : null);
   fill($("actions"), 
     h("a", { class: "button", href: `/events/${encodeURIComponent(event.slug)}`, text: t("reg.viewEvent") }),
-    active ? h("a", { class: "button", href: `${tokenPath()}/schedule.ics`, download: `${event.slug}-my-programme.ics`, text: t("reg.calendar") }) : null);
+    active ? h("a", { class: "button", href: `${tokenPath()}/schedule.ics`, download: `${event.slug}-my-programme.ics`, text: t("reg.calendar") }) : null,
+    // After the event, a checked-in attendee's certificate of attendance.
+    active && registration.checkedInAt && Date.parse(event.endsAt) <= Date.now()
+      ? h("a", { class: "button button-primary", id: "certificate-link", href: `/registrations/${encodeURIComponent(token)}/certificate`, text: t("reg.certificate") }) : null);
   const workshops = schedule.sortedSessions((s) => s.capacity !== null && s.capacity !== undefined && (s.status !== "cancelled" || registration.sessions.some((c) => c.sessionId === s.id)));
   const canChange = active && Date.parse(event.endsAt) > Date.now() && workshops.length > 0;
   $("change").hidden = !canChange;

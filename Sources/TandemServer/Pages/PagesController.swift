@@ -27,6 +27,9 @@ struct PagesController {
         ("/", "index.html"),
         ("/events/{slug}", "event.html"),
         ("/registrations/{token}", "registration.html"),
+        // The attendee's certificate of attendance (after the event), and anyone's check of one.
+        ("/registrations/{token}/certificate", "certificate.html"),
+        ("/certificates/{code}", "verify-certificate.html"),
         ("/screen/{slug}", "screen.html"),
         ("/fellows", "fellows.html"),
         ("/admin/", "admin/index.html"),
@@ -34,6 +37,8 @@ struct PagesController {
         ("/admin/set-password", "admin/set-password.html"),
         // The door: a full-screen check-in page for a phone or tablet.
         ("/admin/door/{slug}", "admin/door.html"),
+        // The organiser's print-out of an event's certificates (`?registration=ID`: one of them).
+        ("/admin/certificates/{slug}", "admin/certificates.html"),
     ]
 
     func addRoutes(to router: Router<TandemRequestContext>) {
