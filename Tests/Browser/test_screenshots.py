@@ -96,3 +96,16 @@ def test_door_on_a_phone(request, server, api, screenshot):
         driver.find_element(By.ID, "door-code").send_keys(codes[0], Keys.ENTER)
         wait(driver).until(lambda d: d.find_element(By.ID, "door-result").get_attribute("data-outcome") == "checked-in")
         screenshot(driver, "console-door")
+
+
+def test_certificate_of_attendance(browser, server, api, screenshot):
+    """The certificate as printed (print media emulated), for the README."""
+    from test_certificate import make_ended_event
+    data = make_ended_event(api, title={"en": "Capacity-building workshop: Fundraising and volunteers", "zh": "能力建设工作坊：筹款与志愿者"},
+                            name="Li Wei 李伟")
+    browser.set_window_size(820, 1180)
+    browser.get(f"{server.base}/registrations/{data['li']['token']}/certificate")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.certificate")))
+    wait(browser).until(lambda d: d.execute_script("const i = document.querySelector('img.cert-qr'); return i.complete && i.naturalWidth > 0"))
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    screenshot(browser, "certificate")
