@@ -7,6 +7,8 @@ accessibility problem on any of the pages."""
 from __future__ import annotations
 
 import os
+import subprocess
+import tempfile
 import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -26,7 +28,7 @@ HOSTILE_NAME = 'Li Wei <img src=x onerror="window.pwned=1">'
 def make_ended_event(api, title=None, name=HOSTILE_NAME):
     """An event in Shanghai that ended a minute ago, with two workshops (1.5 h and 2 h); Li Wei held a
     seat in both and was checked in, Anna Weber registered for the first but did not come."""
-    start = now_utc() - timedelta(hours=5)
+    start = (now_utc() - timedelta(hours=5)).replace(minute=0)
     event = api.create_event(starts=start, hours=6, tz=ZONE,
                              title=title or {"en": "Capacity-building workshop", "zh": "能力建设工作坊"})
     slug = event["slug"]
@@ -126,6 +128,14 @@ def test_attendee_certificate_prints_and_verifies(browser, server, ended, lang):
     assert browser.find_element(By.ID, "verified-hours").text == ("3.5 h" if lang == "en" else "3.5 小时")
     assert browser.find_element(By.ID, "verified-event").text == ("Capacity-building workshop" if lang == "en" else "能力建设工作坊")
     check_axe(browser, "certificate-check", lang)
+
+    # The QR code on the certificate reads back as the verification URL.
+    browser.get(f"{server.base}/api/v1/certificates/{code}/qr.svg")
+    image = wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "svg"))
+    with tempfile.NamedTemporaryFile(suffix=".png") as png:
+        png.write(image.screenshot_as_png)
+        png.flush()
+        assert subprocess.run(["zbarimg", "--quiet", "--raw", png.name], capture_output=True, text=True, check=True).stdout.strip() == url
 
     # One character changed: not a Tandem certificate.
     forged = code[:-1] + ("Y" if code[-1] != "Y" else "Z")

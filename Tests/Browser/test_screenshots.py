@@ -1,5 +1,6 @@
 """README screenshots from the demo programme; runs only with TANDEM_SCREENSHOTS=docs/screenshots."""
 import os
+import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -103,7 +104,12 @@ def test_certificate_of_attendance(browser, server, api, screenshot):
     from test_certificate import make_ended_event
     data = make_ended_event(api, title={"en": "Capacity-building workshop: Fundraising and volunteers", "zh": "能力建设工作坊：筹款与志愿者"},
                             name="Li Wei 李伟")
-    browser.set_window_size(820, 1180)
+    for name in ("Anna Schmidt", "Wang Fang 王芳"):
+        account = api.ok("POST", "/api/v1/accounts", {"email": f"{uuid.uuid4().hex[:8]}@example.org", "name": name,
+                                                      "password": "a long enough password", "role": "member"})
+        api.ok("PUT", f"/api/v1/accounts/{account['id']}/events/{data['slug']}", {"role": "organiser"})
+    # About A4's proportions, so the whole sheet is in the picture.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 840, "height": 1190, "deviceScaleFactor": 1, "mobile": False})
     browser.get(f"{server.base}/registrations/{data['li']['token']}/certificate")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.certificate")))
     wait(browser).until(lambda d: d.execute_script("const i = document.querySelector('img.cert-qr'); return i.complete && i.naturalWidth > 0"))

@@ -49,7 +49,7 @@ addStrings({
   zh: {
     "cert.heading": "参会证明",
     "cert.certifies": "兹证明",
-    "cert.attended": "于{dates}在{city}{venue}参加了“{event}”。",
+    "cert.attended": "于{dates}在{venue}（{city}）参加了“{event}”。",
     "cert.workshops": "参加的工作坊",
     "cert.workshop": "工作坊",
     "cert.when": "日期与时间（{zone}）",
