@@ -128,7 +128,7 @@ struct CertificateTests {
             let verified = try await api.get("/api/v1/certificates/\(code)")
             #expect(verified.status == .ok, "\(verified.text)")
             #expect(verified.json["genuine"].bool == true && verified.json["name"].string == "<b>Lí Wěi</b> & 李伟")
-            #expect(verified.json["workshopHours"] == .number(3.5) && verified.json["event"]["slug"].string == "hamburg-2017")
+            #expect(verified.json["workshopHours"] == .number(4.5) && verified.json["event"]["slug"].string == "hamburg-2017", "workshops A, B and C")
             #expect(verified.json["event"]["startsAt"].string == "2017-06-15T08:00:00+08:00")
             #expect(verified.json["organisation"].isNull && verified.json["verificationUrl"].isNull, "only what the brief needs is public")
             // Lower case, groups apart with spaces, O for 0.
@@ -153,7 +153,8 @@ struct CertificateTests {
             #expect(page.status == .ok && page.text.contains("verify-certificate.js"))
 
             // A certificate whose registration is cancelled afterwards no longer verifies.
-            #expect(try await admin.post("/api/v1/events/hamburg-2017/registrations/\(f.ids[1])/cancel", "{}").status == .ok)
+            // (Two weeks on, the admin logs in again.)
+            #expect(try await api.login().post("/api/v1/events/hamburg-2017/registrations/\(f.ids[1])/cancel", "{}").status == .ok)
             try await api.get("/api/v1/certificates/\(other)").expectProblem(.notFound, code: "not-a-certificate")
         }
     }
@@ -192,12 +193,12 @@ struct CertificateTests {
     func organiserPrintOut(kind: StoreKind) async throws {
         let clock = TestClock()
         try await withTandem(store: kind, clock: clock) { api in
-            let admin = try await api.login()
+            var admin = try await api.login()
             let f = try await CertificateFixture.make(api, admin: admin, attendees: 3)
             let other = try await CertificateFixture.make(api, admin: admin, slug: "other-2017", attendees: 1)
-            let organiser = try await api.named("Wang Fang", email: "wang@example.org", role: "organiser", event: "hamburg-2017")
-            let outsider = try await api.named("Someone Else", email: "else@example.org", role: "organiser", event: "other-2017")
-            let volunteer = try await api.named("Door", email: "door@example.org", role: "checkin", event: "hamburg-2017")
+            var organiser = try await api.named("Wang Fang", email: "wang@example.org", role: "organiser", event: "hamburg-2017")
+            var outsider = try await api.named("Someone Else", email: "else@example.org", role: "organiser", event: "other-2017")
+            var volunteer = try await api.named("Door", email: "door@example.org", role: "checkin", event: "hamburg-2017")
             for n in [0, 2] {
                 #expect(try await volunteer.post("/api/v1/events/hamburg-2017/checkins", try await api.checkInBody(token: f.tokens[n])).status == .ok)
             }
@@ -205,6 +206,11 @@ struct CertificateTests {
 
             try await organiser.get("/api/v1/events/hamburg-2017/certificates").expectProblem(.conflict, code: "certificate-not-yet")
             clock.set(CertificateFixture.end)
+            // Two weeks on, the log-ins of the 1st of June have expired: everyone logs in again.
+            admin = try await api.login()
+            organiser = try await api.login("wang@example.org", "a long enough password")
+            outsider = try await api.login("else@example.org", "a long enough password")
+            volunteer = try await api.login("door@example.org", "a long enough password")
             let all = try await organiser.get("/api/v1/events/hamburg-2017/certificates")
             #expect(all.status == .ok && all.headers[.cacheControl] == "no-store", "\(all.text)")
             #expect(all.json["items"].array.map { $0["registrationId"].int } == [f.ids[0], f.ids[2]] && all.json["next"].isNull)
