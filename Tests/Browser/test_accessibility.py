@@ -119,6 +119,11 @@ VIEWS = [
     View("door-checked-in", "/admin/door/{slug}", "#door-count-number:not(:empty)", login=True, act=_type_code("li")),
     View("door-refused", "/admin/door/{slug}", "#door-count-number:not(:empty)", login=True, act=_type_code("wang")),
     View("door-offline", "/admin/door/{slug}", "#door-count-number:not(:empty)", login=True, act=_offline_check_in),
+    # Certificates of attendance: this event is still on, so "not yet" and "not genuine" are the
+    # states here; test_certificate.py runs axe on the certificates themselves after an event's end.
+    View("certificate-not-yet", "/registrations/{token}/certificate", "#certificate-refusal"),
+    View("certificate-check", "/certificates/1-AAAA-AAAA-AAAA-AAAA", "#verdict"),
+    View("admin-certificates", "/admin/certificates/{slug}", "#certificates-problem", login=True),
     View("set-password", "/admin/set-password#an-invitation-token", "#setpw-form:not([hidden])"),
     View("set-password-error", "/admin/set-password#an-invitation-token", "#setpw-form:not([hidden])", act=_short_password),
 ]
