@@ -101,6 +101,7 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
             logger.info("loaded the demo programme into an empty database")
         }
     }
+    if config.warmUpStore { await store.warmUp() }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
     let exportRenders = ExportRenders()
     let activity = RegistrationActivity()
