@@ -161,6 +161,21 @@ def test_the_registration_page_remembers_its_token_for_the_event_page(browser, s
     assert browser.find_elements(By.ID, "my-agenda-empty")
 
 
+def test_a_cancelled_registration_is_forgotten_by_the_event_page(browser, server, api, agenda_event):
+    slug, workshop = agenda_event["slug"], agenda_event["sessions"]["cultures"]
+    token = api.register(slug, "Chen Jing", f"agenda-{uuid.uuid4().hex[:8]}@example.org", [workshop["id"]])["token"]
+    open_event(browser, server, slug)
+    browser.execute_script("localStorage.setItem(`tandem.registration.${arguments[0]}`, arguments[1])", slug, token)
+    browser.refresh()
+    open_event(browser, server, slug)
+    wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, f'#my-session-{workshop["id"]}[data-booked="true"]'))
+    api.ok("DELETE", f"/api/v1/registrations/{token}", auth=False)
+    browser.refresh()
+    open_event(browser, server, slug)
+    wait(browser).until(lambda d: d.execute_script(f"return localStorage.getItem('tandem.registration.{slug}')") is None)
+    assert browser.find_elements(By.ID, "my-agenda-empty") and not browser.find_elements(By.ID, "my-remembered")
+
+
 @pytest.mark.parametrize("lang, expected", [
     ("en", "Working across cultures moved to Room B, {new} (was Room A, {old})."),
     ("zh", "「跨文化合作」改至Room B，{new}（原为Room A，{old}）。"),

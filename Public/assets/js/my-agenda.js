@@ -95,6 +95,8 @@ export function createMyAgenda({ slug, schedule, zone, root }) {
       const found = await api(`/api/v1/registrations/${encodeURIComponent(token)}`);
       const eventSlug = found.eventSlug || (found.event && found.event.slug);
       registration = eventSlug === slug ? found : null;
+      // A cancelled registration books nothing any more: forget it, as its own page does.
+      if (registration && registration.status === "cancelled") { forgetToken(slug); token = null; registration = null; }
     } catch (error) {
       // An unknown token (the registration was erased) is forgotten; a network error keeps it for next time.
       if (error && error.status === 404) { forgetToken(slug); token = null; }
@@ -232,9 +234,8 @@ export function createMyAgenda({ slug, schedule, zone, root }) {
   function renderNotices() {
     const box = $("agenda-notices");
     const lang = getLang();
-    const venue = schedule.event ? schedule.event.timezone : "UTC";
     fill(box, ...notices.map((notice) => {
-      const time = formatTime(notice.at, venue, lang);
+      const time = formatTime(notice.at, zone(), lang);
       return h("div", { class: "notice change-notice", id: `change-notice-${notice.id}`, dataset: { notice: notice.id } },
         h("p", { class: "change-notice-title" }, h("strong", { text: t("notice.titleAt", { time }) })),
         h("ul", {}, notice.items.map((item) => h("li", { dataset: { sessionId: (item.now || item.was).id, change: item.kind }, text: itemText(item) }))),
@@ -253,7 +254,7 @@ export function createMyAgenda({ slug, schedule, zone, root }) {
     fill(tools,
       h("p", { class: "event-actions" },
         canNotify() ? h("button", { type: "button", id: "notify-toggle", class: "button", "aria-pressed": notifyOn ? "true" : "false",
-          "aria-describedby": "notify-hint", on: { click: toggleNotifications } }, h("span", { "aria-hidden": "true", text: notifyOn ? "🔔 " : "🔕 " }), t("my.notifyOn")) : null,
+          "aria-describedby": "notify-hint", on: { click: toggleNotifications } }, h("span", { "aria-hidden": "true", text: notifyOn ? "✓ " : "" }), t("my.notifyOn")) : null,
         reg ? h("a", { id: "my-calendar", class: "button", href: `/api/v1/registrations/${encodeURIComponent(token)}/schedule.ics`,
           download: `${slug}-my-programme.ics`, text: t("my.calendar") }) : null,
         reg ? h("a", { id: "my-registration", href: `/registrations/${encodeURIComponent(token)}`, text: t("my.change") }) : null),
@@ -313,9 +314,11 @@ export function createMyAgenda({ slug, schedule, zone, root }) {
   function observeResult(message, before, result) {
     observe(message, before);
     if (result.structural || result.seats || message.type === "snapshot") renderList();
-    // A seat freed in a booked workshop may have promoted this attendee from its waitlist.
-    if (result.seats && token && [...result.changed].some((id) => booked().has(id)) && !seatsRefresh) {
-      seatsRefresh = setTimeout(() => { seatsRefresh = null; loadRegistration(); }, 500);
+    // A seat freed in a workshop this attendee waits for may have promoted them: ask again, spread
+    // over a few seconds so that the pages of a big waitlist do not all ask at once.
+    const waiting = [...result.changed].some((id) => { const c = booked().get(id); return c && c.status !== "confirmed"; });
+    if (result.seats && token && waiting && !seatsRefresh) {
+      seatsRefresh = setTimeout(() => { seatsRefresh = null; loadRegistration(); }, 500 + Math.random() * 2500);
     }
   }
 
