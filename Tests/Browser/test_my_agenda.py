@@ -145,6 +145,19 @@ def test_a_workshop_booked_through_the_page_is_in_my_agenda_with_the_calendar_li
     assert browser.execute_script(f"return localStorage.getItem('tandem.registration.{slug}')") is None
 
 
+def test_a_waitlisted_workshop_turns_confirmed_when_a_seat_frees_up(browser, server, api, agenda_event):
+    slug, room = agenda_event["slug"], agenda_event["rooms"]["a"]["id"]
+    small = api.create_session(slug, room, agenda_event["start"] + timedelta(hours=7), 60, {"en": "Small circle", "zh": "小组讨论"},
+                               kind="workshop", capacity=1)
+    first = api.register(slug, "Wang Fang", f"agenda-{uuid.uuid4().hex[:8]}@example.org", [small["id"]])["token"]
+    open_event(browser, server, slug)
+    register_through_the_page(browser, small["id"])
+    item = lambda d: d.find_element(By.CSS_SELECTOR, f'#my-session-{small["id"]}[data-booked="true"]')
+    wait(browser).until(lambda d: "Booked: Waitlist, number 1" in item(d).text)
+    api.ok("DELETE", f"/api/v1/registrations/{first}", auth=False)
+    wait(browser, 10).until(lambda d: "Booked: Confirmed" in item(d).text)
+
+
 def test_the_registration_page_remembers_its_token_for_the_event_page(browser, server, api, agenda_event):
     slug, workshop = agenda_event["slug"], agenda_event["sessions"]["cultures"]
     token = api.register(slug, "Anna Weber", f"agenda-{uuid.uuid4().hex[:8]}@example.org", [workshop["id"]])["token"]
