@@ -3,22 +3,36 @@ page and its assets, localStorage the last agenda; the screen says since when it
 clock, resumes with `since` when the server is back, and a new front-end release replaces the cache."""
 from __future__ import annotations
 
+import os
 import shutil
+import urllib.parse
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium_axe_python import Axe
 
 from conftest import REPO, Api, TandemServer, _make_driver, now_utc, wait
 
+# Records the URL of every WebSocket the page opens (window.__sockets), to see the `since` it resumes from.
+SOCKET_PROBE = """
+window.__sockets = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = function (url, protocols) { window.__sockets.push(String(url)); return new NativeWebSocket(url, protocols); };
+window.WebSocket.prototype = NativeWebSocket.prototype;
+"""
 ENGLISH_OFFLINE = "Offline since"
 CHINESE_OFFLINE = "起离线"
 
 
 def slot_title(driver, room_id, kind):
     return driver.find_element(By.CSS_SELECTOR, f'.room-card[data-room-id="{room_id}"] .slot-{kind} .slot-title').text
+
+
+def sockets(driver):
+    return driver.execute_script("return window.__sockets")
 
 
 def status(driver):
@@ -34,6 +48,7 @@ def screen_in_profile():
 
     def start(profile: Path):
         driver = _make_driver(1920, 1080, [f"--user-data-dir={profile}"])
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": SOCKET_PROBE})
         started.append(driver)
         return driver
 
@@ -52,10 +67,12 @@ def open_online(driver, url):
     wait(driver, 20).until(lambda d: status(d) == "live")
     wait(driver, 20).until(lambda d: d.execute_script(
         "return window.tandemScreen.offlineReady() !== null && navigator.serviceWorker.controller !== null"))
-    slug = url.split("/screen/")[1].split("?")[0]
+    parts = urllib.parse.urlsplit(url)
+    room = urllib.parse.parse_qs(parts.query).get("room", [None])[0]
+    key = f"tandem.screen.{parts.path.removeprefix('/screen/')}" + (f"?room={room}" if room else "")
     wait(driver, 10).until(lambda d: d.execute_script(
         "const s = JSON.parse(localStorage.getItem(arguments[0]) || 'null');"
-        "return s !== null && s.seq === window.tandemScreen.lastSeq() && s.liveAt !== null", f"tandem.screen.{slug}"))
+        "return s !== null && s.seq === window.tandemScreen.lastSeq() && s.liveAt !== null", key))
     return driver.execute_script("return window.tandemScreen.offlineReady()")
 
 
@@ -78,7 +95,8 @@ def make_event(api):
 def test_screen_restarts_offline_with_the_last_agenda_then_resumes(server, api, lang, tmp_path, screen_in_profile):
     event = make_event(api)
     slug, room = event["slug"], event["room"]
-    url = f"{server.base}/screen/{slug}?lang={lang}"
+    # The Chinese screen is a room's screen (`?room=`): its agenda is kept under its own key.
+    url = f"{server.base}/screen/{slug}?lang={lang}" + (f"&room={room}" if lang == "zh" else "")
     now_title = "Opening plenary" if lang == "en" else "开幕全体会议"
     profile = tmp_path / "profile"
 
@@ -104,6 +122,11 @@ def test_screen_restarts_offline_with_the_last_agenda_then_resumes(server, api, 
         before = screen.execute_script("return window.tandemScreen.now()")
         wait(screen, 5).until(lambda d: d.execute_script("return window.tandemScreen.now()") > before)
         assert screen.find_element(By.ID, "clock").text != "--:--"
+        # The offline screen passes axe-core as the live one does (test_accessibility.py).
+        axe = Axe(screen, os.environ["TANDEM_AXE_SCRIPT"]) if os.environ.get("TANDEM_AXE_SCRIPT") else Axe(screen)
+        axe.inject()
+        serious = [v for v in axe.run()["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not serious, serious
         screen.execute_script("window.__notReloaded = true")
     finally:
         server.start()
@@ -111,6 +134,7 @@ def test_screen_restarts_offline_with_the_last_agenda_then_resumes(server, api, 
     # Back online: the feed resumes from the saved seq (nothing missed, nothing replaced), the mark goes.
     wait(screen, 30).until(lambda d: status(d) == "live")
     assert screen.execute_script("return window.tandemScreen.lastSeq()") == seq
+    assert all(f"since={seq}" in u for u in sockets(screen)), sockets(screen)
     assert screen.find_element(By.ID, "live-status").get_attribute("data-offline-since") == ""
     assert ENGLISH_OFFLINE not in screen.find_element(By.ID, "live-status").text
     assert CHINESE_OFFLINE not in screen.find_element(By.ID, "live-status").text
@@ -130,6 +154,7 @@ def test_screen_resumes_after_missed_changes_and_the_worker_leaves_other_pages_a
     profile = tmp_path / "profile"
     first = screen_in_profile(profile)
     open_online(first, url)
+    seq = first.execute_script("return window.tandemScreen.lastSeq()")
     first.quit()
 
     # Changes made while the screen is off are replayed from the saved seq on its next start.
@@ -138,6 +163,8 @@ def test_screen_resumes_after_missed_changes_and_the_worker_leaves_other_pages_a
     screen.get(url)
     wait(screen, 15).until(lambda d: slot_title(d, room, "now") == "Renamed while the screen was off")
     wait(screen, 15).until(lambda d: status(d) == "live")
+    assert sockets(screen)[0].endswith(f"?since={seq}"), sockets(screen)
+    assert screen.execute_script("return window.tandemScreen.lastSeq()") > seq
 
     # The worker controls screens only: the event page and the console are not its to serve.
     screen.get(f"{server.base}/events/{slug}")
@@ -160,7 +187,6 @@ def test_screen_resumes_after_missed_changes_and_the_worker_leaves_other_pages_a
 @pytest.fixture
 def release_server():
     """A server of its own on a copy of Public/, so a test can ship a changed front end on restart."""
-    import os
     binary = Path(os.environ.get("TANDEM_BINARY", REPO / ".build/debug/tandem"))
     if not binary.is_absolute():
         binary = REPO / binary
