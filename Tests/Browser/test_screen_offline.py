@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import urllib.parse
 import tempfile
 from datetime import timedelta
@@ -182,6 +184,43 @@ def test_screen_resumes_after_missed_changes_and_the_worker_leaves_other_pages_a
     assert keys, keys
     assert all(p.startswith(f"/screen/{slug}") or p.startswith("/assets/v") for p in keys), keys
     screen.quit()
+
+
+class BadGateway(BaseHTTPRequestHandler):
+    """What nginx answers while Tandem behind it is down."""
+
+    def do_GET(self):  # noqa: N802 — http.server's naming
+        self.send_response(502)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<h1>502 Bad Gateway</h1>")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_screen_starts_from_its_copy_when_a_proxy_answers_502(server, api, tmp_path, screen_in_profile):
+    event = make_event(api)
+    url = f"{server.base}/screen/{event['slug']}"
+    profile = tmp_path / "profile"
+    first = screen_in_profile(profile)
+    open_online(first, url)
+    first.quit()
+
+    server.stop()
+    proxy = ThreadingHTTPServer(("127.0.0.1", server.port), BadGateway)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        screen = screen_in_profile(profile)
+        screen.get(url)
+        wait(screen, 15).until(lambda d: slot_title(d, event["room"], "now") == "Opening plenary")
+        wait(screen, 15).until(lambda d: status(d) == "offline")
+        assert ENGLISH_OFFLINE in screen.find_element(By.ID, "live-status").text
+        screen.quit()
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        server.start()
 
 
 @pytest.fixture
