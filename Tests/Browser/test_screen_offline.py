@@ -74,7 +74,7 @@ def open_online(driver, url):
     key = f"tandem.screen.{parts.path.removeprefix('/screen/')}" + (f"?room={room}" if room else "")
     wait(driver, 10).until(lambda d: d.execute_script(
         "const s = JSON.parse(localStorage.getItem(arguments[0]) || 'null');"
-        "return s !== null && s.seq === window.tandemScreen.lastSeq() && s.liveAt !== null", key))
+        "return s !== null && s.seq === window.tandemScreen.lastSeq() && localStorage.getItem(arguments[0] + '#liveAt') !== null", key))
     return driver.execute_script("return window.tandemScreen.offlineReady()")
 
 

@@ -36,30 +36,20 @@ export function registerScreenWorker(onKept = () => {}) {
 
 export function createSnapshotStore(slug, room) {
   const key = `${STORAGE_PREFIX}${slug}${room === null || room === undefined || room === "" ? "" : `?room=${room}`}`;
-  let liveAt = null;
-
-  const read = () => {
-    try {
-      const stored = JSON.parse(localStorage.getItem(key) || "null");
-      if (!stored || typeof stored.seq !== "number" || !stored.detail || typeof stored.detail !== "object") return null;
-      liveAt = typeof stored.liveAt === "number" ? stored.liveAt : null;
-      return { seq: stored.seq, detail: stored.detail, liveAt };
-    } catch {
-      return null;
-    }
-  };
-
-  let last = null;
-  const write = (value) => {
-    last = value;
-    try { localStorage.setItem(key, JSON.stringify({ ...value, liveAt })); } catch { /* quota or private mode */ }
-  };
+  const liveKey = `${key}#liveAt`; // apart, so the minute's "still live" is a tiny write
+  const get = (k) => { try { return JSON.parse(localStorage.getItem(k) || "null"); } catch { return null; } };
+  const set = (k, value) => { try { localStorage.setItem(k, JSON.stringify(value)); } catch { /* quota or private mode */ } };
 
   return {
-    read,
+    read() {
+      const stored = get(key);
+      if (!stored || typeof stored.seq !== "number" || !stored.detail || typeof stored.detail !== "object") return null;
+      const liveAt = get(liveKey);
+      return { seq: stored.seq, detail: stored.detail, liveAt: typeof liveAt === "number" ? liveAt : null };
+    },
     save(schedule, seq) {
       if (!schedule.event || typeof seq !== "number") return;
-      write({
+      set(key, {
         seq,
         savedAt: Date.now(),
         detail: {
@@ -70,14 +60,6 @@ export function createSnapshotStore(slug, room) {
         },
       });
     },
-    touch(at) {
-      liveAt = at;
-      if (last) write(last);
-      else {
-        const stored = read();
-        liveAt = at;
-        if (stored) write({ seq: stored.seq, detail: stored.detail });
-      }
-    },
+    touch(at) { set(liveKey, at); },
   };
 }

@@ -152,7 +152,7 @@ function tick() {
   const lang = getLang();
   const event = schedule.event;
   const zone = currentZone();
-  if (status === "live" && nowMs - liveTouched >= TOUCH_EVERY_MS) touchLive(nowMs);
+  if (status === "live" && Date.now() - liveTouched >= TOUCH_EVERY_MS) touchLive(nowMs);
   setText($("clock"), formatTime(now, zone, lang));
   $("clock").dateTime = now.toISOString();
   setText($("clock-meta"), `${formatDay(now, zone, lang)} · ${zoneAbbrev(zone, now, lang)} ${zone}`);
@@ -187,8 +187,9 @@ function renderStatus() {
   setText($("live-status-text"), since ? t("screen.offlineSince", { time: sinceText(offlineSince) }) : t(`screen.${status}`));
 }
 
+/// Records `ms` (screen clock) as the last moment known live; at most once a real minute from tick().
 function touchLive(ms) {
-  liveTouched = ms;
+  liveTouched = Date.now();
   store.touch(ms);
 }
 
