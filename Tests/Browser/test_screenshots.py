@@ -28,6 +28,21 @@ def test_agenda_screen(screen_browser, server, screenshot):
     screenshot(screen_browser, "screen")
 
 
+def test_agenda_screen_offline(screen_browser, server, screenshot):
+    """The screen at lunch after the server went away: the last agenda, the clock, "offline since"
+    (≤ 200 KB: the lunch hour's emptier rooms keep the PNG under the README's limit)."""
+    screen_browser.get(f"{server.base}/screen/cbw-hamburg-2017?at=2017-06-15T12:45:00%2B02:00")
+    wait(screen_browser, 15).until(lambda d: d.find_element(By.ID, "live-status").get_attribute("data-state") == "live")
+    wait(screen_browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".room-card .slot-now")))
+    server.stop()
+    try:
+        wait(screen_browser, 15).until(lambda d: d.find_element(By.ID, "live-status").get_attribute("data-offline-since"))
+        screen_browser.execute_script("document.querySelectorAll('.flash').forEach(e => e.classList.remove('flash'))")
+        screenshot(screen_browser, "screen-offline")
+    finally:
+        server.start()
+
+
 def test_fellows_directory(browser, server, screenshot):
     browser.get(f"{server.base}/fellows?cohort=2017")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".fellow")))
