@@ -10,7 +10,8 @@ import TandemCore
 /// replaying the response the router itself gave for the same cached document, with a fresh `Date`
 /// and `X-Request-Id`: the event (`GET /api/v1/events/{slug}`), its schedule (`…/schedule`), and
 /// the exports rendered once per schedule version (`…/schedule.json`, `…/schedule.xml`,
-/// `…/schedule.ics` and `…/schedule.ics?room=ID`). Screens, phones and calendar apps poll these;
+/// `…/schedule.ics` and `…/schedule.ics?room=ID`), and the event's pages `/events/{slug}` and
+/// `/screen/{slug}` (valid while `PageTemplates` holds the page). Screens, phones and calendar apps poll these;
 /// this keeps their cost to one read and one write on the event loop instead of a Swift task, the
 /// router and twelve middlewares.
 ///
