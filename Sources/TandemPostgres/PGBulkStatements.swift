@@ -1,5 +1,7 @@
 import Foundation
 import PostgresNIO
+import Synchronization
+import TandemStore
 
 /// The statements of a registration burst, prepared once per connection: parsing and planning
 /// them cost PostgreSQL more than running them, every batch. Rows come back as they are, for the
@@ -135,5 +137,105 @@ extension PGTransaction {
         var collected: [PostgresRow] = []
         for try await row in rows { collected.append(row) }
         return collected
+    }
+}
+
+extension PostgresStore {
+    /// How many pool connections `warmUp` opens: the registration batch writer, the reads beside it
+    /// and the outbox worker use a few at a time.
+    static let warmConnections = 4
+
+    /// Opens `warmConnections` pool connections and prepares the registration burst's statements on
+    /// each, in a transaction rolled back (the statements stay prepared; nothing is written, and a
+    /// notification of a rolled-back transaction is never sent). Before this, the first burst after a
+    /// start paid for connecting (the login's SCRAM exchange) and for parsing and planning the
+    /// statements, and ran about a quarter slower than the bursts after it.
+    public func warmUp() async {
+        let logger = self.logger
+        let client = self.client
+        // Each lease holds its connection until all have one: a lease that ended early would hand
+        // its connection to the next, and the connections opened meanwhile would stay cold.
+        let together = LeaseBarrier(parties: Self.warmConnections)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<Self.warmConnections {
+                group.addTask {
+                    do {
+                        try await client.withConnection { connection in
+                            try await connection.query("BEGIN", logger: logger)
+                            do {
+                                let tx = PGTransaction(connection: connection, actor: "system", at: Date(timeIntervalSince1970: 0), logger: logger)
+                                _ = try await tx.run(PGBulkStatements.LockEvents(slugs: []))
+                                _ = try await tx.run(PGBulkStatements.Ledger(eventID: 0, emails: [], sessionIDs: []))
+                                _ = try await tx.run(PGBulkStatements.Write(registrations: "[]", choices: "[]", at: Date(timeIntervalSince1970: 0),
+                                                                            events: "[]", sessions: "[]", actor: "system",
+                                                                            channel: ChangeBus.channel, doorbell: ""))
+                            } catch {
+                                _ = try? await connection.query("ROLLBACK", logger: logger)
+                                throw error
+                            }
+                            try await connection.query("ROLLBACK", logger: logger)
+                            await together.arrive(timeout: .seconds(5))
+                        }
+                    } catch {
+                        together.leave()
+                        logger.notice("could not warm a pool connection; the first requests will open it", metadata: ["error": "\(String(describing: error).prefix(200))"])
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Lets tasks wait until `parties` of them have arrived (or left), or a timeout passed; once open
+/// (all there, or a timeout), it stays open.
+final class LeaseBarrier: Sendable {
+    private struct State {
+        var waiting = 0
+        var parties: Int
+        var open = false
+        var continuations: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(parties: Int) {
+        state = Mutex(State(parties: parties))
+    }
+
+    /// Waits until every party has arrived or left, at most `timeout`.
+    func arrive(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let release = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                        state.waiting += 1
+                        state.continuations.append(continuation)
+                        return state.open || state.waiting >= state.parties ? Self.take(&state) : []
+                    }
+                    release.forEach { $0.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.state.withLock { Self.take(&$0) }.forEach { $0.resume() }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// A party that will not arrive (it failed).
+    func leave() {
+        let release = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.parties -= 1
+            return state.waiting >= state.parties ? Self.take(&state) : []
+        }
+        release.forEach { $0.resume() }
+    }
+
+    private static func take(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        state.open = true
+        defer { state.continuations = [] }
+        return state.continuations
     }
 }

@@ -16,6 +16,10 @@ public struct AppConfig: Sendable {
     private var explicitDataDirectory: String?
     /// Load the demo programme into an empty database.
     public var loadDemo: Bool
+    /// Open the database server's pool connections and prepare their statements before serving
+    /// (`StoreMaintenance.warmUp`); `tandem serve` sets it, tests leave it off (each test app
+    /// would hold connections it never uses).
+    public var warmUpStore = false
     /// Folder with the web front end.
     public var publicDirectory: String
     /// Ensure this admin exists at start (both must be set).

@@ -102,11 +102,14 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
             logger.info("loaded the demo programme into an empty database")
         }
     }
+    if config.warmUpStore { await store.warmUp() }
     let decoyHash = try await PasswordHasher.hash(AccessToken.generate(using: environment.randomness), cost: config.bcryptCost)
     let exportRenders = ExportRenders()
     let activity = RegistrationActivity()
+    // Rendered pages, shared by their route and the replay of their recorded answers.
+    let pages = PageTemplates()
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
-                             csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity,
+                             csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity, pages: pages,
                              certificates: CertificateSigner(secret: key))
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
@@ -130,7 +133,7 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     ]
     // Anonymous reads of cached event and schedule snapshots are answered on the event loop
     // (SnapshotReplay); not when every request is to be logged.
-    let replay = logger.logLevel > .debug ? SnapshotReplay(cache: cache, clock: environment.clock, metricsEnabled: environment.metrics != nil) : nil
+    let replay = logger.logLevel > .debug ? SnapshotReplay(cache: cache, pages: pages, clock: environment.clock, metricsEnabled: environment.metrics != nil) : nil
     let application = Application(
         router: router,
         // HTTP/1 plus the live WebSocket: pinged every 30 s, a connection that does not answer is
@@ -158,7 +161,7 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 /// All routes: public reads, login, organiser writes (401/403 guarded), admin, pages.
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String, csrf: CSRFTokens, openings: OpeningSchedules, exportRenders: ExportRenders = ExportRenders(),
-                 activity: RegistrationActivity = RegistrationActivity(),
+                 activity: RegistrationActivity = RegistrationActivity(), pages: PageTemplates = PageTemplates(),
                  certificates: CertificateSigner = CertificateSigner(secret: SymmetricKey(size: .bits256))) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock, loginFailures: store)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
@@ -182,7 +185,7 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
 
     MetaController(store: store, hub: hub, openAPIPath: config.publicDirectory + "/openapi.yaml").addRoutes(to: router)
     if let registry = environment.metrics { MetricsController(registry: registry, store: store, hub: hub, token: config.metricsToken).addRoutes(to: router) }
-    PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion).addRoutes(to: router)
+    PagesController(publicDirectory: config.publicDirectory, assetVersion: assetVersion, templates: pages).addRoutes(to: router)
     RegistrationFormController(store: store, tokens: tokens, limits: limits, activity: activity, clock: environment.clock).addRoutes(to: router)
     RegistrationConfirmController(store: store, clock: environment.clock).addRoutes(to: router)
 

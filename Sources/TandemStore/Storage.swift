@@ -11,9 +11,15 @@ public protocol StoreMaintenance: Sendable {
     func appliedMigrations() async throws -> [String]
     /// Lets go of the database (a server pool's connections); the store is not used afterwards.
     func close() async
+    /// Makes ready before the first request what the first requests would otherwise pay for (a
+    /// server pool's connections and their prepared statements). Failing here is never fatal.
+    func warmUp() async
 }
 
 extension StoreMaintenance {
+    /// Nothing to warm by default (an embedded database opens with its connection).
+    public func warmUp() async {}
+
     /// Runs `body`, then closes the store whether `body` threw or not (a server pool that is not
     /// closed keeps the process alive).
     public func closing<T>(after body: () async throws -> T) async throws -> T {

@@ -126,6 +126,7 @@ struct Serve: AsyncParsableCommand {
         config.databasePath = storeChoice.openedLocation
         if let folder = dataDirectory ?? env["TANDEM_DATA_DIR"], !folder.isEmpty { config.dataDirectory = folder }
         config.loadDemo = !noDemo && env["TANDEM_DEMO"] != "0"
+        config.warmUpStore = true
         config.publicDirectory = publicDirectory ?? env["TANDEM_PUBLIC"] ?? config.publicDirectory
         config.adminEmail = env["TANDEM_ADMIN_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
         config.adminPassword = env["TANDEM_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }

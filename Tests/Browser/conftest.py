@@ -56,9 +56,10 @@ def new_postgres_database(server: str) -> str:
 class TandemServer:
     """The real binary on one port and one database; can be stopped and started again on both."""
 
-    def __init__(self, binary: Path, workdir: Path):
+    def __init__(self, binary: Path, workdir: Path, public: Path = REPO / "Public"):
         self.binary = binary
         self.workdir = workdir
+        self.public = public  # the front end it serves (a test may serve a changed copy: a new release)
         # TANDEM_BROWSER_POSTGRES (a server URL such as TANDEM_TEST_POSTGRES): each server gets a new
         # PostgreSQL database there instead of a SQLite file, so every page is tried on both stores.
         self.database = new_postgres_database(server) if (server := os.environ.get("TANDEM_BROWSER_POSTGRES")) \
@@ -89,7 +90,7 @@ class TandemServer:
         log = open(self.log, "ab")
         self.process = subprocess.Popen(
             [str(self.binary), "--host", "127.0.0.1", "--port", str(self.port),
-             "--database", str(self.database), "--public", str(REPO / "Public")],
+             "--database", str(self.database), "--public", str(self.public)],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -29,6 +29,21 @@ def test_agenda_screen(screen_browser, server, screenshot):
     screenshot(screen_browser, "screen")
 
 
+def test_agenda_screen_offline(screen_browser, server, screenshot):
+    """The screen at lunch after the server went away: the last agenda, the clock, "offline since"
+    (≤ 200 KB: the lunch hour's emptier rooms keep the PNG under the README's limit)."""
+    screen_browser.get(f"{server.base}/screen/cbw-hamburg-2017?at=2017-06-15T12:45:00%2B02:00")
+    wait(screen_browser, 15).until(lambda d: d.find_element(By.ID, "live-status").get_attribute("data-state") == "live")
+    wait(screen_browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".room-card .slot-now")))
+    server.stop()
+    try:
+        wait(screen_browser, 15).until(lambda d: d.find_element(By.ID, "live-status").get_attribute("data-offline-since"))
+        screen_browser.execute_script("document.querySelectorAll('.flash').forEach(e => e.classList.remove('flash'))")
+        screenshot(screen_browser, "screen-offline")
+    finally:
+        server.start()
+
+
 def test_fellows_directory(browser, server, screenshot):
     browser.get(f"{server.base}/fellows?cohort=2017")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".fellow")))
@@ -97,6 +112,39 @@ def test_door_on_a_phone(request, server, api, screenshot):
         driver.find_element(By.ID, "door-code").send_keys(codes[0], Keys.ENTER)
         wait(driver).until(lambda d: d.find_element(By.ID, "door-result").get_attribute("data-outcome") == "checked-in")
         screenshot(driver, "console-door")
+
+
+def test_my_agenda(browser, server, api, screenshot):
+    """My agenda with two starred sessions, a booked workshop and the notice of a move."""
+    import uuid
+    from datetime import timedelta
+
+    from conftest import iso, now_utc
+
+    start = (now_utc() + timedelta(days=30)).replace(hour=7, minute=0)
+    event = api.create_event(starts=start, hours=9, capacity=40, title={"en": "Twinning days 2027", "zh": "2027年结对交流日"})
+    slug = event["slug"]
+    room_a, room_b = api.create_room(slug, "Room A"), api.create_room(slug, "Room B")
+    opening = api.create_session(slug, room_a["id"], start, 30, {"en": "Welcome and introductions", "zh": "欢迎与介绍"}, kind="plenary")
+    cultures = api.create_session(slug, room_a["id"], start + timedelta(minutes=45), 75,
+                                  {"en": "Working across cultures", "zh": "跨文化合作"}, kind="workshop", capacity=20)
+    api.create_session(slug, room_b["id"], start + timedelta(minutes=45), 75, {"en": "Planning your exchange", "zh": "规划您的交流"},
+                       kind="workshop", capacity=12)
+    panel = api.create_session(slug, room_a["id"], start + timedelta(hours=3), 60,
+                               {"en": "Alumni panel: what we wish we had known", "zh": "校友座谈：我们希望早知道的事"}, kind="panel")
+    token = api.register(slug, "Li Wei", f"shot-{uuid.uuid4().hex[:6]}@example.org", [cultures["id"]])["token"]
+    browser.get(f"{server.base}/events/{slug}")
+    browser.execute_script("localStorage.setItem(`tandem.registration.${arguments[0]}`, arguments[1]);"
+                           "localStorage.setItem(`tandem.stars.${arguments[0]}`, JSON.stringify(arguments[2]))",
+                           slug, token, [opening["id"], panel["id"]])
+    browser.refresh()
+    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, '#my-agenda-list [data-booked="true"]'))
+    moved = start + timedelta(hours=2, minutes=15)
+    api.update_session(slug, cultures["id"], {"roomId": room_b["id"], "startsAt": iso(moved), "endsAt": iso(moved + timedelta(minutes=75))})
+    wait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#agenda-notices .change-notice"))
+    browser.execute_script("document.querySelectorAll('.flash').forEach(e => e.classList.remove('flash'));"
+                           "document.getElementById('agenda-notices').scrollIntoView()")
+    screenshot(browser, "my-agenda")
 
 
 def test_certificate_of_attendance(browser, server, api, screenshot):

@@ -262,8 +262,10 @@ struct SnapshotReplayTargetTests {
             (base + "/schedule.ics?room=12", .export(.calendar(room: 12))),
         ]
         for (path, document) in expected {
-            #expect(SnapshotReplay.target(path: path) == SnapshotReplay.Target(slug: "cbw-hamburg-2017", document: document), "\(path)")
+            #expect(SnapshotReplay.target(path: path) == SnapshotReplay.Target(slug: "cbw-hamburg-2017", document: .cached(document)), "\(path)")
         }
+        #expect(SnapshotReplay.target(path: "/events/cbw-hamburg-2017") == SnapshotReplay.Target(slug: "cbw-hamburg-2017", document: .page(.event)))
+        #expect(SnapshotReplay.target(path: "/screen/cbw-hamburg-2017") == SnapshotReplay.Target(slug: "cbw-hamburg-2017", document: .page(.screen)))
     }
 
     @Test("any other spelling is the router's", arguments: [
@@ -279,6 +281,8 @@ struct SnapshotReplayTargetTests {
         "/api/v1/events/cbw-hamburg-2017/schedule.ics?room=%3112", "/api/v1/events/cbw-hamburg-2017/schedule.ics?room=1234567890123456789",
         "/api/v1/events/cbw-hamburg-2017/schedule.ics#room=12", "/api/v1/events/cbw-hamburg-2017/schedule.ics?room=12#x",
         "/API/v1/events/cbw-hamburg-2017/schedule.json", "/api/v1/events/cbw-hamburg-2017/schedule.json;x", "/api/v1/events/é/schedule.json",
+        "/events/cbw-hamburg-2017/", "/events/cbw-hamburg-2017?lang=zh", "/events/", "/events/CBW", "/events/cbw%2Dhamburg", "/events/a/b",
+        "/screen/cbw-hamburg-2017?room=3", "/screen/cbw-hamburg-2017/", "/screen/", "/Events/cbw-hamburg-2017", "/events/cbw-hamburg-2017#x",
     ])
     func othersAreTheRouters(path: String) {
         #expect(SnapshotReplay.target(path: path) == nil)
@@ -289,7 +293,7 @@ struct SnapshotReplayTargetTests {
         let cache = SnapshotCache()
         let clock = TestClock()
         let replay = SnapshotReplay(cache: cache, clock: clock, metricsEnabled: false)
-        let target = SnapshotReplay.Target(slug: "demo", document: .export(.frabJSON))
+        let target = SnapshotReplay.Target(slug: "demo", document: .cached(.export(.frabJSON)))
         let request = HTTPRequest(method: .get, scheme: nil, authority: "demo", path: "/api/v1/events/demo/schedule.json")
         let etag = ExportDocument.frabJSON.etag(version: 3)
         func keep(_ event: Int64, _ body: String) {

@@ -47,6 +47,72 @@ struct SnapshotReplayTests {
         }
     }
 
+    @Test("the event page and the screen are replayed after their first read, 304 too; a query or a slash goes to the router")
+    func pagesAreReplayed() async throws {
+        try await withTandem(demo: true, mode: .live) { anonymous in
+            let replay = try #require(anonymous.replay)
+            for path in ["/events/cbw-hamburg-2017", "/screen/cbw-hamburg-2017"] {
+                let routed = try await anonymous.get(path)
+                #expect(routed.status == .ok)
+                #expect(routed.headers[.contentType] == "text/html; charset=utf-8")
+                // The router's recording lands as its answer ends, which may be just after this
+                // client has the body: read until a replay answers (a few reads at most).
+                var replayed = try await anonymous.get(path)
+                let before = replay.replayed
+                for _ in 0..<20 where replay.replayed == before {
+                    replayed = try await anonymous.get(path)
+                }
+                #expect(replay.replayed == before + 1, "\(path) was replayed")
+                #expect(replayed.status == .ok)
+                #expect(replayed.body == routed.body)
+                #expect(Self.stable(replayed.headers) == Self.stable(routed.headers))
+                #expect(replayed.headers[.xRequestID] != routed.headers[.xRequestID])
+                let etag = try #require(routed.headers[.eTag])
+                _ = try await anonymous.get(path, headers: [.ifNoneMatch: etag])
+                var notModified = try await anonymous.get(path, headers: [.ifNoneMatch: etag])
+                let afterFull = replay.replayed
+                for _ in 0..<20 where replay.replayed == afterFull {
+                    notModified = try await anonymous.get(path, headers: [.ifNoneMatch: etag])
+                }
+                #expect(replay.replayed == afterFull + 1)
+                #expect(notModified.status == .notModified && notModified.body.isEmpty)
+                let counted = replay.replayed
+                #expect(try await anonymous.get(path + "?lang=zh").status == .ok)
+                #expect(try await anonymous.get(path + "?lang=zh").status == .ok)
+                #expect(replay.replayed == counted, "a query is the router's")
+            }
+        }
+    }
+
+    @Test("page recordings for made-up slugs are bounded: past twice what PageTemplates keeps, they are forgotten together")
+    func pageRecordingsAreBounded() {
+        let pages = PageTemplates(limit: 2)
+        let replay = SnapshotReplay(cache: SnapshotCache(), pages: pages, clock: TestClock(), metricsEnabled: false)
+        func render(_ slug: String) -> SnapshotReplay.Target {
+            let body = ByteBuffer(string: "<p>\(slug)</p>")
+            pages.keep(PageTemplates.Page(body: body, etag: "\"\(slug)\""), file: "event.html", slug: slug)
+            let target = SnapshotReplay.Target(slug: slug, document: .page(.event))
+            replay.record(HTTPResponse(status: .ok, headerFields: [.eTag: "\"\(slug)\""]), body: body, for: target)
+            return target
+        }
+        func request(_ slug: String) -> HTTPRequest { HTTPRequest(method: .get, scheme: nil, authority: "x", path: "/events/" + slug) }
+        let first = render("a")
+        #expect(replay.answer(request("a"), for: first) != nil)
+        #expect(replay.pageRecordingCount == 1)
+        // Not the page PageTemplates holds (another body): not recorded.
+        replay.record(HTTPResponse(status: .ok, headerFields: [.eTag: "\"a\""]), body: ByteBuffer(string: "other"), for: first)
+        #expect(replay.answer(request("a"), for: first)?.body == ByteBuffer(string: "<p>a</p>"))
+        // PageTemplates starts afresh past its limit; the recording of a page it no longer holds is not used.
+        for slug in ["b", "c", "d"] { _ = render(slug) }
+        #expect(pages.page(file: "event.html", slug: "a") == nil)
+        #expect(replay.answer(request("a"), for: first) == nil)
+        #expect(replay.pageRecordingCount == 4)
+        // The fifth page recording (limit 2 × 2) forgets the earlier ones.
+        let fifth = render("e")
+        #expect(replay.answer(request("e"), for: fifth) != nil)
+        #expect(replay.pageRecordingCount == 1)
+    }
+
     @Test("a committed change ends the recording at once: the next read has the new version")
     func changeEndsRecording() async throws {
         try await withTandem(demo: true, mode: .live) { anonymous in
@@ -209,7 +275,7 @@ struct SnapshotReplayBackPressureTests {
                     slug: "demo", .schedule)
         let replay = SnapshotReplay(cache: cache, clock: clock, metricsEnabled: false)
         replay.record(HTTPResponse(status: .ok, headerFields: [.eTag: "\"s1\"", .contentLength: "2"]), body: ByteBuffer(string: "{}"),
-                      for: SnapshotReplay.Target(slug: "demo", document: .snapshot(.schedule)))
+                      for: SnapshotReplay.Target(slug: "demo", document: .cached(.snapshot(.schedule))))
         let counter = ReadCounter()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(counter)

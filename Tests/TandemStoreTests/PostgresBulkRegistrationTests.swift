@@ -49,6 +49,43 @@ struct PostgresBulkRegistrationTests {
         }
     }
 
+    @Test("warming up opens pool connections with the burst's statements prepared, and writes nothing")
+    func warmUp() async throws {
+        try await withFixture(.postgres) { f in
+            let store = try #require(f.store as? PostgresStore)
+            let (event, _, _) = try await f.openEvent(capacity: 6)
+            let before = try await store.changes(eventSlug: event.slug, after: 0, limit: 100)
+            let mailBefore = try await store.dueMail(at: f.clock.now(), limit: 100).count
+            await store.warmUp()
+            // Every connection the pool holds now has the three statements of a burst prepared
+            // (prepared statements belong to a connection and outlive its rolled-back transaction).
+            let together = LeaseBarrier(parties: PostgresStore.warmConnections)
+            let prepared = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<PostgresStore.warmConnections {
+                    group.addTask {
+                        try await store.client.withConnection { connection in
+                            let rows = try await connection.query("SELECT statement FROM pg_prepared_statements", logger: store.logger)
+                            let statements = try await rows.collect().map { try $0.decode(String.self) }
+                            // Held until all four have one, so that the leases take different connections.
+                            await together.arrive(timeout: .seconds(10))
+                            return statements
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(prepared.count == PostgresStore.warmConnections)
+            for statements in prepared {
+                #expect(statements.contains { $0.contains("FOR UPDATE") && $0.contains("slug = ANY") }, "\(statements)")
+                #expect(statements.contains { $0.contains("jsonb_to_recordset") }, "\(statements)")
+                #expect(statements.count >= 3, "\(statements)")
+            }
+            #expect(try await store.changes(eventSlug: event.slug, after: 0, limit: 100) == before, "no change written")
+            #expect(try await store.dueMail(at: f.clock.now(), limit: 100).count == mailBefore, "no e-mail queued")
+            #expect(f.sink.changes.count == before.count, "nothing reached the sink")
+        }
+    }
+
     @Test("a batch with an address already registered is left to the one-by-one path, with nothing written")
     func knownAddressDeclines() async throws {
         try await withFixture(.postgres) { f in

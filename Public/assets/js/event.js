@@ -7,6 +7,7 @@ import { connectLive } from "./live.js";
 import { Schedule, seatsText } from "./schedule.js";
 import { renderAgenda, seatLine, flash } from "./agenda.js";
 import { initPage, showError, siteTitle } from "./page.js";
+import { createMyAgenda } from "./my-agenda.js";
 
 initPage();
 const slug = pathPart(1);
@@ -18,6 +19,7 @@ let scrolledToHash = false;
 let registered = null;
 
 const zone = () => activeZone(schedule.event.timezone);
+const myAgenda = createMyAgenda({ slug, schedule, zone, root: $("my-agenda") });
 
 function renderHead() {
   const event = schedule.event;
@@ -73,6 +75,7 @@ function renderAgendaSection(highlight) {
     return;
   }
   renderAgenda($("agenda-days"), schedule, { zone: z, lang: getLang(), t, highlight });
+  myAgenda.decorate($("agenda-days"));
   if (!scrolledToHash && location.hash.startsWith("#session-")) {
     scrolledToHash = true;
     const target = document.getElementById(location.hash.slice(1));
@@ -221,6 +224,7 @@ async function submit(event) {
     form.hidden = true;
     renderConfirmation();
     $("confirmation").focus();
+    if (registered.token && registered.status !== "check-email") myAgenda.useToken(registered.token);
   } catch (error) {
     showErrors(error);
   } finally {
@@ -282,6 +286,7 @@ function renderAll(highlight = new Set()) {
   renderHead();
   renderAnnouncements();
   renderAgendaSection(highlight);
+  myAgenda.render();
   renderSpeakers();
   renderRegister();
   renderConfirmation();
@@ -291,7 +296,9 @@ function renderAll(highlight = new Set()) {
 
 function onLive(message) {
   const wasLoaded = schedule.event !== null;
+  const before = myAgenda.capture();
   const result = schedule.apply(message);
+  myAgenda.observe(message, before, result);
   if (!wasLoaded || message.type === "snapshot") { renderAll(); return; }
   if (result.event) { renderHead(); renderRegister(); }
   if (result.announcements) renderAnnouncements();
@@ -310,6 +317,7 @@ async function load() {
     const detail = await api(`/api/v1/events/${encodeURIComponent(slug)}`);
     schedule.load(detail);
     renderAll();
+    myAgenda.loadRegistration();
     connectLive(slug, { since: schedule.seq, onMessage: onLive });
   } catch (error) {
     showError($("event-head"), error);
@@ -319,5 +327,5 @@ async function load() {
 form.addEventListener("submit", submit);
 $("reg-language").value = getLang();
 onLangChange(() => { if (schedule.event) renderAll(); });
-onZoneModeChange(() => { if (schedule.event) { renderAgendaSection(new Set()); renderWorkshops(); renderConfirmation(); } });
+onZoneModeChange(() => { if (schedule.event) { renderAgendaSection(new Set()); myAgenda.render(); renderWorkshops(); renderConfirmation(); } });
 load();

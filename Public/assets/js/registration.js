@@ -8,6 +8,8 @@ import { activeZone, formatDay, formatTime, zoneAbbrev, mountZoneSwitch, onZoneM
 import { Schedule } from "./schedule.js";
 import { seatLine } from "./agenda.js";
 import { initPage, showError, siteTitle } from "./page.js";
+import { rememberToken, forgetToken } from "./my-agenda-store.js";
+import "./my-agenda-strings.js";
 
 initPage();
 const token = pathPart(1);
@@ -15,6 +17,7 @@ const $ = (id) => document.getElementById(id);
 const schedule = new Schedule();
 let registration = null;
 let renderZoneSwitch = null;
+let forgotten = false; // the attendee pressed "Forget it" on this visit: do not remember it again
 const tokenPath = () => `/api/v1/registrations/${encodeURIComponent(token)}`;
 
 function statusText(status, position) {
@@ -72,6 +75,7 @@ function render() {
     // After the event, a checked-in attendee's certificate of attendance.
     active && registration.checkedInAt && Date.parse(event.endsAt) <= Date.now()
       ? h("a", { class: "button button-primary", id: "certificate-link", href: `/registrations/${encodeURIComponent(token)}/certificate`, text: t("reg.certificate") }) : null);
+  renderRemembered(active, event.slug);
   const workshops = schedule.sortedSessions((s) => s.capacity !== null && s.capacity !== undefined && (s.status !== "cancelled" || registration.sessions.some((c) => c.sessionId === s.id)));
   const canChange = active && Date.parse(event.endsAt) > Date.now() && workshops.length > 0;
   $("change").hidden = !canChange;
@@ -79,6 +83,17 @@ function render() {
   if (canChange) renderWorkshops(workshops, z, lang);
   if (!renderZoneSwitch) renderZoneSwitch = mountZoneSwitch($("zone-switch"), event.timezone, t);
   else renderZoneSwitch();
+}
+
+// The event page shows the workshops of a registration this browser remembers (a same-origin API
+// call with the token); the attendee is told so and can make it forget.
+function renderRemembered(active, slug) {
+  if (!active) forgetToken(slug);
+  else if (!forgotten) rememberToken(slug, token);
+  fill($("remembered"), !active ? null
+    : forgotten ? t("my.forgotten")
+    : [`${t("my.rememberedHere")} `, h("button", { type: "button", id: "my-forget", class: "link-button", text: t("my.forget"),
+      on: { click: () => { forgotten = true; forgetToken(slug); render(); $("remembered").focus(); } } })]);
 }
 
 function renderWorkshops(workshops, z, lang) {

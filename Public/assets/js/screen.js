@@ -2,15 +2,20 @@
 // a clock in venue time, an announcements ticker and a live/reconnecting/offline dot.
 // Built to run for weeks: one interval, one socket, a fixed set of nodes updated in place
 // (cards are rebuilt only when the set of rooms changes), expired announcements pruned.
+// Starts without the network too (screen-offline.js): the service worker keeps the page and its
+// assets, the last agenda and its seq are kept in localStorage, shown at once on a cold start with
+// "offline since HH:MM" (venue time, like the clock: the last moment the screen knew it was live),
+// and the feed resumes from that seq when the server answers.
 // Test hooks: `?timeScale=N` runs the clock N times faster, `?at=ISO` starts it at that instant;
-// `window.tandemScreen` exposes {now(), status(), lastSeq()} for browser tests.
+// `window.tandemScreen` exposes {now(), status(), lastSeq(), offlineSince(), offlineReady()} for browser tests.
 import "./site-strings.js";
 import { pathPart } from "./api.js";
 import { h, setText } from "./dom.js";
 import { t, pick, getLang, onLangChange, mountLangSwitch, setLang } from "./i18n.js";
-import { formatTime, formatDay, dayKey, zoneAbbrev, createClock } from "./time.js";
+import { formatTime, formatDay, formatDateTime, dayKey, zoneAbbrev, createClock } from "./time.js";
 import { connectLive } from "./live.js";
 import { Schedule } from "./schedule.js";
+import { createSnapshotStore, registerScreenWorker } from "./screen-offline.js";
 
 const params = new URLSearchParams(location.search);
 const slug = pathPart(1);
@@ -29,6 +34,12 @@ let roomSignature = "";
 let status = "connecting";
 let feed = null;
 const realStart = Date.now();
+const store = createSnapshotStore(slug, room);
+let offlineSince = null; // ms (screen clock): the last moment the screen knew it was live, while it is not
+let liveTouched = 0;
+let saveTimer = null;
+let offlineReady = null;
+const TOUCH_EVERY_MS = 60000;
 
 function other(lang) { return lang === "zh" ? "en" : "zh"; }
 
@@ -131,12 +142,17 @@ function renderTicker(nowMs) {
   void nowMs;
 }
 
+function currentZone() {
+  return schedule.event ? schedule.event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 function tick() {
   const now = clock.now();
   const nowMs = now.getTime();
   const lang = getLang();
   const event = schedule.event;
-  const zone = event ? event.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = currentZone();
+  if (status === "live" && Date.now() - liveTouched >= TOUCH_EVERY_MS) touchLive(nowMs);
   setText($("clock"), formatTime(now, zone, lang));
   $("clock").dateTime = now.toISOString();
   setText($("clock-meta"), `${formatDay(now, zone, lang)} · ${zoneAbbrev(zone, now, lang)} ${zone}`);
@@ -156,10 +172,33 @@ function renderEvent() {
   document.title = `${pick(schedule.event.title).text} — Tandem`;
 }
 
+/// "09:12" in the venue's zone, with the day when it was not today.
+function sinceText(ms) {
+  const zone = currentZone();
+  const lang = getLang();
+  return dayKey(ms, zone) === dayKey(clock.now(), zone) ? formatTime(ms, zone, lang) : formatDateTime(ms, zone, lang);
+}
+
 function renderStatus() {
   const el = $("live-status");
   el.dataset.state = status;
-  setText($("live-status-text"), t(`screen.${status}`));
+  const since = status === "offline" && offlineSince !== null;
+  el.dataset.offlineSince = since ? new Date(offlineSince).toISOString() : "";
+  setText($("live-status-text"), since ? t("screen.offlineSince", { time: sinceText(offlineSince) }) : t(`screen.${status}`));
+}
+
+/// Records `ms` (screen clock) as the last moment known live; at most once a real minute from tick().
+function touchLive(ms) {
+  liveTouched = Date.now();
+  store.touch(ms);
+}
+
+function saveSoon() {
+  if (saveTimer !== null) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    if (feed) store.save(schedule, feed.lastSeq);
+  }, 300);
 }
 
 function onMessage(message) {
@@ -167,11 +206,32 @@ function onMessage(message) {
   if (result.event || message.type === "snapshot") renderEvent();
   if (result.rooms || message.type === "snapshot") syncCards();
   tick();
+  saveSoon();
 }
 
 function onStatus(next) {
+  const now = clock.now().getTime();
+  if (next === "live") {
+    offlineSince = null;
+    touchLive(now);
+  } else if (status === "live") {
+    offlineSince = now;
+    touchLive(now);
+  }
   status = next;
   renderStatus();
+}
+
+/// A cold start shows the last agenda this browser saw, until the server answers.
+function restore() {
+  const stored = slug ? store.read() : null;
+  if (!stored) return null;
+  schedule.load(stored.detail);
+  schedule.seq = stored.seq;
+  offlineSince = stored.liveAt;
+  renderEvent();
+  syncCards();
+  return stored.seq;
 }
 
 onLangChange(() => {
@@ -181,14 +241,20 @@ onLangChange(() => {
   tick();
 });
 mountLangSwitch($("lang-switch"));
+const since = restore();
 renderStatus();
 tick();
 setInterval(tick, 1000);
-if (slug) feed = connectLive(slug, { room, onMessage, onStatus });
+if (slug) {
+  feed = connectLive(slug, { room, since, onMessage, onStatus });
+  registerScreenWorker((version) => { offlineReady = version; });
+}
 
 window.tandemScreen = Object.freeze({
   now: () => clock.now().toISOString(),
   status: () => status,
   lastSeq: () => (feed ? feed.lastSeq : null),
+  offlineSince: () => (offlineSince === null ? null : new Date(offlineSince).toISOString()),
+  offlineReady: () => offlineReady,
   scale,
 });

@@ -20,7 +20,8 @@ struct PagesController {
     let assetVersion: String
     /// Each page's file with its asset version filled in, read once (a page's slug differs per
     /// request, the rest does not): a phone opening the event page costs no disk read.
-    let templates = PageTemplates()
+    /// Shared with `SnapshotReplay`, which answers the event and screen pages from it.
+    var templates = PageTemplates()
 
     /// `(route, file under Public/)`.
     static let pages: [(path: RouterPath, file: String)] = [

@@ -22,7 +22,9 @@ extension SnapshotReplay {
     /// `room=+7`, a second parameter), so no two spellings ever share a recording.
     static func target(path: String) -> Target? {
         let prefix = "/api/v1/events/"
-        guard path.utf8.count <= 160, path.hasPrefix(prefix) else { return nil }
+        guard path.utf8.count <= 160 else { return nil }
+        if let page = page(path: path) { return page }
+        guard path.hasPrefix(prefix) else { return nil }
         var rest = path.dropFirst(prefix.count)
         var query: Substring?
         if let mark = rest.firstIndex(of: "?") {
@@ -30,9 +32,7 @@ extension SnapshotReplay {
             rest = rest[..<mark]
         }
         let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        // Slugs are lower-case letters, digits and hyphens (EventRules).
-        guard let slug = parts.first, !slug.isEmpty,
-              slug.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }) else { return nil }
+        guard let slug = parts.first, isSlug(slug) else { return nil }
         var document: SnapshotCache.Document
         switch parts.count == 2 ? parts[1] : nil {
         case nil: document = .snapshot(.event)
@@ -46,7 +46,24 @@ extension SnapshotReplay {
             guard case .export(.calendar) = document, let room = room(query) else { return nil }
             document = .export(.calendar(room: room))
         }
-        return Target(slug: String(slug), document: document)
+        return Target(slug: String(slug), document: .cached(document))
+    }
+
+    /// The event page `/events/{slug}` or the screen `/screen/{slug}`, with nothing after the slug
+    /// (no query, no trailing slash).
+    private static func page(path: String) -> Target? {
+        for page in [Page.event, .screen] {
+            let prefix = page == .event ? "/events/" : "/screen/"
+            guard path.hasPrefix(prefix) else { continue }
+            let slug = path.dropFirst(prefix.count)
+            return isSlug(slug) ? Target(slug: String(slug), document: .page(page)) : nil
+        }
+        return nil
+    }
+
+    /// Slugs are lower-case letters, digits and hyphens (EventRules).
+    private static func isSlug(_ slug: Substring) -> Bool {
+        !slug.isEmpty && slug.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     /// The room of a calendar query `room=ID`, with the id in decimal digits and no leading zero.

@@ -10,7 +10,8 @@ import TandemCore
 /// replaying the response the router itself gave for the same cached document, with a fresh `Date`
 /// and `X-Request-Id`: the event (`GET /api/v1/events/{slug}`), its schedule (`…/schedule`), and
 /// the exports rendered once per schedule version (`…/schedule.json`, `…/schedule.xml`,
-/// `…/schedule.ics` and `…/schedule.ics?room=ID`). Screens, phones and calendar apps poll these;
+/// `…/schedule.ics` and `…/schedule.ics?room=ID`), and the event's pages `/events/{slug}` and
+/// `/screen/{slug}` (valid while `PageTemplates` holds the page). Screens, phones and calendar apps poll these;
 /// this keeps their cost to one read and one write on the event loop instead of a Swift task, the
 /// router and twelve middlewares.
 ///
@@ -39,27 +40,58 @@ final class SnapshotReplay: Sendable {
     let clock: any WallClock
     let metricsEnabled: Bool
 
-    /// One cached document of one event, as a request names it.
+    /// One cached document of one event, or one of its pages, as a request names it.
     struct Target: Hashable, Sendable {
         var slug: String
-        var document: SnapshotCache.Document
+        var document: Document
 
         /// The route's path, as the request metrics name it.
         var route: String {
             switch document {
-            case .snapshot(.event): "/api/v1/events/{slug}"
-            case .snapshot(.schedule): "/api/v1/events/{slug}/schedule"
-            case .export(.calendar): "/api/v1/events/{slug}/schedule.ics"
-            case .export(.frabXML): "/api/v1/events/{slug}/schedule.xml"
-            case .export(.frabJSON): "/api/v1/events/{slug}/schedule.json"
+            case .cached(.snapshot(.event)): "/api/v1/events/{slug}"
+            case .cached(.snapshot(.schedule)): "/api/v1/events/{slug}/schedule"
+            case .cached(.export(.calendar)): "/api/v1/events/{slug}/schedule.ics"
+            case .cached(.export(.frabXML)): "/api/v1/events/{slug}/schedule.xml"
+            case .cached(.export(.frabJSON)): "/api/v1/events/{slug}/schedule.json"
+            case .page(let page): page.route
+            }
+        }
+    }
+
+    /// What a target's answer is made from.
+    enum Document: Hashable, Sendable {
+        /// A document of `SnapshotCache`, valid while the cache holds the same entry.
+        case cached(SnapshotCache.Document)
+        /// A page of Public/ with the event's slug filled in (`PagesController`): the same bytes
+        /// for the life of the process (Public/ is read once), valid while `PageTemplates` holds it.
+        case page(Page)
+    }
+
+    /// The event's pages a replay answers: those that screens and phones open.
+    enum Page: Hashable, Sendable {
+        case event
+        case screen
+
+        var route: String {
+            switch self {
+            case .event: "/events/{slug}"
+            case .screen: "/screen/{slug}"
+            }
+        }
+
+        /// The file `PagesController` serves for it.
+        var file: String {
+            switch self {
+            case .event: "event.html"
+            case .screen: "screen.html"
             }
         }
     }
 
     /// The router's answer for one cached document: the head as sent and the body (none for 304).
     struct Recording: Sendable {
-        /// The event and ETag of the cache entry it answered from.
-        var eventID: Event.ID
+        /// The event and ETag of the cache entry it answered from (no event for a page).
+        var eventID: Event.ID?
         var etag: String
         var head: HTTPResponse
         var body: ByteBuffer?
@@ -71,9 +103,12 @@ final class SnapshotReplay: Sendable {
     }
 
     private let recordings = Mutex<[Key: Recording]>([:])
+    /// How many of `recordings` are pages: a page is rendered for any slug a stranger makes up, so
+    /// their recordings are forgotten together when there are more than `PageTemplates` keeps.
+    private let pageRecordings = Mutex<Int>(0)
     private struct MetricKey: Hashable {
         /// The target's document, one per route (every room's calendar counts as the calendar's).
-        var route: SnapshotCache.Document
+        var route: Document
         var status: Int
     }
 
@@ -81,19 +116,38 @@ final class SnapshotReplay: Sendable {
     private let dates = HTTPDate()
     private let answered = Atomic<Int>(0)
 
+    /// Pages recorded now (for tests).
+    var pageRecordingCount: Int { pageRecordings.withLock { $0 } }
+
     /// Requests answered here so far.
     var replayed: Int { answered.load(ordering: .relaxed) }
 
-    init(cache: SnapshotCache, clock: any WallClock, metricsEnabled: Bool) {
+    let pages: PageTemplates
+
+    init(cache: SnapshotCache, pages: PageTemplates = PageTemplates(), clock: any WallClock, metricsEnabled: Bool) {
         self.cache = cache
+        self.pages = pages
         self.clock = clock
         self.metricsEnabled = metricsEnabled
     }
 
+    /// What a recording must match to answer for `target` now: the cache's entry (event and ETag),
+    /// or the rendered page (its ETag and bytes); nil when there is none.
+    private func current(_ target: Target) -> (eventID: Event.ID?, etag: String, body: ByteBuffer)? {
+        switch target.document {
+        case .cached(let document):
+            guard let entry = cache.entry(slug: target.slug, document, at: clock.now()) else { return nil }
+            return (entry.eventID, entry.etag, entry.body)
+        case .page(let page):
+            guard let rendered = pages.page(file: page.file, slug: target.slug) else { return nil }
+            return (nil, rendered.etag, rendered.body)
+        }
+    }
+
     /// Which recording answers `request` now: the cache must hold the recording's entry (same event,
-    /// same ETag).
+    /// same ETag), or `PageTemplates` the recording's page.
     func answer(_ request: HTTPRequest, for target: Target) -> Recording? {
-        guard let entry = cache.entry(slug: target.slug, target.document, at: clock.now()) else { return nil }
+        guard let entry = current(target) else { return nil }
         let notModified = request.headerFields[.ifNoneMatch].map { ETag.matches($0, entry.etag) } ?? false
         guard let recording = recordings.withLock({ $0[Key(target: target, notModified: notModified)] }),
               recording.etag == entry.etag, recording.eventID == entry.eventID else { return nil }
@@ -105,11 +159,28 @@ final class SnapshotReplay: Sendable {
     /// calendar's `DTSTAMP`: only the one kept in the cache is recorded).
     func record(_ head: HTTPResponse, body: ByteBuffer?, for target: Target) {
         guard head.status == .ok || head.status == .notModified, let etag = head.headerFields[.eTag],
-              let entry = cache.entry(slug: target.slug, target.document, at: clock.now()), entry.etag == etag else { return }
+              let entry = current(target), entry.etag == etag else { return }
         if head.status == .ok { guard body == entry.body else { return } }
         let key = Key(target: target, notModified: head.status == .notModified)
         let recording = Recording(eventID: entry.eventID, etag: etag, head: head, body: head.status == .ok ? body : nil)
-        recordings.withLock { $0[key] = recording }
+        guard case .page = target.document else {
+            recordings.withLock { $0[key] = recording }
+            return
+        }
+        let limit = 2 * pages.limit
+        pageRecordings.withLock { count in
+            recordings.withLock { recordings in
+                if recordings[key] == nil { count += 1 }
+                if count > limit {
+                    recordings = recordings.filter { key, _ in
+                        if case .page = key.target.document { return false }
+                        return true
+                    }
+                    count = 1
+                }
+                recordings[key] = recording
+            }
+        }
     }
 
     /// The recorded head with this answer's own `Date` and request id.
@@ -126,7 +197,7 @@ final class SnapshotReplay: Sendable {
         answered.add(1, ordering: .relaxed)
         guard metricsEnabled else { return }
         var route = target.document
-        if case .export(.calendar) = route { route = .export(.calendar(room: nil)) }
+        if case .cached(.export(.calendar)) = route { route = .cached(.export(.calendar(room: nil))) }
         let key = MetricKey(route: route, status: status.code)
         let (counter, timer) = counters.withLock { counters in
             if let pair = counters[key] { return pair }
