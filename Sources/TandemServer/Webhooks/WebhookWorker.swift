@@ -92,6 +92,9 @@ final class WebhookWorker: Sendable {
                     delivered = through
                 }
             }
+        } catch is CancellationError {
+            // Shutting down: the lease runs out and this instance or another goes on from there.
+            return posts
         } catch {
             logger.error("webhook delivery round failed", metadata: ["webhook": "\(endpoint.id)", "error": "\(error)"])
         }
