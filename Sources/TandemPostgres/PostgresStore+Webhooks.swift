@@ -124,6 +124,16 @@ extension PostgresStore: WebhookStore {
 
     public func claimDueWebhooks(holder: String, at instant: Date, lease: TimeInterval, limit: Int) async throws -> [WebhookClaim] {
         let until = instant.addingTimeInterval(lease)
+        // Looked for in one statement first: the worker of every instance asks after every change and
+        // every second, and a write transaction each time would be wasted while nothing is due.
+        let anyDue = try await readStatement { tx in
+            try await tx.value(Bool.self, """
+                SELECT EXISTS (SELECT 1 FROM webhookEndpoint w JOIN event e ON e.id = w.eventId
+                               WHERE w.active AND w.deliveredSeq < e.scheduleVersion AND w.nextAttemptAt <= \(instant)
+                                   AND (w.leaseUntil IS NULL OR w.leaseUntil <= \(instant) OR w.leaseHolder = \(holder)))
+                """) ?? false
+        }
+        guard anyDue else { return [] }
         return try await write(actor: "system") { tx in
             let rows = try await tx.query("""
                 WITH due AS (

@@ -113,7 +113,17 @@ extension SQLiteStore: WebhookStore {
     }
 
     public func claimDueWebhooks(holder: String, at instant: Date, lease: TimeInterval, limit: Int) async throws -> [WebhookClaim] {
-        try await write(actor: "system") { db, _ in
+        // Looked for in a read first: the worker asks after every change and every second, and a
+        // write (with its fsync) each time would be wasted while nothing is due.
+        let anyDue = try await read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM webhookEndpoint w JOIN event e ON e.id = w.eventId
+                               WHERE w.active AND w.deliveredSeq < e.scheduleVersion AND w.nextAttemptAt <= ?
+                                   AND (w.leaseUntil IS NULL OR w.leaseUntil <= ? OR w.leaseHolder = ?))
+                """, arguments: [instant, instant, holder]) ?? false
+        }
+        guard anyDue else { return [] }
+        return try await write(actor: "system") { db, _ in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Self.webhookColumns.split(separator: ",").map { "w." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")),
                        w.sealedSecret, e.slug, e.timezone
