@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import Logging
 import Testing
 import TandemCore
 @testable import TandemServer
+import TandemPostgres
 import TandemStore
 import TandemTestSupport
 
@@ -310,6 +312,53 @@ struct WebhookTests {
                                                          holder: "ping", rules: WebhookRules(), lease: 0, keep: 3)
             }
             #expect(try await store.webhookDeliveries(eventSlug: Self.slug, id: endpoint.id, before: nil, limit: 10).map(\.deliveryID) == ["p4", "p3", "p2"])
+        }
+    }
+
+    @Test("two instances on one PostgreSQL, changes made through both: each change is delivered once, in order",
+          .timeLimit(.minutes(2)), .enabled(if: StoreKind.postgresServerURL != nil, "needs TANDEM_TEST_POSTGRES"))
+    func twoInstances() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            let database = try await PostgresTestDatabases.create()
+            let base = Self.config()
+            // Every instance has the same secret (TANDEM_SECRET): each must open the endpoint's sealed secret.
+            func config() -> AppConfig {
+                var config = base
+                config.dataDirectory = config.dataDirectory
+                config.databasePath = database
+                config.secret = "the secret every instance of this test shares"
+                return config
+            }
+            var logger = Logger(label: "tandem-test")
+            logger.logLevel = .warning
+            let opened = OpenedStores()
+            let environment = AppEnvironment(openStore: opened.recording(PostgresStore.opener), clock: TestClock(), logger: logger)
+            do {
+                let first = try await buildServer(config(), environment: environment)
+                let second = try await buildServer(config(), environment: environment)
+                try await first.application.test(.router) { clientA in
+                    try await second.application.test(.router) { clientB in
+                        let adminA = try await API(clientA).login()
+                        let adminB = try await API(clientB).login()
+                        _ = try await adminA.seedEvent()
+                        let start = Int64(try await adminA.scheduleVersion(Self.slug))
+                        let (id, _) = try await Self.register(adminB, url: url)
+                        for n in 1...20 { try await Self.announce(n.isMultiple(of: 2) ? adminA : adminB, n) }
+                        let got = try await receiver.wait { $0.filter(\.ok).count >= 20 }
+                        #expect(Self.seqs(got) == Array(start + 1...start + 20), "each once, in order, whichever instance sent it")
+                        let endpoint = try await Self.endpoint(adminA, id) { $0["deliveredSeq"].int == Int(start) + 20 }
+                        #expect(endpoint["deliveredSeq"].int == Int(start) + 20)
+                        let deliveries = try await adminB.get("/api/v1/events/\(Self.slug)/webhooks/\(id)/deliveries").json["items"].array
+                        #expect(deliveries.count == 20)
+                        #expect(receiver.received.count == 20, "no change sent twice")
+                    }
+                }
+            } catch {
+                await opened.closeAll()
+                throw error
+            }
+            await opened.closeAll()
         }
     }
 }
