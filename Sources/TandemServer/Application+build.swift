@@ -215,7 +215,8 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     ImportController(store: store).addRoutes(to: organiser)
     WebhooksController(store: store, secrets: webhookSecrets,
                        sender: WebhookSender(totalTimeout: config.webhooks.totalTimeout, clock: environment.clock),
-                       randomness: environment.randomness, clock: environment.clock, keepDeliveries: config.webhooks.keepDeliveries)
+                       randomness: environment.randomness, clock: environment.clock, keepDeliveries: config.webhooks.keepDeliveries,
+                       pauseAfter: config.webhooks.rules.pauseAfter)
         .addRoutes(to: organiser.group().add(middleware: NoStoreMiddleware()))
 
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)

@@ -106,7 +106,9 @@ export function createWebhooks(store) {
     } catch (error) { if (error.status !== 401) say("error", ...explain(error)); }
   }
 
+  /** Also refreshes the list: the state and last seq delivered have moved on since it was drawn. */
   async function showDeliveries(e, focus = true) {
+    await reload();
     try {
       const { data } = await request(`${eventPath(state.slug, "webhooks", e.id, "deliveries")}?limit=50`);
       const items = data.items || [];

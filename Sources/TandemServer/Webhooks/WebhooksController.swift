@@ -12,6 +12,8 @@ struct WebhooksController {
     let randomness: Randomness
     let clock: any WallClock
     let keepDeliveries: Int
+    /// Failures in a row after which the worker pauses an endpoint: such a pause shows as `failing`.
+    let pauseAfter: Int
 
     func addRoutes(to group: RouterGroup<TandemRequestContext>) {
         group.get("/events/{slug}/webhooks", use: list)
@@ -26,7 +28,7 @@ struct WebhooksController {
     @Sendable func list(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<Page<WebhookResponse>> {
         _ = try context.require(.editSchedule)
         let endpoints = try await store.webhooks(eventSlug: try context.parameters.require("slug"))
-        return EditedResponse(headers: [.cacheControl: "no-store"], response: Page(items: endpoints.map { WebhookResponse($0) }, next: nil))
+        return EditedResponse(headers: [.cacheControl: "no-store"], response: Page(items: endpoints.map { WebhookResponse($0, pauseAfter: pauseAfter) }, next: nil))
     }
 
     /// The secret is answered only here, once; without one, a random one is made.
@@ -47,7 +49,7 @@ struct WebhooksController {
             eventSlug: slug,
             NewWebhook(url: url, types: types, sealedSecret: try secrets.seal(secret), secretHint: WebhookSecrets.hint(secret), since: body.since),
             by: context.actor)
-        var response = WebhookResponse(endpoint)
+        var response = WebhookResponse(endpoint, pauseAfter: pauseAfter)
         response.secret = secret
         return EditedResponse(status: .created, headers: [.location: "/api/v1/events/\(slug)/webhooks/\(endpoint.id)", .cacheControl: "no-store"],
                               response: response)
@@ -55,7 +57,8 @@ struct WebhooksController {
 
     @Sendable func show(_ request: Request, context: TandemRequestContext) async throws -> WebhookResponse {
         _ = try context.require(.editSchedule)
-        return WebhookResponse(try await store.webhook(eventSlug: try context.parameters.require("slug"), id: try Self.id(context)))
+        return WebhookResponse(try await store.webhook(eventSlug: try context.parameters.require("slug"), id: try Self.id(context)),
+                               pauseAfter: pauseAfter)
     }
 
     /// `url`, `types`, `active` (false pauses, true resumes); `resume: true` is `active: true`.
@@ -70,7 +73,8 @@ struct WebhooksController {
         try ValidationError.check(errors)
         let active = body.resume == true ? true : body.active
         return WebhookResponse(try await store.updateWebhook(eventSlug: try context.parameters.require("slug"), id: try Self.id(context),
-                                                             patch: WebhookPatch(url: url, types: body.types, active: active), by: context.actor))
+                                                             patch: WebhookPatch(url: url, types: body.types, active: active), by: context.actor),
+                               pauseAfter: pauseAfter)
     }
 
     @Sendable func delete(_ request: Request, context: TandemRequestContext) async throws -> Response {
@@ -179,12 +183,12 @@ struct WebhookResponse: ResponseEncodable, Sendable {
     var createdBy: String
     var createdAt: String
 
-    init(_ endpoint: WebhookEndpoint) {
+    init(_ endpoint: WebhookEndpoint, pauseAfter: Int) {
         id = endpoint.id.rawValue
         url = endpoint.url
         types = endpoint.types
         active = endpoint.active
-        state = endpoint.active ? "active" : (endpoint.consecutiveFailures > 0 ? "failing" : "paused")
+        state = endpoint.active ? "active" : (endpoint.consecutiveFailures >= pauseAfter ? "failing" : "paused")
         consecutiveFailures = endpoint.consecutiveFailures
         deliveredSeq = endpoint.deliveredSeq
         nextAttemptAt = endpoint.nextAttemptAt.wire(in: .gmt)
