@@ -45,6 +45,8 @@ public struct AppConfig: Sendable {
     public var live = LiveSettings()
     /// Abuse limits and trusted proxies.
     public var limits = LimitSettings()
+    /// Webhook delivery: back-off, pausing, timeouts.
+    public var webhooks = WebhookSettings()
     /// Origins allowed to call the API from scripts on other sites (CORS); empty: none (`TANDEM_CORS_ORIGINS`).
     public var corsOrigins: [String] = []
     /// How long a browser session (cookie) lasts without logging in again.

@@ -89,8 +89,11 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         : nil
     let key = try SelfServiceKeyring.loadKey(secret: config.secret, path: config.secretKeyPath, randomness: environment.randomness)
     let tokens = SelfServiceKeyring(key: key, publicURL: config.resolvedPublicURL, randomness: environment.randomness)
+    // New changes wake the webhook worker (its own slow timer catches everything else).
+    let webhookDoorbell = WebhookDoorbell()
     let store = try await environment.openStore(StoreContext(location: config.databasePath, clock: environment.clock,
-                                                             sink: FanOutChangeSink(sinks: [cache, openings] + (handshakes.map { [$0] } ?? []) + [hub]),
+                                                             sink: FanOutChangeSink(sinks: [cache, openings] + (handshakes.map { [$0] } ?? [])
+                                                                 + [hub, webhookDoorbell]),
                                                              tokens: tokens))
     try await store.migrate()
     // Two instances starting at once on a new database: one creates the admin and the demo, the
@@ -108,9 +111,13 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
     let activity = RegistrationActivity()
     // Rendered pages, shared by their route and the replay of their recorded answers.
     let pages = PageTemplates()
+    let webhookSecrets = WebhookSecrets(serverKey: key)
     let router = buildRouter(config, store: store, tokens: tokens, cache: cache, hub: hub, environment: environment, decoyHash: decoyHash,
                              csrf: CSRFTokens(secret: key), openings: openings, exportRenders: exportRenders, activity: activity, pages: pages,
-                             certificates: CertificateSigner(secret: key))
+                             certificates: CertificateSigner(secret: key), webhookSecrets: webhookSecrets)
+    let webhookWorker = WebhookWorker(store: store, secrets: webhookSecrets,
+                                      sender: WebhookSender(totalTimeout: config.webhooks.totalTimeout, clock: environment.clock),
+                                      settings: config.webhooks, clock: environment.clock, randomness: environment.randomness, logger: logger)
     let outbox = OutboxDelivery(store: store, transport: mailTransport(config, clock: environment.clock, logger: logger),
                                 clock: environment.clock, settings: config.mail, logger: logger, activity: activity)
     let clock = environment.clock
@@ -119,6 +126,8 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         ChangeFeedService(store: store, logger: logger),
         // Every instance delivers mail: each message is claimed (with a lease) by one of them.
         PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
+        // Every instance delivers webhooks: each endpoint is claimed (with a lease) by one of them.
+        WebhookService(worker: webhookWorker, doorbell: webhookDoorbell, interval: config.webhooks.pollInterval, logger: logger),
         // Jobs that must run once per database run on the instance that leads them.
         // Announcements past their expiresAt become one announcement.expired change each.
         PeriodicService(name: "announcement expiry", interval: .seconds(1), leader: store, logger: logger) {
@@ -162,7 +171,8 @@ func mailTransport(_ config: AppConfig, clock: any WallClock, logger: Logger) ->
 func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any SelfServiceTokens, cache: SnapshotCache, hub: LiveHub, environment: AppEnvironment,
                  decoyHash: String, csrf: CSRFTokens, openings: OpeningSchedules, exportRenders: ExportRenders = ExportRenders(),
                  activity: RegistrationActivity = RegistrationActivity(), pages: PageTemplates = PageTemplates(),
-                 certificates: CertificateSigner = CertificateSigner(secret: SymmetricKey(size: .bits256))) -> Router<TandemRequestContext> {
+                 certificates: CertificateSigner = CertificateSigner(secret: SymmetricKey(size: .bits256)),
+                 webhookSecrets: WebhookSecrets = WebhookSecrets(serverKey: SymmetricKey(size: .bits256))) -> Router<TandemRequestContext> {
     let limits = Limits(config.limits, clock: environment.clock, loginFailures: store)
     let assetVersion = AssetVersion.compute(publicDirectory: config.publicDirectory)
     // HEAD is answered wherever GET is (RFC 9110 §9.3.2), with the GET's headers and no body.
@@ -207,6 +217,11 @@ func buildRouter(_ config: AppConfig, store: any TandemStorage, tokens: any Self
     LiveOpsController(store: store).addRoutes(to: organiser)
     SpeakersController(store: store).addRoutes(to: organiser)
     ImportController(store: store).addRoutes(to: organiser)
+    WebhooksController(store: store, secrets: webhookSecrets,
+                       sender: WebhookSender(totalTimeout: config.webhooks.totalTimeout, clock: environment.clock),
+                       randomness: environment.randomness, clock: environment.clock, keepDeliveries: config.webhooks.keepDeliveries,
+                       pauseAfter: config.webhooks.rules.pauseAfter)
+        .addRoutes(to: organiser.group().add(middleware: NoStoreMiddleware()))
 
     RegistrationsController(store: store, tokens: tokens, limits: limits, activity: activity).addRoutes(to: api)
     let registrationDesk = api.group().add(middleware: RequirePermission(permission: .viewRegistrations)).add(middleware: NoStoreMiddleware())

@@ -55,7 +55,7 @@ extension ImportStore {
 /// Everything the server needs of its store. The executable picks the implementation (SQLite or PostgreSQL);
 /// TandemServer sees only this.
 public typealias TandemStorage = ScheduleStore & RegistrationStore & AccountStore & InviteStore & ImportStore & StoreMaintenance
-    & InstanceCoordination
+    & InstanceCoordination & WebhookStore
 
 /// What a store is opened with: where the database is (`--database`: a file path for SQLite), the
 /// server's clock, where committed changes go, and the self-service tokens (derived from the

@@ -164,6 +164,18 @@ struct Serve: AsyncParsableCommand {
             }
             config.mail.claimLease = TimeInterval(seconds)
         }
+        if let value = env["TANDEM_WEBHOOK_PAUSE_AFTER"] {
+            guard let failures = Int(value), (1...1000).contains(failures) else {
+                throw ValidationError("TANDEM_WEBHOOK_PAUSE_AFTER must be a whole number of failures in a row from 1 to 1000")
+            }
+            config.webhooks.rules.pauseAfter = failures
+        }
+        if let value = env["TANDEM_WEBHOOK_LEASE_SECONDS"] {
+            guard let seconds = Int(value), (15...3600).contains(seconds) else {
+                throw ValidationError("TANDEM_WEBHOOK_LEASE_SECONDS must be a whole number of seconds from 15 to 3600 (longer than one POST's 10 s)")
+            }
+            config.webhooks.lease = TimeInterval(seconds)
+        }
         if let value = env["TANDEM_IDLE_TIMEOUT_SECONDS"] {
             guard let seconds = Int(value), (0...3600).contains(seconds) else {
                 throw ValidationError("TANDEM_IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600, or 0 for no limit")

@@ -77,6 +77,12 @@ struct SecurityTests {
                             "POST /api/v1/accounts/invite", "GET /api/v1/events/{slug}/checkins/summary",
                             "GET /api/v1/events/{slug}/certificates", "GET /api/v1/events/{slug}/registrations/{id}/certificate"]
         #expect(console.subtracting(routes.filter { !RouteMatrix.publicRoutes.contains($0) }).sorted() == [])
+        // So are the webhooks (issue 19) and the change log they catch up from: 401 anonymous, 403 to others.
+        let webhooks: Set = ["GET /api/v1/events/{slug}/webhooks", "POST /api/v1/events/{slug}/webhooks",
+                             "GET /api/v1/events/{slug}/webhooks/{id}", "PATCH /api/v1/events/{slug}/webhooks/{id}",
+                             "DELETE /api/v1/events/{slug}/webhooks/{id}", "GET /api/v1/events/{slug}/webhooks/{id}/deliveries",
+                             "POST /api/v1/events/{slug}/webhooks/{id}/ping", "GET /api/v1/events/{slug}/changes"]
+        #expect(webhooks.subtracting(routes.filter { !known.contains($0) }).sorted() == [])
     }
 
     @Test("role matrix: every protected route answers 401 to anonymous callers and 403 to roles without the right", arguments: StoreKind.available)

@@ -1,5 +1,6 @@
 // event-settings.js — the event's "Rooms and exports" tab: the rooms section (rooms.js) and links to
-// the event's exports (iCalendar, frab XML and JSON, and the registrations CSV for those allowed).
+// the event's exports (iCalendar, frab XML and JSON, and the registrations CSV for those allowed), and
+// for those who may edit the event its webhooks (webhooks.js).
 // Loaded the first time the tab is opened.
 // Exports: createEventSettings(panel, store, {canEdit, canManage}) → {render(), destroy()}
 import "./strings-console.js";
@@ -7,6 +8,7 @@ import { h, fill } from "../js/dom.js";
 import { t } from "../js/i18n.js";
 import { eventPath } from "./client.js";
 import { createRooms } from "./rooms.js";
+import { createWebhooks } from "./webhooks.js";
 
 export function createEventSettings(panel, store, { canEdit, canManage }) {
   const rooms = createRooms(store, { canEdit });
@@ -26,10 +28,13 @@ export function createEventSettings(panel, store, { canEdit, canManage }) {
         canManage ? link("registrations.csv", "exports.csv", "exports.csvHint") : null));
   }
 
-  fill(panel, rooms.element, exports);
+  const webhooks = canEdit ? createWebhooks(store) : null;
+  fill(panel, rooms.element, exports, webhooks ? webhooks.element : null);
   renderExports();
   return {
     render() { rooms.render(); renderExports(); },
+    /** The event changed: its webhooks are another event's. */
+    reloadWebhooks() { if (webhooks) webhooks.reload(); },
     destroy() { fill(panel); },
   };
 }

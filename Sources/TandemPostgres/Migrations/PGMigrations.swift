@@ -19,6 +19,7 @@ enum PGMigrations {
         ("010_instances", PGMigration010Instances.sql),
         ("011_mail_check_in_code", PGMigration011MailCheckInCode.sql),
         ("012_invites", PGMigration012Invites.sql),
+        ("013_webhooks", PGMigration013Webhooks.sql),
     ]
 
     /// Any value: the advisory lock under which one process at a time migrates.

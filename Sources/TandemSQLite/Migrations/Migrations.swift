@@ -15,6 +15,7 @@ enum Migrations {
         ("010_instances", Migration010Instances.migrate),
         ("011_mail_check_in_code", Migration011MailCheckInCode.migrate),
         ("012_invites", Migration012Invites.migrate),
+        ("013_webhooks", Migration013Webhooks.migrate),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -7,7 +7,7 @@ import TandemStore
 /// read the whole programme's (accounts, roles, tokens, speakers too). Newest first, paged, and
 /// filtered by event, actor and action.
 struct AuditController {
-    let store: any AccountStore
+    let store: any AccountStore & ScheduleStore
 
     struct EntryResponse: ResponseEncodable {
         var id: Int64
@@ -27,12 +27,52 @@ struct AuditController {
         group.get("/audit", use: programmeLog)
     }
 
-    /// `?actor=` and `?action=` filter as on the programme's log.
-    @Sendable func eventLog(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<Page<EntryResponse>> {
+    /// `?actor=` and `?action=` filter as on the programme's log. With `?since=SEQ` it answers the
+    /// event's change log instead (`changeLog`).
+    @Sendable func eventLog(_ request: Request, context: TandemRequestContext) async throws -> Response {
         _ = try context.require(.viewAudit)
+        if request.uri.queryParameters.get("since") != nil { return try await changeLog(request, context: context) }
         var query = try Self.query(request, eventParameter: false)
         query.eventSlug = try context.parameters.require("slug")
-        return try await page(query)
+        return try await page(query).response(from: request, context: context)
+    }
+
+    /// `?since=SEQ`: the change-log records after `seq`, ascending, each exactly the live message
+    /// and the webhook body of its change (`{"seq", "type", "at", "data"}`); `?limit=` (1–500,
+    /// default 100); `next` is the last `seq` of a full page, to pass as `cursor` (or as `since`).
+    func changeLog(_ request: Request, context: TandemRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var errors: [FieldError] = []
+        var after: Int64 = 0
+        var limit = 100
+        if let text = parameters.get("since") {
+            if let value = Int64(text), value >= 0 { after = value } else {
+                errors.append(FieldError(field: "since", message: "must be a seq: 0 or a whole number from a live message or a webhook"))
+            }
+        }
+        if let text = parameters.get("cursor") {
+            if let value = Int64(text), value >= 0 { after = max(after, value) } else {
+                errors.append(FieldError(field: "cursor", message: "is not a cursor from this list"))
+            }
+        }
+        if let text = parameters.get("limit") {
+            if let value = Int(text), (1...500).contains(value) { limit = value } else {
+                errors.append(FieldError(field: "limit", message: "must be between 1 and 500"))
+            }
+        }
+        for name in ["actor", "action"] where parameters.get(name) != nil {
+            errors.append(FieldError(field: name, message: "filters the audit log, not the change log: leave out since, or this"))
+        }
+        try ValidationError.check(errors)
+        let slug = try context.parameters.require("slug")
+        let event = try await store.event(slug: slug)
+        let changes = try await store.changes(eventSlug: slug, after: after, limit: limit)
+        let frames = try changes.compactMap { try LiveMessage.frame(for: $0, zone: event.zone) }
+        // The records as they are sent live and to webhooks, byte for byte.
+        let next = changes.count == limit ? changes.last?.seq.map { "\"\($0)\"" } ?? "null" : "null"
+        let body = "{\"items\":[" + frames.map(\.text).joined(separator: ",") + "],\"next\":" + next + "}"
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// `?event=SLUG`, `?actor=EMAIL` (also the actions of its API tokens), `?action=PREFIX`, combined.
