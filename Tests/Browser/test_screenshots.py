@@ -163,3 +163,26 @@ def test_certificate_of_attendance(browser, server, api, screenshot):
     wait(browser).until(lambda d: d.execute_script("const i = document.querySelector('img.cert-qr'); return i.complete && i.naturalWidth > 0"))
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     screenshot(browser, "certificate")
+
+
+def test_console_webhooks(browser, server, api, screenshot):
+    """The webhooks section of "Rooms and exports": an endpoint that received a change, its deliveries."""
+    from admin_support import log_in
+    from test_console_webhooks import Receiver
+
+    receiver = Receiver()
+    try:
+        slug = "cbw-hamburg-2017"
+        endpoint = api.ok("POST", f"/api/v1/events/{slug}/webhooks",
+                          {"url": receiver.url, "types": ["announcement.created", "session.updated"], "secret": "whsec_screenshot_0042"})
+        api.ok("POST", f"/api/v1/events/{slug}/announcements", {"text": {"en": "Room B runs 15 minutes late", "zh": "B厅推迟十五分钟"}})
+        wait(browser, 20).until(lambda d: receiver.received)
+        log_in(browser, server)
+        browser.get(f"{server.base}/admin/#event={slug}&tab=settings")
+        wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#webhooks-list tr[data-webhook-id]"))
+        browser.find_element(By.CSS_SELECTOR, f'#webhooks-list [data-action="deliveries"][data-webhook-id="{endpoint["id"]}"]').click()
+        wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#webhook-deliveries-table tr[data-ok='true']"))
+        browser.execute_script("document.getElementById('webhooks-title').scrollIntoView()")
+        screenshot(browser, "console-webhooks")
+    finally:
+        receiver.close()
