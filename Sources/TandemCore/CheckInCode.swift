@@ -7,39 +7,19 @@ public struct CheckInCode: Sendable, Hashable, CustomStringConvertible {
     /// The 8 check characters, normalised.
     public let check: String
 
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    static let alphabet = RegistrationCodeFormat.alphabet
     static let checkLength = 8
 
     /// The code for a registration, from a keyed MAC (at least 5 bytes; the first 40 bits are used).
     public init(registrationID: Int64, mac: some Collection<UInt8>) {
         precondition(mac.count >= 5, "a check-in code needs 40 bits of MAC")
-        var bits = mac.prefix(5).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        var characters: [Character] = []
-        for _ in 0..<Self.checkLength {
-            characters.append(Self.alphabet[Int(bits & 31)])
-            bits >>= 5
-        }
         self.registrationID = registrationID
-        self.check = String(characters.reversed())
+        self.check = RegistrationCodeFormat.encode(mac.prefix(5))
     }
 
     /// Reads a typed or scanned code; `nil` when it cannot be one.
     public init?(_ text: String) {
-        let trimmed = text.trimmingWhitespace.uppercased()
-        guard trimmed.utf8.count <= 40, let dash = trimmed.firstIndex(of: "-") else { return nil }
-        let number = trimmed[..<dash]
-        guard (1...18).contains(number.count), number.allSatisfy(\.isASCIIDigit), let id = Int64(number), id > 0 else { return nil }
-        var check = ""
-        for character in trimmed[trimmed.index(after: dash)...] where character != "-" && character != " " {
-            let read: Character = switch character {
-            case "O": "0"
-            case "I", "L": "1"
-            default: character
-            }
-            guard Self.alphabet.contains(read) else { return nil }
-            check.append(read)
-        }
-        guard check.count == Self.checkLength else { return nil }
+        guard let (id, check) = RegistrationCodeFormat.parse(text, maxLength: 40, checkLength: Self.checkLength) else { return nil }
         self.registrationID = id
         self.check = check
     }
@@ -51,11 +31,6 @@ public struct CheckInCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Compares the check values in time that does not depend on where they differ.
     public func matches(_ other: CheckInCode) -> Bool {
-        guard registrationID == other.registrationID else { return false }
-        return zip(check.utf8, other.check.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 && check.utf8.count == other.check.utf8.count
+        registrationID == other.registrationID && RegistrationCodeFormat.sameCheck(check, other.check)
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }
