@@ -18,7 +18,12 @@ public struct RetryPolicy: Hashable, Sendable {
     /// The next attempt after `attempts` failed ones, or `nil` to give up.
     public func nextAttempt(afterFailures attempts: Int, from now: Date) -> Date? {
         guard attempts < maxAttempts else { return nil }
-        let delay = min(maxDelay, firstDelay * pow(2, Double(max(0, attempts - 1))))
-        return now.addingTimeInterval(delay)
+        return now.addingTimeInterval(Self.backoff(first: firstDelay, max: maxDelay, failures: attempts))
+    }
+
+    /// The wait after `failures` failures in a row: `first`, doubling with each further one, capped
+    /// at `max` (for e-mail here, and for webhooks in `WebhookRules`).
+    public static func backoff(first: TimeInterval, max maximum: TimeInterval, failures: Int) -> TimeInterval {
+        min(maximum, first * pow(2, Double(min(max(0, failures - 1), 60))))
     }
 }

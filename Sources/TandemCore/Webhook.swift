@@ -107,8 +107,7 @@ public struct WebhookRules: Hashable, Sendable {
 
     /// The wait before the next attempt after `failures` failures in a row: `firstDelay`, doubling, capped.
     public func delay(afterFailures failures: Int) -> TimeInterval {
-        let exponent = Double(min(max(0, failures - 1), 60))
-        return min(maxDelay, firstDelay * pow(2, exponent))
+        RetryPolicy.backoff(first: firstDelay, max: maxDelay, failures: failures)
     }
 
     public func afterFailure(failures: Int, now: Date) -> AfterFailure {

@@ -87,10 +87,10 @@ struct CertificatesController {
 
     /// The certificate of a code from the path, or 404 `not-a-certificate` (counted against the caller's address).
     private func verifiedCertificate(_ context: TandemRequestContext) async throws -> CertificateResponse {
-        try await limits.admitCertificateCheck(address: context.clientIP)
+        try await limits.admitGuess(.certificate, address: context.clientIP)
         let text = try context.parameters.require("code")
         guard let code = CertificateCode(text.removingPercentEncoding ?? text), signer.isSigned(code) else {
-            try await limits.certificateCheckFailed(address: context.clientIP)
+            try await limits.guessFailed(.certificate, address: context.clientIP)
             throw Problem.notACertificate()
         }
         // Signed by this server: the registration was issued a certificate (or will be); it stands

@@ -45,13 +45,13 @@ struct InvitesController {
     /// Unknown, used and expired links (and those of accounts disabled meanwhile) get one and the
     /// same answer; failures are throttled per address like failed logins.
     @Sendable func setPassword(_ request: Request, context: TandemRequestContext) async throws -> EditedResponse<AccountResponse> {
-        try await limits.admitInviteUse(address: context.clientIP)
+        try await limits.admitGuess(.invite, address: context.clientIP)
         let body = try await request.decodeJSON(as: SetPasswordRequest.self, context: context)
         // The password is checked first: its answer says nothing about the link.
         try ValidationError.check(PasswordPolicy.validate(body.password))
         let hash = AccessToken.hash(body.token)
         guard body.token.utf8.count <= 256, try await store.invitedAccount(tokenHash: hash, at: clock.now()) != nil else {
-            try await limits.inviteUseFailed(address: context.clientIP)
+            try await limits.guessFailed(.invite, address: context.clientIP)
             throw Self.invalidLink
         }
         let passwordHash = try await PasswordHasher.hash(body.password, cost: bcryptCost)
