@@ -100,12 +100,14 @@ final class SnapshotReplay: Sendable {
     private struct Key: Hashable {
         var target: Target
         var notModified: Bool
+
+        var isPage: Bool {
+            if case .page = target.document { return true }
+            return false
+        }
     }
 
     private let recordings = Mutex<[Key: Recording]>([:])
-    /// How many of `recordings` are pages: a page is rendered for any slug a stranger makes up, so
-    /// their recordings are forgotten together when there are more than `PageTemplates` keeps.
-    private let pageRecordings = Mutex<Int>(0)
     private struct MetricKey: Hashable {
         /// The target's document, one per route (every room's calendar counts as the calendar's).
         var route: Document
@@ -117,7 +119,7 @@ final class SnapshotReplay: Sendable {
     private let answered = Atomic<Int>(0)
 
     /// Pages recorded now (for tests).
-    var pageRecordingCount: Int { pageRecordings.withLock { $0 } }
+    var pageRecordingCount: Int { recordings.withLock { $0.keys.count(where: \.isPage) } }
 
     /// Requests answered here so far.
     var replayed: Int { answered.load(ordering: .relaxed) }
@@ -167,19 +169,15 @@ final class SnapshotReplay: Sendable {
             recordings.withLock { $0[key] = recording }
             return
         }
+        // A page is rendered for any slug a stranger makes up: past twice what `PageTemplates`
+        // keeps, the page recordings are forgotten together (a new one is rare: it is made only
+        // when no recording answered).
         let limit = 2 * pages.limit
-        pageRecordings.withLock { count in
-            recordings.withLock { recordings in
-                if recordings[key] == nil { count += 1 }
-                if count > limit {
-                    recordings = recordings.filter { key, _ in
-                        if case .page = key.target.document { return false }
-                        return true
-                    }
-                    count = 1
-                }
-                recordings[key] = recording
+        recordings.withLock { recordings in
+            if recordings[key] == nil, recordings.keys.count(where: \.isPage) >= limit {
+                recordings = recordings.filter { !$0.key.isPage }
             }
+            recordings[key] = recording
         }
     }
 
