@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +9,9 @@ import Glibc
 final class RawSocket: @unchecked Sendable {
     // @unchecked: the descriptor is used from one test task at a time.
     let fd: Int32
+    /// Closed once only: tests run in parallel in one process, and a second `close` of a number
+    /// the kernel has meanwhile given to another test's file (a SQLite database) would close that.
+    private let closed = Mutex(false)
 
     init(port: Int, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -84,5 +88,8 @@ final class RawSocket: @unchecked Sendable {
         return result == 0 && info[0] == 1
     }
 
-    func shutdown() { close(fd) }
+    func shutdown() {
+        guard !closed.withLock({ closed in defer { closed = true }; return closed }) else { return }
+        close(fd)
+    }
 }
