@@ -167,6 +167,8 @@ let package = Package(
                 "TandemStore", "TandemSQLite", "TandemPostgres", "TandemCopy", "TandemCore", "TandemTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

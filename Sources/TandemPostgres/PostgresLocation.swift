@@ -83,6 +83,11 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         socketDirectory.map { "\($0)/.s.PGSQL.\(port)" }
     }
 
+    /// How long one connection may take to start: TCP, TLS, the login, up to the server's first
+    /// "ready". Failed starts are tried again (by the pool with back-off, by the start-up probe
+    /// within `PostgresStore.probePatience`).
+    static let startTimeoutSeconds: Int64 = 5
+
     /// The pool's configuration.
     func clientConfiguration() throws -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
@@ -91,7 +96,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         } else {
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: try clientTLS())
         }
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(Self.startTimeoutSeconds)
         // Run-time settings of every pool connection, given when it opens (a statement each per
         // transaction would cost a round trip): how long a write waits for a row lock.
         configuration.options.additionalStartupParameters = [("application_name", "tandem"), ("lock_timeout", PostgresStore.lockTimeout)]
@@ -117,7 +122,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             }
             configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(Self.startTimeoutSeconds)
         configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return configuration
     }

@@ -92,13 +92,27 @@ public struct PostgresStore: Sendable {
 
     /// One connection, to tell the operator in a sentence what is wrong before the pool starts
     /// retrying silently: the server is down, refuses the login, lacks the database, or is too old.
-    static func probe(_ location: PostgresLocation, logger: Logger) async throws {
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: 0, logger: logger).get()
-        } catch {
-            throw explainConnectFailure(error, location: location)
+    /// A server that is still starting, has no free connection slot, or is too busy to finish a
+    /// connection's start within its timeout is tried again for up to `probePatience` (compose
+    /// and systemd start Tandem beside its database; a loaded server starts backends slowly).
+    static func probe(_ location: PostgresLocation, logger: Logger, patience: Duration = probePatience) async throws {
+        let deadline = ContinuousClock.now + patience
+        var pause = Duration.milliseconds(250)
+        var connection: PostgresConnection
+        while true {
+            do {
+                connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: 0, logger: logger).get()
+                break
+            } catch {
+                guard isTransientConnectFailure(error), ContinuousClock.now + pause < deadline else {
+                    throw explainConnectFailure(error, location: location)
+                }
+                logger.warning("PostgreSQL is not ready yet; trying again",
+                               metadata: ["reason": "\(explainConnectFailure(error, location: location))", "retryIn": "\(pause)"])
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(4))
+            }
         }
         let rows: [PostgresRow]
         do {
@@ -111,6 +125,25 @@ public struct PostgresStore: Sendable {
         try await connection.close()
         if let (number, version) = try rows.first?.decode((Int, String).self), number < minimumServerVersion {
             throw PostgresSetupError("\(location) runs PostgreSQL \(version); Tandem needs PostgreSQL 14 or newer")
+        }
+    }
+
+    /// How long the start-up probe keeps trying a server that is reachable but not ready.
+    static let probePatience = Duration.seconds(30)
+
+    /// Whether a failed connection start may succeed if tried again soon: the start timed out or
+    /// the server hung up during it, is starting or recovering (57P03), or has no free slot (53300).
+    /// A refused connection (nothing listens), an unknown host, a refused login, a missing
+    /// database or a TLS mismatch are not: they are told at once.
+    static func isTransientConnectFailure(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        if let state = psql.serverInfo?[.sqlState] { return state == "57P03" || state == "53300" }
+        switch psql.code {
+        case .uncleanShutdown, .serverClosedConnection: return true
+        case .connectionError:
+            if let channel = psql.underlying as? ChannelError, case .connectTimeout = channel { return true }
+            return false
+        default: return false
         }
     }
 
@@ -139,7 +172,35 @@ public struct PostgresStore: Sendable {
             }
         }
         let target = location.unixSocketPath ?? "\(location.host):\(location.port)"
-        return PostgresSetupError("cannot reach PostgreSQL at \(target): is the server running and listening there? (\(String(describing: error).prefix(200)))")
+        return PostgresSetupError("cannot reach PostgreSQL at \(target): is the server running and listening there? (\(connectFailureReason(error)))")
+    }
+
+    /// What went wrong below PostgreSQL's protocol, in words: `PSQLError`'s own description hides
+    /// its cause ("Generic description to prevent accidental leakage"), which is the part an
+    /// operator needs (connection refused, timed out, host unknown). Never the URL or password.
+    static func connectFailureReason(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return String(describing: error).prefix(200).description }
+        switch psql.code {
+        case .connectionError:
+            if let channel = psql.underlying as? ChannelError, case .connectTimeout(let limit) = channel {
+                return "no answer within \(limit.nanoseconds / 1_000_000_000) s"
+            }
+            return psql.underlying.map(socketFailureReason) ?? "the connection failed"
+        case .uncleanShutdown, .serverClosedConnection: return "the server closed the connection while it started"
+        case .clientClosedConnection: return "the connection was closed"
+        default: return "\(psql.code)"
+        }
+    }
+
+    /// A socket-level failure in words: "connection refused", "host name not found".
+    static func socketFailureReason(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        if let connection = error as? NIOConnectionError {
+            if let first = connection.connectionErrors.first { return socketFailureReason(first.error) }
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil { return "the host name '\(connection.host)' was not found" }
+            return "no address to connect to for '\(connection.host)'"
+        }
+        return String(describing: error).prefix(200).description
     }
 
     // MARK: Transactions

@@ -1,4 +1,7 @@
 import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
 import Testing
 import TandemCore
 import TandemStore
@@ -46,6 +49,44 @@ struct PostgresSetupTests {
         #expect(!text.contains("hunter2"))
     }
 
+    @Test("a server that is starting is tried again, and named with its reason when it stays so", .timeLimit(.minutes(1)))
+    func serverStarting() async throws {
+        let fake = try await FakePostgres.start(answer: .startingUp)
+        let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:\(fake.port)/tandem?sslmode=disable")
+        let error = await #expect(throws: PostgresSetupError.self) {
+            try await PostgresStore.probe(location, logger: quietTestLogger, patience: .seconds(2))
+        }
+        #expect(error?.description.contains("the database system is starting up (SQLSTATE 57P03)") == true, "\(String(describing: error))")
+        #expect(fake.connections >= 3, "57P03 is tried again with back-off (0.25 s, 0.5 s, …), not told at once")
+        try await fake.stop()
+    }
+
+    @Test("a server that takes no connection's start in time is tried again; then 'no answer within 5 s'", .timeLimit(.minutes(1)))
+    func serverSilent() async throws {
+        let fake = try await FakePostgres.start(answer: .nothing)
+        let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:\(fake.port)/tandem?sslmode=disable")
+        let error = await #expect(throws: PostgresSetupError.self) {
+            try await PostgresStore.probe(location, logger: quietTestLogger, patience: .seconds(6))
+        }
+        #expect(error?.description.contains("cannot reach PostgreSQL at 127.0.0.1:\(fake.port)") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("no answer within 5 s") == true, "\(String(describing: error))")
+        #expect(fake.connections == 2, "one more try after the first timed out, none after the patience ran out")
+        try await fake.stop()
+    }
+
+    @Test("nothing listening is told at once, with the reason below PostgreSQL's protocol")
+    func refusedAtOnce() async throws {
+        let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:1/tandem?sslmode=disable")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: PostgresSetupError.self) {
+            try await PostgresStore.probe(location, logger: quietTestLogger, patience: .seconds(60))
+        }
+        #expect(ContinuousClock.now - started < .seconds(30), "a refused connection is not tried for the whole patience")
+        let text = error?.description ?? ""
+        #expect(text.lowercased().contains("connection refused"), "\(text)")
+        #expect(!text.contains("Generic description"), "PSQLError's placeholder says nothing to an operator")
+    }
+
     @Test("a refused login and a missing database are told apart", .enabled(if: StoreKind.postgresServerURL != nil))
     func refusedLoginAndMissingDatabase() async throws {
         let server = try PostgresLocation(url: StoreKind.postgresServerURL!)
@@ -85,5 +126,64 @@ struct PostgresSetupTests {
         let shown = try await store.client.query("SHOW lock_timeout").collect().first?.decode(String.self)
         #expect(shown == "5s")
         await store.close()
+    }
+}
+
+/// A TCP listener on loopback that plays a PostgreSQL server which is not ready: it answers a
+/// connection's start with "the database system is starting up" (57P03), or says nothing at all.
+final class FakePostgres: Sendable {
+    enum Answer: Sendable { case startingUp, nothing }
+
+    let channel: any Channel
+    private let accepted: Tally
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+    /// How many connections it accepted.
+    var connections: Int { accepted.count.withLock { $0 } }
+
+    private final class Tally: Sendable {
+        let count = Mutex(0)
+    }
+
+    private init(answer: Answer) async throws {
+        let accepted = Tally()
+        self.accepted = accepted
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                accepted.count.withLock { $0 += 1 }
+                return child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(Handler(answer: answer))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    static func start(answer: Answer) async throws -> FakePostgres { try await FakePostgres(answer: answer) }
+
+    func stop() async throws { try await channel.close() }
+
+    private final class Handler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let answer: Answer
+        init(answer: Answer) { self.answer = answer }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard answer == .startingUp else { return }
+            // ErrorResponse: 'E', length, then fields (type byte, C string), then a zero byte.
+            var fields = ByteBuffer()
+            for (type, value) in [("S", "FATAL"), ("V", "FATAL"), ("C", "57P03"), ("M", "the database system is starting up")] {
+                fields.writeInteger(UInt8(ascii: Unicode.Scalar(type)!))
+                fields.writeString(value)
+                fields.writeInteger(UInt8(0))
+            }
+            fields.writeInteger(UInt8(0))
+            var message = context.channel.allocator.buffer(capacity: fields.readableBytes + 5)
+            message.writeInteger(UInt8(ascii: "E"))
+            message.writeInteger(Int32(fields.readableBytes + 4))
+            message.writeBuffer(&fields)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(message)).whenComplete { _ in bound.value.close(promise: nil) }
+        }
     }
 }

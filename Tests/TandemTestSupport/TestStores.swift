@@ -95,7 +95,9 @@ public enum PostgresTestDatabases {
         let location = try PostgresLocation(url: server)
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.username,
                                                              password: location.password, database: location.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(5)
+        // Generous: dozens of tests create databases at once, and a loaded server starts a
+        // backend slowly.
+        configuration.options.connectTimeout = .seconds(15)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: quietTestLogger)
         do {
             try await body(connection)
