@@ -148,7 +148,7 @@ struct LiveTests {
 
     @Test("a stalled client that never reads is cut off; a fast one gets every message in order meanwhile", arguments: StoreKind.available)
     func stalledClient(kind: StoreKind) async throws {
-        try await withTandem(store: kind, mode: .live, config: liveConfig(queueLimit: 16)) { anonymous in
+        try await withTandem(store: kind, mode: .live, config: liveConfig(queueLimit: 16), metrics: TestMetrics.registry) { anonymous in
             let admin = try await anonymous.login()
             _ = try await admin.seedEvent()
             let port = try #require(anonymous.port)
@@ -161,12 +161,20 @@ struct LiveTests {
             // only backs up into the server after more than that: ~1,100 messages of ~4 KB.
             let english = String(repeating: "Room B runs late. ", count: 55)
             let chinese = String(repeating: "B厅推迟十五分钟。", count: 110)
+            func dropped() async throws -> Int {
+                let text = try await admin.get("/metrics").text
+                return text.split(separator: "\n").first { $0.hasPrefix("tandem_live_messages_dropped_total ") }
+                    .flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+            }
+            let droppedBefore = try await dropped()
             for n in 1...1100 {
                 _ = try await admin.post("/api/v1/events/hamburg-2017/announcements", #"{"text":{"en":"\#(n) \#(english)","zh":"\#(chinese)"}}"#)
             }
             let messages = try await fast.messages(count: 1101, timeout: .seconds(60))
             #expect(messages.dropFirst().map { $0["seq"].int } == (4...1103).map { $0 })
             try await waitFor(subscribers: 1, api: anonymous)
+            // Cut off for its backlog (4008), not by the stalled-write timeout.
+            #expect(try await dropped() > droppedBefore)
             stalled.shutdown()
             fast.disconnect()
         }

@@ -30,9 +30,12 @@ final class LiveUpgradeSlot: Sendable {
 ///   socket. Control frames (ping, pong, close) go through the encoder as usual. Both happen on the
 ///   event loop in call order, so the order of frames on the wire is the order of the calls.
 ///
-/// - Bounded queue: frames written but not yet taken by the kernel are counted; at the hub's
-///   `queueLimit` the client is cut off with close code 4008 and `{"resume":{"since":N}}`, where N
-///   is the last seq it was actually sent (everything up to N was delivered or is not for it).
+/// - Bounded queue: once more than the channel's high water mark (`LiveUpgradeChannel`,
+///   64 KiB) waits for the kernel, the frames written meanwhile are counted; at the hub's
+///   `queueLimit` of them the client is cut off with close code 4008 and
+///   `{"resume":{"since":N}}`, where N is the last seq queued for it. The close frame follows every
+///   queued frame on the wire, so a client that reads the hint has read everything up to N.
+///   (No promise per write: counting by writability costs a fan-out nothing per frame.)
 /// - Heartbeat: a ping on every tick of its event loop's heartbeat (`LiveHeartbeats`, every ping
 ///   interval); a connection that has said nothing (no pong, no frame) since the previous tick is closed.
 /// - Shutdown: close code 1001 with the same resume hint.
@@ -67,8 +70,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     private let wire: ChannelHandlerContext
     private var state = State.opening(pending: [])
     private var feed: Feed
-    /// Seqs of frames written and not yet flushed to the kernel, oldest first.
-    private var inFlight = CircularBuffer<Int64>(initialCapacity: 4)
+    /// Frames written since the channel last had less than its high water mark queued.
+    private var backlog = 0
     private var heard = true
     /// No heartbeat tick has come since this socket joined its loop's heartbeat.
     private var firstTick = true
@@ -148,25 +151,23 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
 
     private func send(_ frame: LiveFrame, flush: Bool) {
         guard case .open = state, let context else { return }
-        guard inFlight.count < hub.queueLimit else {
+        let queueing = !context.channel.isWritable
+        if queueing, backlog >= hub.queueLimit {
             cutOff(.overflow)
             return
         }
         guard feed.accepts(frame) else { return }
-        inFlight.append(frame.seq)
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { _ in _ = self.inFlight.popFirst() }
+        if queueing { backlog += 1 }
         if flush {
-            wire.writeAndFlush(NIOAny(frame.wire(deflate: admission.deflate)), promise: promise)
+            wire.writeAndFlush(NIOAny(frame.wire(deflate: admission.deflate)), promise: nil)
         } else {
-            wire.write(NIOAny(frame.wire(deflate: admission.deflate)), promise: promise)
+            wire.write(NIOAny(frame.wire(deflate: admission.deflate)), promise: nil)
         }
     }
 
-    /// The last seq this connection has handled: everything up to it was delivered or not for it.
-    private var resumeSeq: Int64 {
-        inFlight.first.map { $0 - 1 } ?? feed.lastSeq
-    }
+    /// The last seq queued for this connection: everything up to it was written (to the kernel, or
+    /// to the queue ahead of the close frame) or is not for it.
+    private var resumeSeq: Int64 { feed.lastSeq }
 
     /// Ends the feed with a resume hint: 4008 when the client fell behind, 1001 on shutdown.
     func cutOff(_ reason: LiveSubscription.EndReason) {
@@ -267,6 +268,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            backlog = 0
             sendPongIfDue(context: context)
             heldReads.resumeIfWritable(context: context)
         }
