@@ -15,7 +15,9 @@ struct PrivatePostgresCluster {
 
     static func start() async throws -> PrivatePostgresCluster {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-pg-\(UUID().uuidString.prefix(8))").path
-        let port = Int.random(in: 56_000...59_000)
+        // Below the kernel's ephemeral range (32768–60999): a restart after a crash rebinds the
+        // port, and no client socket of another test can have taken it meanwhile.
+        let port = Int.random(in: 26_000...29_000)
         let url = try await run(["start", folder, String(port)]).trimmingCharacters(in: .whitespacesAndNewlines)
         return PrivatePostgresCluster(folder: folder, port: port, url: url)
     }
