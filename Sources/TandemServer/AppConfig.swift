@@ -113,7 +113,8 @@ public struct AppConfig: Sendable {
 
 /// Limits of the live feed.
 public struct LiveSettings: Sendable {
-    /// Messages one subscriber may have queued before it is cut off with a resume hint.
+    /// Messages one subscriber may fall behind before it is cut off with a resume hint: queued on an
+    /// SSE stream, or written to a WebSocket while its high water mark is exceeded.
     public var queueLimit = 512
     /// Missed changes a resuming client may replay; further behind, it gets a fresh snapshot.
     public var replayWindow: Int64 = 1000
