@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Change payloads")
+@Suite("Change payloads", .timeLimit(.minutes(1)))
 struct ChangeDataTests {
     @Test("every change survives the round trip through the log's JSON")
     func roundTrip() throws {

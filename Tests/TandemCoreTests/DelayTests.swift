@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Delays: 'room B runs 15 minutes late'")
+@Suite("Delays: 'room B runs 15 minutes late'", .timeLimit(.minutes(1)))
 struct DelayTests {
     let event = makeEvent()
     let sessions = [

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Duplicating an event as next year's round")
+@Suite("Duplicating an event as next year's round", .timeLimit(.minutes(1)))
 struct EventDuplicationTests {
     @Test("with the same UTC offset both years, everything moves by the difference of the two starts")
     func plainShift() {
@@ -81,7 +81,7 @@ struct EventDuplicationTests {
     }
 }
 
-@Suite("A room that still has sessions")
+@Suite("A room that still has sessions", .timeLimit(.minutes(1)))
 struct RoomInUseTests {
     @Test("names up to ten sessions by start, with their times in the venue's zone, and how many more")
     func namesSessions() {
@@ -102,7 +102,7 @@ struct RoomInUseTests {
     }
 }
 
-@Suite("Invitations to the organiser team")
+@Suite("Invitations to the organiser team", .timeLimit(.minutes(1)))
 struct InviteRulesTests {
     @Test("a new address is created; an invited one without password is invited again; others are refused")
     func decisions() {

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Event rules")
+@Suite("Event rules", .timeLimit(.minutes(1)))
 struct EventRulesTests {
     @Test("a well-formed event in either world is valid", arguments: ["Europe/Berlin", "Asia/Shanghai", "UTC"])
     func valid(zone: String) {

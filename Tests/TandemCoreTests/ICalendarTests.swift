@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TandemCore
 
-@Suite("iCalendar writer")
+@Suite("iCalendar writer", .timeLimit(.minutes(1)))
 struct ICalendarTests {
     let berlin = TimeZone(identifier: "Europe/Berlin")!
 

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Login back-off")
+@Suite("Login back-off", .timeLimit(.minutes(1)))
 struct LoginBackoffTests {
     @Test("no wait below the threshold; then 1 s, doubling with each failure, capped; the wait runs from the last failure")
     func waits() {

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Registration holds")
+@Suite("Registration holds", .timeLimit(.minutes(1)))
 struct RegistrationHoldsTests {
     @Test("a hold ends holdMinutes after it was taken; the end itself is expired")
     func expiry() {

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Registration rules: seats and promotions")
+@Suite("Registration rules: seats and promotions", .timeLimit(.minutes(1)))
 struct RegistrationRulesTests {
     @Test("promotions: first in, first seated, as many as there are free seats")
     func fifo() {

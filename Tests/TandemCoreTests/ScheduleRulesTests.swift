@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Schedule rules")
+@Suite("Schedule rules", .timeLimit(.minutes(1)))
 struct ScheduleRulesTests {
     let event = makeEvent()
 

@@ -3,7 +3,7 @@ import Testing
 import TandemCore
 import TandemTestSupport
 
-@Suite("Webhook rules")
+@Suite("Webhook rules", .timeLimit(.minutes(1)))
 struct WebhookRulesTests {
     @Test("back-off: the first delay, doubling with each failure in a row, capped", .timeLimit(.minutes(1)))
     func backOff() {

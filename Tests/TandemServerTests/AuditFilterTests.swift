@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Organiser console: the audit log filtered by event, actor and action")
+@Suite("Organiser console: the audit log filtered by event, actor and action", .timeLimit(.minutes(5)))
 struct AuditFilterTests {
     @Test("filters combine with each other and with paging; an actor's API tokens count as the actor", arguments: StoreKind.available)
     func filters(kind: StoreKind) async throws {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Organiser authentication and roles")
+@Suite("Organiser authentication and roles", .timeLimit(.minutes(5)))
 struct AuthTests {
     @Test("login gives a bearer token; a wrong password or unknown e-mail gives 401", arguments: StoreKind.available)
     func login(kind: StoreKind) async throws {

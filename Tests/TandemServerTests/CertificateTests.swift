@@ -51,7 +51,7 @@ extension API {
     func certificate(_ token: String) async throws -> Reply { try await get("/api/v1/registrations/\(token)/certificate") }
 }
 
-@Suite("Certificates of attendance")
+@Suite("Certificates of attendance", .timeLimit(.minutes(5)))
 struct CertificateTests {
     @Test("after the event, a checked-in attendee's certificate lists the workshops held a seat in, in the venue's zone, with hours; before the end, without check-in, or cancelled there is none, and the reason is given",
           .timeLimit(.minutes(3)),

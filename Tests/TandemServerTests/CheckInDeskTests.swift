@@ -4,7 +4,7 @@ import Testing
 @testable import TandemServer
 import TandemTestSupport
 
-@Suite("Organiser console: the door (check-in answers and the count)")
+@Suite("Organiser console: the door (check-in answers and the count)", .timeLimit(.minutes(5)))
 struct CheckInDeskTests {
     @Test("every scan answers with an outcome and a sentence with the attendee's name; the count follows", arguments: StoreKind.available)
     func doorAnswers(kind: StoreKind) async throws {

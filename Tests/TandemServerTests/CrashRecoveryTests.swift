@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Crash recovery: kill -9 mid-burst", .serialized)
+@Suite("Crash recovery: kill -9 mid-burst", .serialized, .timeLimit(.minutes(5)))
 struct CrashRecoveryTests {
     /// On PostgreSQL, PostgreSQL itself is crashed too (`pg_ctl -m immediate`, like a power cut)
     /// right after Tandem: what it acknowledged must come back from its write-ahead log.

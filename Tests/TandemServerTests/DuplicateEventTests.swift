@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Organiser console: an event duplicated as next year's round")
+@Suite("Organiser console: an event duplicated as next year's round", .timeLimit(.minutes(5)))
 struct DuplicateEventTests {
     static let next = #"{"slug":"hamburg-2018","startsAt":"2018-06-14T08:00:00+02:00","title":{"en":"Capacity-Building Workshop 2018","zh":"能力建设工作坊 2018"}}"#
 

@@ -5,7 +5,7 @@ import TandemStore
 @testable import TandemServer
 import TandemTestSupport
 
-@Suite("Errors: problem+json naming the field, never a 5xx, never a partial write")
+@Suite("Errors: problem+json naming the field, never a 5xx, never a partial write", .timeLimit(.minutes(5)))
 struct ErrorTests {
     @Test("a database that stays busy after the retries answers 503 with Retry-After and a sentence, not 500")
     func busy() {

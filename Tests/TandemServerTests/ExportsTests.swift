@@ -4,7 +4,7 @@ import Testing
 @testable import TandemServer
 import TandemTestSupport
 
-@Suite("Exports: iCalendar and frab schedules")
+@Suite("Exports: iCalendar and frab schedules", .timeLimit(.minutes(5)))
 struct ExportsTests {
     @Test("schedule.ics: venue zone with VTIMEZONE, stable UIDs, SEQUENCE and LAST-MODIFIED advance, cancelled sessions, folding")
     func calendar() async throws {

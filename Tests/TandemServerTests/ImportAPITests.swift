@@ -11,7 +11,7 @@ extension API {
     }
 }
 
-@Suite("Organiser console: schedule.json and speaker CSV imported over HTTP, with a preview")
+@Suite("Organiser console: schedule.json and speaker CSV imported over HTTP, with a preview", .timeLimit(.minutes(5)))
 struct ImportAPITests {
     static let venue = "venueName=Kongresshalle&venueCity=Hamburg&venueCountry=de"
     static var fixture: String { get throws { String(decoding: try Data(contentsOf: ImportTests.fixture), as: UTF8.self) } }

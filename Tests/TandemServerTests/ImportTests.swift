@@ -6,7 +6,7 @@ import TandemStore
 import TandemSQLite
 import TandemTestSupport
 
-@Suite("Import: pretalx/frab schedule.json and speaker CSV")
+@Suite("Import: pretalx/frab schedule.json and speaker CSV", .timeLimit(.minutes(5)))
 struct ImportTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pretalx-schedule.json")
     static let venue = Venue(name: "Kongresshalle", city: "Hamburg", country: "DE")

@@ -22,7 +22,7 @@ extension API {
     }
 }
 
-@Suite("Organiser console: inviting people to the team with a one-time link")
+@Suite("Organiser console: inviting people to the team with a one-time link", .timeLimit(.minutes(5)))
 struct InviteTests {
     static let invite = #"{"email":"li.wei@example.org","name":"Li Wei","role":"organiser"}"#
 

@@ -4,7 +4,7 @@ import NIOWebSocket
 import Testing
 @testable import TandemServer
 
-@Suite("Live frames: encoded once per change")
+@Suite("Live frames: encoded once per change", .timeLimit(.minutes(5)))
 struct LiveFrameTests {
     /// Payload lengths in bytes at every boundary of the three length encodings.
     static let lengths = [0, 1, 125, 126, 127, 65_535, 65_536, 70_001]

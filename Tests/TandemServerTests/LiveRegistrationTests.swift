@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Registrations under concurrent load, through the real HTTP server")
+@Suite("Registrations under concurrent load, through the real HTTP server", .timeLimit(.minutes(5)))
 struct LiveRegistrationTests {
     /// The 500-on-50 burst, scaled to keep CI fast; tandem-bench runs it at full size.
     static let attendees = 150

@@ -15,7 +15,7 @@ func liveConfig(queueLimit: Int = 512, replayWindow: Int64 = 1000) -> AppConfig 
     return config
 }
 
-@Suite("Live feed: WebSocket and Server-Sent Events")
+@Suite("Live feed: WebSocket and Server-Sent Events", .timeLimit(.minutes(5)))
 struct LiveTests {
     @Test("snapshot on connect, then each organiser change once, in order, seq + 1 each", arguments: StoreKind.available)
     func snapshotThenChanges(kind: StoreKind) async throws {
@@ -242,7 +242,7 @@ struct LiveTests {
     }
 }
 
-@Suite("Live feed: graceful shutdown", .serialized)
+@Suite("Live feed: graceful shutdown", .serialized, .timeLimit(.minutes(5)))
 struct LiveShutdownTests {
     // SQLite only: the real binary, started on a database file.
     @Test("SIGTERM closes live connections with 1001 going away and the seq to resume from")

@@ -6,7 +6,7 @@ import TandemCore
 import TandemTestSupport
 import Testing
 
-@Suite("E-mail rendering and delivery")
+@Suite("E-mail rendering and delivery", .timeLimit(.minutes(5)))
 struct MailTests {
     static let sentAt = at("2017-06-15 09:30", "Europe/Berlin")
 

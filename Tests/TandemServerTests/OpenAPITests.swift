@@ -4,7 +4,7 @@ import Testing
 import TandemStore
 import TandemTestSupport
 
-@Suite("OpenAPI document")
+@Suite("OpenAPI document", .timeLimit(.minutes(5)))
 struct OpenAPITests {
     /// `(method, path)` pairs documented in Public/openapi.yaml, read from its `paths:` block.
     static func documentedOperations() throws -> Set<String> {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Organiser flow: event → rooms → sessions → move with If-Match → delay")
+@Suite("Organiser flow: event → rooms → sessions → move with If-Match → delay", .timeLimit(.minutes(5)))
 struct OrganiserFlowTests {
     @Test("the documented curl flow works, and every mutation bumps scheduleVersion by exactly one")
     func flow() async throws {

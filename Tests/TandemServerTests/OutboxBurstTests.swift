@@ -7,7 +7,7 @@ import TandemSQLite
 import TandemTestSupport
 @testable import TandemServer
 
-@Suite("Outbox during a registration burst")
+@Suite("Outbox during a registration burst", .timeLimit(.minutes(5)))
 struct OutboxBurstTests {
     @Test("the outbox holds back while registrations are being written, never longer than its limit, and then delivers")
     func holdsBackDuringBurst() async throws {

@@ -17,7 +17,7 @@ enum TestMetrics {
     }()
 }
 
-@Suite("Pages, the no-JS form, the speaker directory, metrics and logs")
+@Suite("Pages, the no-JS form, the speaker directory, metrics and logs", .timeLimit(.minutes(5)))
 struct PagesTests {
     @Test("pages: asset version substituted, revalidated with ETag (weak too); versioned assets immutable, others revalidated")
     func pagesAndAssets() async throws {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Public reads")
+@Suite("Public reads", .timeLimit(.minutes(5)))
 struct PublicReadTests {
     @Test("the demo programme is listed with seats, times in each event's zone, and a next cursor of null")
     func listsDemoEvents() async throws {

@@ -24,7 +24,7 @@ enum Attendee {
     }
 }
 
-@Suite("Registration API")
+@Suite("Registration API", .timeLimit(.minutes(5)))
 struct RegistrationAPITests {
     @Test("register: 201 with status, token and link; names in any script are kept exactly; a confirmation e-mail goes out", arguments: StoreKind.available)
     func register(kind: StoreKind) async throws {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TandemTestSupport
 
-@Suite("Organiser console: rooms renamed, resized, reordered and deleted")
+@Suite("Organiser console: rooms renamed, resized, reordered and deleted", .timeLimit(.minutes(5)))
 struct RoomEditingTests {
     @Test("PATCH renames, changes or clears the capacity and moves a room in the order; the room list follows", arguments: StoreKind.available)
     func editAndReorder(kind: StoreKind) async throws {

@@ -61,7 +61,7 @@ enum RouteMatrix {
     }
 }
 
-@Suite("Security: roles, sessions, tokens, limits, audit, headers")
+@Suite("Security: roles, sessions, tokens, limits, audit, headers", .timeLimit(.minutes(5)))
 struct SecurityTests {
     // One store suffices: it reads the route table, not the database.
     @Test("every route is public, self-service or protected — none unclassified")

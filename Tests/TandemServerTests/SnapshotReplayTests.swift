@@ -11,7 +11,7 @@ import TandemTestSupport
 
 /// Anonymous reads of cached snapshots answered on the event loop (`SnapshotReplay`): the same
 /// answer as the router's, never a stale one, and only for the requests it may answer.
-@Suite("Snapshot replay")
+@Suite("Snapshot replay", .timeLimit(.minutes(5)))
 struct SnapshotReplayTests {
     static let schedule = "/api/v1/events/cbw-hamburg-2017/schedule"
     static let event = "/api/v1/events/cbw-hamburg-2017"
@@ -253,7 +253,7 @@ struct SnapshotReplayTests {
 
 /// `SnapshotReplayHandler` on an embedded channel, whose writability the test sets: replayed
 /// answers wait while the channel is not writable, reading stops, and the order of answers holds.
-@Suite("Snapshot replay: back-pressure")
+@Suite("Snapshot replay: back-pressure", .timeLimit(.minutes(5)))
 struct SnapshotReplayBackPressureTests {
     /// Counts the `read` events that get past the replay handler (towards the socket).
     final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {

@@ -10,7 +10,7 @@ import TandemStore
 import TandemTestSupport
 
 /// Webhooks against a real HTTP receiver started by each test, on SQLite and on PostgreSQL.
-@Suite("Webhooks: order, retries, signatures, pausing, catching up")
+@Suite("Webhooks: order, retries, signatures, pausing, catching up", .timeLimit(.minutes(5)))
 struct WebhookTests {
     static let slug = "hamburg-2017"
 

@@ -4,7 +4,7 @@ import TandemCore
 import TandemStore
 import TandemTestSupport
 
-@Suite("Accounts, logins and API tokens, on every store")
+@Suite("Accounts, logins and API tokens, on every store", .timeLimit(.minutes(5)))
 struct AccountStoreTests {
     @Test("accounts: case-insensitive e-mail, logins, API tokens, credentials end on a password reset", arguments: StoreKind.available)
     func accounts(kind: StoreKind) async throws {

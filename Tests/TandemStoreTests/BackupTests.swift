@@ -6,7 +6,7 @@ import TandemStore
 @testable import TandemSQLite
 import TandemTestSupport
 
-@Suite("Online backup")
+@Suite("Online backup", .timeLimit(.minutes(5)))
 struct BackupTests {
     @Test("a backup taken while writes go on opens, passes integrity_check and holds a consistent state")
     func backupDuringWrites() async throws {

@@ -5,7 +5,7 @@ import TandemStore
 @testable import TandemPostgres
 import TandemTestSupport
 
-@Suite("The change bus's notification payload")
+@Suite("The change bus's notification payload", .timeLimit(.minutes(5)))
 struct ChangeBusPayloadTests {
     func change(_ event: Int64?, _ seq: Int64?) -> Change {
         Change(eventID: event.map { Event.ID($0) }, seq: seq, data: .roomCreated(Room(id: .init(1), eventID: .init(1), name: "Room A")),

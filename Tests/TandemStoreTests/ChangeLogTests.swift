@@ -6,7 +6,7 @@ import TandemStore
 @testable import TandemSQLite
 import TandemTestSupport
 
-@Suite("Every write: state and change record in one transaction")
+@Suite("Every write: state and change record in one transaction", .timeLimit(.minutes(5)))
 struct ChangeLogTests {
     @Test("each mutation appends exactly one change with seq+1, and scheduleVersion follows", arguments: StoreKind.available)
     func oneChangePerMutation(kind: StoreKind) async throws {

@@ -5,7 +5,7 @@ import TandemStore
 @testable import TandemSQLite
 import TandemTestSupport
 
-@Suite("Demo programme")
+@Suite("Demo programme", .timeLimit(.minutes(5)))
 struct DemoProgrammeTests {
     @Test("loads the Twinning programme: Hamburg workshop, C20 side events, the Beijing open event", arguments: StoreKind.available)
     func loads(kind: StoreKind) async throws {

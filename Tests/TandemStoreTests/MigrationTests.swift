@@ -5,7 +5,7 @@ import TandemStore
 @testable import TandemSQLite
 import TandemTestSupport
 
-@Suite("Migrations and SQLite settings")
+@Suite("Migrations and SQLite settings", .timeLimit(.minutes(5)))
 struct MigrationTests {
     @Test("an empty database migrates, with foreign keys on, WAL and synchronous=FULL")
     func migratesEmptyDatabase() async throws {

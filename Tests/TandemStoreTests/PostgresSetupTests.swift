@@ -8,7 +8,7 @@ import TandemStore
 @testable import TandemPostgres
 import TandemTestSupport
 
-@Suite("PostgreSQL: URL, start-up checks and migrations")
+@Suite("PostgreSQL: URL, start-up checks and migrations", .timeLimit(.minutes(5)))
 struct PostgresSetupTests {
     @Test("the conformance suite runs on PostgreSQL", .enabled(if: StoreKind.postgresServerURL != nil,
         "TANDEM_TEST_POSTGRES is unset: every PostgreSQL run of the conformance suite is skipped (.ci/run sets it)"))

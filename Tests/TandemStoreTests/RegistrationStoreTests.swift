@@ -6,7 +6,7 @@ import TandemStore
 @testable import TandemSQLite
 import TandemTestSupport
 
-@Suite("Registrations: seats, waitlists, promotions")
+@Suite("Registrations: seats, waitlists, promotions", .timeLimit(.minutes(5)))
 struct RegistrationStoreTests {
     @Test("seats go first come, first served; the rest wait in FIFO order", arguments: StoreKind.available)
     func capacityAndWaitlist(kind: StoreKind) async throws {
