@@ -168,10 +168,6 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         }
     }
 
-    /// The last seq queued for this connection: everything up to it was written (to the kernel, or
-    /// to the queue ahead of the close frame) or is not for it.
-    private var resumeSeq: Int64 { feed.lastSeq }
-
     /// Ends the feed with a resume hint: 4008 when the client fell behind, 1001 on shutdown.
     func cutOff(_ reason: LiveSubscription.EndReason) {
         switch state {
@@ -180,7 +176,9 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
         }
         if reason == .overflow { hub.reportOverflow(eventID: eventID) }
         let code = reason == .overflow ? WebSocketErrorCode(codeNumber: 4008) : .goingAway
-        close(code: code, reason: Feed.resumeHint(since: resumeSeq))
+        // The last seq queued: everything up to it was written (to the kernel, or to the queue
+        // ahead of the close frame) or is not for this connection.
+        close(code: code, reason: Feed.resumeHint(since: feed.lastSeq))
     }
 
     /// Sends a close frame and closes the connection when the client answers, or after two seconds
