@@ -96,24 +96,7 @@ public struct PostgresStore: Sendable {
     /// connection's start within its timeout is tried again for up to `probePatience` (compose
     /// and systemd start Tandem beside its database; a loaded server starts backends slowly).
     static func probe(_ location: PostgresLocation, logger: Logger, patience: Duration = probePatience) async throws {
-        let deadline = ContinuousClock.now + patience
-        var pause = Duration.milliseconds(250)
-        var connection: PostgresConnection
-        while true {
-            do {
-                connection = try await PostgresConnection.connect(
-                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: 0, logger: logger).get()
-                break
-            } catch {
-                guard isTransientConnectFailure(error), ContinuousClock.now + pause < deadline else {
-                    throw explainConnectFailure(error, location: location)
-                }
-                logger.warning("PostgreSQL is not ready yet; trying again",
-                               metadata: ["reason": "\(explainConnectFailure(error, location: location))", "retryIn": "\(pause)"])
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, .seconds(4))
-            }
-        }
+        let connection = try await connectPatiently(location, logger: logger, patience: patience)
         let rows: [PostgresRow]
         do {
             rows = try await connection.query("SELECT current_setting('server_version_num')::int, current_setting('server_version')", logger: logger)
@@ -125,6 +108,27 @@ public struct PostgresStore: Sendable {
         try await connection.close()
         if let (number, version) = try rows.first?.decode((Int, String).self), number < minimumServerVersion {
             throw PostgresSetupError("\(location) runs PostgreSQL \(version); Tandem needs PostgreSQL 14 or newer")
+        }
+    }
+
+    /// One connection, tried again with back-off while the failure may pass
+    /// (`isTransientConnectFailure`) and `patience` lasts; any other failure is explained at once.
+    private static func connectPatiently(_ location: PostgresLocation, logger: Logger, patience: Duration) async throws -> PostgresConnection {
+        let deadline = ContinuousClock.now + patience
+        var pause = Duration.milliseconds(250)
+        while true {
+            do {
+                return try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: 0, logger: logger).get()
+            } catch {
+                guard isTransientConnectFailure(error), ContinuousClock.now + pause < deadline else {
+                    throw explainConnectFailure(error, location: location)
+                }
+                logger.warning("PostgreSQL is not ready yet; trying again",
+                               metadata: ["reason": "\(explainConnectFailure(error, location: location))", "retryIn": "\(pause)"])
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(4))
+            }
         }
     }
 
