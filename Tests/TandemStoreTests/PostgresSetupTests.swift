@@ -51,27 +51,30 @@ struct PostgresSetupTests {
 
     @Test("a server that is starting is tried again, and named with its reason when it stays so", .timeLimit(.minutes(1)))
     func serverStarting() async throws {
-        let fake = try await FakePostgres.start(answer: .startingUp)
-        let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:\(fake.port)/tandem?sslmode=disable")
-        let error = await #expect(throws: PostgresSetupError.self) {
-            try await PostgresStore.probe(location, logger: quietTestLogger, patience: .seconds(2))
-        }
-        #expect(error?.description.contains("the database system is starting up (SQLSTATE 57P03)") == true, "\(String(describing: error))")
-        #expect(fake.connections >= 3, "57P03 is tried again with back-off (0.25 s, 0.5 s, …), not told at once")
-        try await fake.stop()
+        let (error, connections, _) = try await probe(FakePostgres.Answer.startingUp, patience: .seconds(2))
+        #expect(error.contains("the database system is starting up (SQLSTATE 57P03)"), "\(error)")
+        #expect(connections >= 3, "57P03 is tried again with back-off (0.25 s, 0.5 s, …), not told at once")
     }
 
     @Test("a server that takes no connection's start in time is tried again; then 'no answer within 5 s'", .timeLimit(.minutes(1)))
     func serverSilent() async throws {
-        let fake = try await FakePostgres.start(answer: .nothing)
+        let (error, connections, port) = try await probe(FakePostgres.Answer.nothing, patience: .seconds(6))
+        #expect(error.contains("cannot reach PostgreSQL at 127.0.0.1:\(port)"), "\(error)")
+        #expect(error.contains("no answer within 5 s"), "\(error)")
+        #expect(connections == 2, "one more try after the first timed out, none after the patience ran out")
+    }
+
+    /// Runs the start-up probe against a `FakePostgres` that answers so: the probe's error (empty
+    /// if it did not throw one), how many connections the fake accepted, and its port.
+    private func probe(_ answer: FakePostgres.Answer, patience: Duration) async throws -> (error: String, connections: Int, port: Int) {
+        let fake = try await FakePostgres.start(answer: answer)
         let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:\(fake.port)/tandem?sslmode=disable")
         let error = await #expect(throws: PostgresSetupError.self) {
-            try await PostgresStore.probe(location, logger: quietTestLogger, patience: .seconds(6))
+            try await PostgresStore.probe(location, logger: quietTestLogger, patience: patience)
         }
-        #expect(error?.description.contains("cannot reach PostgreSQL at 127.0.0.1:\(fake.port)") == true, "\(String(describing: error))")
-        #expect(error?.description.contains("no answer within 5 s") == true, "\(String(describing: error))")
-        #expect(fake.connections == 2, "one more try after the first timed out, none after the patience ran out")
+        let port = fake.port
         try await fake.stop()
+        return (error?.description ?? "", fake.connections, port)
     }
 
     @Test("nothing listening is told at once, with the reason below PostgreSQL's protocol")
