@@ -55,6 +55,26 @@ def test_organiser_logs_in_with_the_session_cookie(browser, server, admin_event)
     assert status == 401
 
 
+def test_the_editor_opens_on_the_next_day_with_sessions(browser, server, api):
+    """On the evening of day 1 with nothing left today, the editor shows day 2; once today has a
+    session, it shows today. (Found when the suite ran after 19:00 Berlin: the editor showed an
+    empty today.)"""
+    today = datetime.now(BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+    slug = api.create_event(starts=today, hours=48)["slug"]
+    hall = api.create_room(slug, "Hall")
+    tomorrow = api.create_session(slug, hall["id"], today + timedelta(days=1, hours=10), 45, "Day two keynote")
+    log_in(browser, server)
+    browser.get(f"{server.base}/admin/#event={slug}&tab=schedule")
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#sched .block[data-session-id="{tomorrow["id"]}"]'))
+    assert Select(browser.find_element(By.ID, "day-select")).first_selected_option.get_attribute("value") == \
+        (today + timedelta(days=1)).strftime("%Y-%m-%d")
+
+    here = api.create_session(slug, hall["id"], today + timedelta(hours=12), 45, "Day one lunch talk")
+    browser.refresh()
+    wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#sched .block[data-session-id="{here["id"]}"]'))
+    assert Select(browser.find_element(By.ID, "day-select")).first_selected_option.get_attribute("value") == today.strftime("%Y-%m-%d")
+
+
 def test_wrong_password_is_explained(browser, server):
     browser.get(f"{server.base}/admin/")
     wait(browser).until(lambda d: d.find_element(By.ID, "login-view").is_displayed())

@@ -42,10 +42,15 @@ export function createScheduleEditor(panel, store, { canEdit }) {
 
   // --- layout --------------------------------------------------------------------------------
 
+  /** Today while the event runs and today has sessions; otherwise the next day that has sessions
+   *  (an organiser opening the editor on the evening of day 1 prepares day 2), then today, then
+   *  the first day with sessions, then the event's first day. */
   function initialDay() {
     const days = eventDays(state.event.startsAt, state.event.endsAt, state.zone);
     const today = dayKey(new Date(), state.zone);
-    return days.includes(today) ? today : days[0];
+    const busy = new Set([...state.sessions.values()].map((s) => dayKey(new Date(s.startsAt), state.zone)));
+    const withSessions = days.filter((d) => busy.has(d));
+    return withSessions.find((d) => d >= today) ?? (days.includes(today) ? today : withSessions[0] ?? days[0]);
   }
 
   function span(session) {
