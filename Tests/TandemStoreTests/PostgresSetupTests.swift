@@ -49,25 +49,39 @@ struct PostgresSetupTests {
         #expect(!text.contains("hunter2"))
     }
 
-    @Test("a server that is starting is tried again, and named with its reason when it stays so", .timeLimit(.minutes(1)))
+    @Test("a server that is starting is tried again with back-off until it answers otherwise", .timeLimit(.minutes(1)))
     func serverStarting() async throws {
-        let (error, connections, _) = try await probe(FakePostgres.Answer.startingUp, patience: .seconds(2))
+        // Starting up for three connections, then a refused login (told at once): the count of tries
+        // does not depend on how fast a loaded machine answers.
+        let started = ContinuousClock.now
+        let (error, connections, _) = try await probe(patience: .seconds(60)) { $0 <= 3 ? .startingUp : .refusedLogin }
+        #expect(error.contains("refused the login of 'tandem'"), "\(error)")
+        #expect(connections == 4, "57P03 three times, then the refused login, which is not tried again")
+        #expect(ContinuousClock.now - started >= .milliseconds(1750), "waits of 0.25, 0.5 and 1 s between the tries")
+    }
+
+    @Test("a server that stays starting past the patience is named with its reason")
+    func serverStaysStarting() async throws {
+        let (error, connections, port) = try await probe(patience: .milliseconds(100)) { _ in .startingUp }
+        #expect(error.contains("PostgreSQL at postgres://tandem@127.0.0.1:\(port)/tandem refused the connection"), "\(error)")
         #expect(error.contains("the database system is starting up (SQLSTATE 57P03)"), "\(error)")
-        #expect(connections >= 3, "57P03 is tried again with back-off (0.25 s, 0.5 s, …), not told at once")
+        #expect(connections == 1, "no second try once the next one would start after the patience")
     }
 
     @Test("a server that takes no connection's start in time is tried again; then 'no answer within 5 s'", .timeLimit(.minutes(1)))
     func serverSilent() async throws {
-        let (error, connections, port) = try await probe(FakePostgres.Answer.nothing, patience: .seconds(6))
+        let (error, connections, port) = try await probe(patience: .seconds(6)) { _ in .nothing }
         #expect(error.contains("cannot reach PostgreSQL at 127.0.0.1:\(port)"), "\(error)")
         #expect(error.contains("no answer within 5 s"), "\(error)")
         #expect(connections == 2, "one more try after the first timed out, none after the patience ran out")
     }
 
-    /// Runs the start-up probe against a `FakePostgres` that answers so: the probe's error (empty
-    /// if it did not throw one), how many connections the fake accepted, and its port.
-    private func probe(_ answer: FakePostgres.Answer, patience: Duration) async throws -> (error: String, connections: Int, port: Int) {
-        let fake = try await FakePostgres.start(answer: answer)
+    /// Runs the start-up probe against a `FakePostgres` that answers its n-th connection (from 1)
+    /// with `answers(n)`: the probe's error (empty if it did not throw one), how many connections
+    /// the fake accepted, and its port.
+    private func probe(patience: Duration, answers: @escaping @Sendable (Int) -> FakePostgres.Answer) async throws
+        -> (error: String, connections: Int, port: Int) {
+        let fake = try await FakePostgres.start(answers: answers)
         let location = try PostgresLocation(url: "postgres://tandem@127.0.0.1:\(fake.port)/tandem?sslmode=disable")
         let error = await #expect(throws: PostgresSetupError.self) {
             try await PostgresStore.probe(location, logger: quietTestLogger, patience: patience)
@@ -133,9 +147,21 @@ struct PostgresSetupTests {
 }
 
 /// A TCP listener on loopback that plays a PostgreSQL server which is not ready: it answers a
-/// connection's start with "the database system is starting up" (57P03), or says nothing at all.
+/// connection's start with "the database system is starting up" (57P03), with a refused login
+/// (28P01), or says nothing at all; which one is chosen per connection.
 final class FakePostgres: Sendable {
-    enum Answer: Sendable { case startingUp, nothing }
+    enum Answer: Sendable, Equatable {
+        case startingUp, refusedLogin, nothing
+
+        /// The ErrorResponse's SQLSTATE and message, if it sends one.
+        var error: (code: String, message: String)? {
+            switch self {
+            case .startingUp: ("57P03", "the database system is starting up")
+            case .refusedLogin: ("28P01", "password authentication failed for user \"tandem\"")
+            case .nothing: nil
+            }
+        }
+    }
 
     let channel: any Channel
     private let accepted: Tally
@@ -148,20 +174,20 @@ final class FakePostgres: Sendable {
         let count = Mutex(0)
     }
 
-    private init(answer: Answer) async throws {
+    private init(answers: @escaping @Sendable (Int) -> Answer) async throws {
         let accepted = Tally()
         self.accepted = accepted
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { child in
-                accepted.count.withLock { $0 += 1 }
+                let number = accepted.count.withLock { $0 += 1; return $0 }
                 return child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(Handler(answer: answer))
+                    try child.pipeline.syncOperations.addHandler(Handler(answer: answers(number)))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    static func start(answer: Answer) async throws -> FakePostgres { try await FakePostgres(answer: answer) }
+    static func start(answers: @escaping @Sendable (Int) -> Answer) async throws -> FakePostgres { try await FakePostgres(answers: answers) }
 
     func stop() async throws { try await channel.close() }
 
@@ -172,10 +198,10 @@ final class FakePostgres: Sendable {
         init(answer: Answer) { self.answer = answer }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard answer == .startingUp else { return }
+            guard let error = answer.error else { return }
             // ErrorResponse: 'E', length, then fields (type byte, C string), then a zero byte.
             var fields = ByteBuffer()
-            for (type, value) in [("S", "FATAL"), ("V", "FATAL"), ("C", "57P03"), ("M", "the database system is starting up")] {
+            for (type, value) in [("S", "FATAL"), ("V", "FATAL"), ("C", error.code), ("M", error.message)] {
                 fields.writeInteger(UInt8(ascii: Unicode.Scalar(type)!))
                 fields.writeString(value)
                 fields.writeInteger(UInt8(0))
