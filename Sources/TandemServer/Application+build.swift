@@ -125,18 +125,18 @@ func buildServer(_ config: AppConfig, environment: AppEnvironment) async throws
         // Changes committed by other instances on the same database reach this one's hub and caches.
         ChangeFeedService(store: store, logger: logger),
         // Every instance delivers mail: each message is claimed (with a lease) by one of them.
-        PeriodicService(name: "outbox", interval: config.mail.pollInterval, logger: logger) { try await outbox.runOnce() },
+        PeriodicService(name: "outbox", interval: config.mail.pollInterval, clock: clock, logger: logger) { try await outbox.runOnce() },
         // Every instance delivers webhooks: each endpoint is claimed (with a lease) by one of them.
         WebhookService(worker: webhookWorker, doorbell: webhookDoorbell, interval: config.webhooks.pollInterval, logger: logger),
         // Jobs that must run once per database run on the instance that leads them.
         // Announcements past their expiresAt become one announcement.expired change each.
-        PeriodicService(name: "announcement expiry", interval: .seconds(1), leader: store, logger: logger) {
+        PeriodicService(name: "announcement expiry", interval: .seconds(1), clock: clock, leader: store, logger: logger) {
             _ = try await store.recordExpiredAnnouncements()
         },
         // Unconfirmed holds (verified registration) past their time give their places on, like a cancellation.
-        PeriodicService(name: "hold expiry", interval: .seconds(5), leader: store, logger: logger) { _ = try await store.expireHolds() },
+        PeriodicService(name: "hold expiry", interval: .seconds(5), clock: clock, leader: store, logger: logger) { _ = try await store.expireHolds() },
         // Failed logins whose back-off has run out are forgotten.
-        PeriodicService(name: "login failure pruning", interval: .seconds(60), leader: store, logger: logger) {
+        PeriodicService(name: "login failure pruning", interval: .seconds(60), clock: clock, leader: store, logger: logger) {
             _ = try await store.forgetLoginFailures(before: clock.now().addingTimeInterval(-config.limits.loginMaxBackoff))
         },
     ]
