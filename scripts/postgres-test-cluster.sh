@@ -7,7 +7,7 @@
 set -euo pipefail
 action=${1:?usage: postgres-test-cluster.sh start|stop [DIR] [PORT]}
 dir=${2:-/tmp/tandem-pg}
-port=${3:-55432}
+port=${3:-25432}  # below the kernel's ephemeral ports (32768–60999): no client socket can hold it across a restart
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed: apt-get install postgresql" >&2; exit 1; }
 # The server outlives this script: it must not inherit a caller's descriptors beyond 0–2 (a test
