@@ -6,7 +6,7 @@ import TandemTestSupport
 
 /// The check-in code as a QR code: `check-in.svg` for the attendee's page, and an inline PNG in the
 /// confirmation and promotion e-mails, read back with zbarimg.
-@Suite("Check-in QR code: the attendee's route and the e-mails", .timeLimit(.minutes(2)))
+@Suite("Check-in QR code: the attendee's route and the e-mails", .timeLimit(.minutes(5)))
 struct CheckInQRCodeTests {
     static let register = "/api/v1/events/hamburg-2017/registrations"
 

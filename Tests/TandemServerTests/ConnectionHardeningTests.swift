@@ -6,7 +6,7 @@ import TandemTestSupport
 
 /// Clients that do not read what they are sent, connections that never send a request, and
 /// handshakes that must not upgrade: what a public server meets besides well-behaved browsers.
-@Suite("Connection hardening: back-pressure", .serialized, .timeLimit(.minutes(1)))
+@Suite("Connection hardening: back-pressure", .serialized, .timeLimit(.minutes(5)))
 struct BackPressureTests {
     static let mebibyte = 1 << 20
 
@@ -111,7 +111,7 @@ struct BackPressureTests {
     }
 }
 
-@Suite("Connection hardening: idle connections and upgrades", .timeLimit(.minutes(1)))
+@Suite("Connection hardening: idle connections and upgrades", .timeLimit(.minutes(5)))
 struct IdleConnectionTests {
     @Test("a connection that sends no complete first request is closed after the idle timeout; a live WebSocket is not")
     func idleTimeout() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// `--data-dir` / `TANDEM_DATA_DIR`: where `secret.key` and the default mail folder live, apart
 /// from the database (which may be a PostgreSQL server with no folder here).
-@Suite("The data directory: secret.key and the mail folder", .timeLimit(.minutes(1)))
+@Suite("The data directory: secret.key and the mail folder", .timeLimit(.minutes(5)))
 struct DataDirectoryTests {
     @Test("by default it is the SQLite file's folder, so nothing moves for SQLite users")
     func sqliteDefault() {

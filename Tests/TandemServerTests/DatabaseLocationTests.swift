@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 import TandemTestSupport
 
-@Suite("--database: a file path is SQLite, a postgres:// URL is PostgreSQL, any other URL is refused in words", .timeLimit(.minutes(1)))
+@Suite("--database: a file path is SQLite, a postgres:// URL is PostgreSQL, any other URL is refused in words", .timeLimit(.minutes(5)))
 struct DatabaseLocationTests {
     /// Settings that keep `serve` from writing a key file (it has no folder of its own with a URL).
     static let serveEnvironment = ["TANDEM_SECRET": String(repeating: "k", count: 40), "TANDEM_BCRYPT_COST": "4"]

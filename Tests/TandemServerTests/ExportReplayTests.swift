@@ -10,7 +10,7 @@ import TandemTestSupport
 /// The exports answered on the event loop (`SnapshotReplay`): frab `schedule.json` and
 /// `schedule.xml`, the event's `schedule.ics` and each room's. The same bytes as the router's
 /// answer, never a stale version, and only for the requests the replay may answer.
-@Suite("Snapshot replay: exports", .timeLimit(.minutes(2)))
+@Suite("Snapshot replay: exports", .timeLimit(.minutes(5)))
 struct ExportReplayTests {
     static let base = "/api/v1/events/hamburg-2017/schedule"
 
@@ -251,7 +251,7 @@ struct ExportReplayTests {
 }
 
 /// Which request paths the replay answers, and for which document: one spelling per document.
-@Suite("Snapshot replay: targets", .timeLimit(.minutes(1)))
+@Suite("Snapshot replay: targets", .timeLimit(.minutes(5)))
 struct SnapshotReplayTargetTests {
     @Test("the routes' own spellings name their document; the room is part of the calendar's")
     func documents() {

@@ -82,7 +82,7 @@ struct ImportAPITests {
     }
 
     @Test("clashes: the preview lists them and says the import would be refused; applying is 409 and writes nothing; allowConflicts writes it",
-          .timeLimit(.minutes(2)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func conflicts(kind: StoreKind) async throws {
         try await withTandem(store: kind) { api in
             let admin = try await api.login()

@@ -87,7 +87,7 @@ struct ImportTests {
     }
 
     @Test("a pretalx export with clashing sessions writes nothing and names both sessions, their times and the speaker or room",
-          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func conflictsRefused(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let importer = ScheduleImporter(store: store)
@@ -103,7 +103,7 @@ struct ImportTests {
     }
 
     @Test("--allow-conflicts imports all 62 sessions as they are and lists the clashes; a second run changes nothing",
-          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func conflictsAllowed(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let importer = ScheduleImporter(store: store)
@@ -127,7 +127,7 @@ struct ImportTests {
     }
 
     @Test("after an import with clashes the organiser can still edit a clashing session, but no edit may add a clash",
-          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func editingImportedClashes(kind: StoreKind) async throws {
         try await kind.withStore { store in
             _ = try await ScheduleImporter(store: store).importSchedule(json: PretalxExport.json,
@@ -148,7 +148,7 @@ struct ImportTests {
         }
     }
 
-    @Test("two talks swapping slots in an updated file import: clashes are checked on the end state", .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    @Test("two talks swapping slots in an updated file import: clashes are checked on the end state", arguments: StoreKind.available)
     func swappedSlots(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let importer = ScheduleImporter(store: store)
@@ -168,7 +168,7 @@ struct ImportTests {
     }
 
     @Test("a bad session late in the file writes nothing, not even the sessions before it, and names the session",
-          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func oneTransaction(kind: StoreKind) async throws {
         try await kind.withStore { store in
             // The last session of the file (day 2) moved to a day after the conference.
@@ -185,8 +185,7 @@ struct ImportTests {
 
     // SQLite only: the real binary on a database file (the same import on PostgreSQL is checked
     // through ScheduleImporter above).
-    @Test("the real `tandem import`: clashes are sentences on stderr and nothing is written; --allow-conflicts writes all; again: unchanged",
-          .timeLimit(.minutes(1)))
+    @Test("the real `tandem import`: clashes are sentences on stderr and nothing is written; --allow-conflicts writes all; again: unchanged")
     func commandLine() async throws {
         let database = temporaryDatabasePath()
         let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
@@ -235,8 +234,7 @@ struct ImportTests {
     }
 
     // SQLite only, as above: the real binary on database files.
-    @Test("the other subcommands' errors are sentences too: backup of a missing database, a CSV that is not CSV, a bad e-mail",
-          .timeLimit(.minutes(1)))
+    @Test("the other subcommands' errors are sentences too: backup of a missing database, a CSV that is not CSV, a bad e-mail")
     func commandLineErrors() async throws {
         let database = temporaryDatabasePath()
         let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
@@ -258,7 +256,7 @@ struct ImportTests {
         }
     }
 
-    @Test("a session whose guid belongs to another event is refused in words, and nothing is written", .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    @Test("a session whose guid belongs to another event is refused in words, and nothing is written", arguments: StoreKind.available)
     func guidOfAnotherEvent(kind: StoreKind) async throws {
         try await kind.withStore { store in
             let importer = ScheduleImporter(store: store)

@@ -8,7 +8,7 @@ import NIOWebSocket
 import TandemTestSupport
 import Testing
 
-@Suite("Live feed: permessage-deflate (RFC 7692)", .timeLimit(.minutes(2)))
+@Suite("Live feed: permessage-deflate (RFC 7692)", .timeLimit(.minutes(5)))
 struct LiveDeflateTests {
     static func offer(_ values: String...) -> HTTPHeaders {
         HTTPHeaders(values.map { ("Sec-WebSocket-Extensions", $0) })

@@ -4,7 +4,7 @@ import NIOHTTP1
 import TandemTestSupport
 import Testing
 
-@Suite("Live handshakes on the event loop", .timeLimit(.minutes(2)))
+@Suite("Live handshakes on the event loop", .timeLimit(.minutes(5)))
 struct LiveHandshakeTests {
     static func head(_ uri: String, method: HTTPMethod = .GET, _ headers: [(String, String)] = []) -> HTTPRequestHead {
         HTTPRequestHead(version: .http1_1, method: method, uri: uri,

@@ -6,7 +6,7 @@ import TandemStore
 import TandemTestSupport
 import Testing
 
-@Suite("Live openings: the schedule is read once per version", .timeLimit(.minutes(1)))
+@Suite("Live openings: the schedule is read once per version", .timeLimit(.minutes(5)))
 struct OpeningSchedulesTests {
     final class Reads: Sendable {
         let count = Mutex(0)

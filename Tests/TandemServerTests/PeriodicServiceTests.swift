@@ -6,7 +6,7 @@ import TandemCore
 import TandemTestSupport
 @testable import TandemServer
 
-@Suite("Periodic jobs and the injected clock", .timeLimit(.minutes(1)))
+@Suite("Periodic jobs and the injected clock", .timeLimit(.minutes(5)))
 struct PeriodicServiceTests {
     @Test("moving the injected clock starts the next round at once, not an interval later")
     func clockMoveStartsARound() async throws {

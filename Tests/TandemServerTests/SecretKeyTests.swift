@@ -3,7 +3,7 @@ import Foundation
 import TandemTestSupport
 import Testing
 
-@Suite("secret.key: created once, atomically, mode 0600; never overwritten", .timeLimit(.minutes(1)))
+@Suite("secret.key: created once, atomically, mode 0600; never overwritten", .timeLimit(.minutes(5)))
 struct SecretKeyTests {
     static func folder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-key-\(UUID().uuidString)").path

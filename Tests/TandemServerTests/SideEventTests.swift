@@ -3,7 +3,7 @@ import TandemCore
 @testable import TandemServer
 import Testing
 
-@Suite("Side events: a parent must be visible to the caller and must not make a cycle", .timeLimit(.minutes(1)))
+@Suite("Side events: a parent must be visible to the caller and must not make a cycle", .timeLimit(.minutes(5)))
 struct SideEventTests {
     @Test("an event's organiser cannot hang it under a draft they cannot see; the answer is the same as for no such event")
     func draftParent() async throws {

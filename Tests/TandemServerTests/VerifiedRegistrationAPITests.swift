@@ -30,7 +30,7 @@ extension API {
 }
 
 /// `verified` events over HTTP: the same 202 for every address, the e-mailed link, the pages.
-@Suite("Registration API: verified mode", .timeLimit(.minutes(1)))
+@Suite("Registration API: verified mode", .timeLimit(.minutes(5)))
 struct VerifiedRegistrationAPITests {
     static let register = "/api/v1/events/hamburg-2017/registrations"
 

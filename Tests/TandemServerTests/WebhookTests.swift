@@ -65,8 +65,7 @@ struct WebhookTests {
         }
     }
 
-    @Test("changes 1…N arrive in seq order, once each, and /changes?since= answers the same records", .timeLimit(.minutes(2)),
-          arguments: StoreKind.available)
+    @Test("changes 1…N arrive in seq order, once each, and /changes?since= answers the same records", arguments: StoreKind.available)
     func order(kind: StoreKind) async throws {
         try await Self.withReceiver(kind) { receiver, url, admin, start in
             _ = try await Self.register(admin, url: url)
@@ -103,8 +102,7 @@ struct WebhookTests {
         }
     }
 
-    @Test("a receiver failing twice: retried, then delivered once, in order; the failures are listed", .timeLimit(.minutes(2)),
-          arguments: StoreKind.available)
+    @Test("a receiver failing twice: retried, then delivered once, in order; the failures are listed", arguments: StoreKind.available)
     func retry(kind: StoreKind) async throws {
         try await Self.withReceiver(kind) { receiver, url, admin, start in
             let (id, _) = try await Self.register(admin, url: url)
@@ -128,8 +126,7 @@ struct WebhookTests {
         }
     }
 
-    @Test("every POST is signed: HMAC-SHA256 over \"t.body\" with the endpoint's secret; pings too", .timeLimit(.minutes(2)),
-          arguments: StoreKind.available)
+    @Test("every POST is signed: HMAC-SHA256 over \"t.body\" with the endpoint's secret; pings too", arguments: StoreKind.available)
     func signature(kind: StoreKind) async throws {
         try await Self.withReceiver(kind) { receiver, url, admin, _ in
             let (id, secret) = try await Self.register(admin, url: url, secret: "a-receiver-chosen-secret-42")
@@ -160,8 +157,7 @@ struct WebhookTests {
         }
     }
 
-    @Test("an endpoint failing N times in a row is paused, shown as failing, and delivers again when resumed", .timeLimit(.minutes(2)),
-          arguments: StoreKind.available)
+    @Test("an endpoint failing N times in a row is paused, shown as failing, and delivers again when resumed", arguments: StoreKind.available)
     func pausedAfterFailures(kind: StoreKind) async throws {
         try await Self.withReceiver(kind, config: Self.config(pauseAfter: 3)) { receiver, url, admin, start in
             let (id, _) = try await Self.register(admin, url: url)
@@ -190,7 +186,7 @@ struct WebhookTests {
     }
 
     @Test("a receiver down for 20 changes catches up exactly when it returns (back-off honoured, no gap, no duplicate)",
-          .timeLimit(.minutes(2)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func catchUp(kind: StoreKind) async throws {
         let clock = TestClock()
         try await Self.withReceiver(kind, clock: clock, config: Self.config(firstDelay: 60)) { receiver, url, admin, start in
@@ -223,8 +219,7 @@ struct WebhookTests {
         }
     }
 
-    @Test("bad URLs, types and secrets are refused with a 422 naming the field; edits and deletions are audited", .timeLimit(.minutes(2)),
-          arguments: StoreKind.available)
+    @Test("bad URLs, types and secrets are refused with a 422 naming the field; edits and deletions are audited", arguments: StoreKind.available)
     func validation(kind: StoreKind) async throws {
         try await withTandem(store: kind, config: Self.config()) { api in
             let admin = try await api.login()
@@ -255,7 +250,7 @@ struct WebhookTests {
     }
 
     @Test("claims: one holder at a time, also when claiming at once; a dead holder's endpoint is taken over when its lease runs out",
-          .timeLimit(.minutes(1)), arguments: StoreKind.available)
+          arguments: StoreKind.available)
     func leases(kind: StoreKind) async throws {
         let clock = TestClock()
         try await kind.withStore(clock: clock) { store in
@@ -301,7 +296,7 @@ struct WebhookTests {
     }
 
     @Test("two instances on one PostgreSQL, changes made through both: each change is delivered once, in order",
-          .timeLimit(.minutes(2)), .enabled(if: StoreKind.postgresServerURL != nil, "needs TANDEM_TEST_POSTGRES"))
+          .enabled(if: StoreKind.postgresServerURL != nil, "needs TANDEM_TEST_POSTGRES"))
     func twoInstances() async throws {
         let receiver = WebhookReceiver()
         try await receiver.run { url in

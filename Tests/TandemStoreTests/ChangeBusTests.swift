@@ -38,7 +38,7 @@ struct ChangeBusPayloadTests {
 
 /// Two stores on one PostgreSQL database stand for two instances: what one commits reaches the
 /// other's sink through LISTEN/NOTIFY and the change log.
-@Suite("The change bus: what one instance commits reaches the others, in order", .timeLimit(.minutes(2)),
+@Suite("The change bus: what one instance commits reaches the others, in order", .timeLimit(.minutes(5)),
        .enabled(if: StoreKind.postgresServerURL != nil, "needs TANDEM_TEST_POSTGRES"))
 struct ChangeBusTests {
     struct Instances {

@@ -6,7 +6,7 @@ import TandemTestSupport
 
 /// What many writers at once must never break, on every store: one `seq` per change with no gap
 /// and no duplicate, delivered in order; seats never oversold, waitlists strictly first come, first served.
-@Suite("Concurrent writers, on every store", .timeLimit(.minutes(2)))
+@Suite("Concurrent writers, on every store", .timeLimit(.minutes(5)))
 struct ConcurrencyConformanceTests {
     @Test("40 concurrent announcements and session edits on one event get seq 1…N, and the sink sees them in that order",
           arguments: StoreKind.available)

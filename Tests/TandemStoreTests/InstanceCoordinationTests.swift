@@ -10,7 +10,7 @@ import TandemTestSupport
 /// What several processes on one database share through it (issue 16), on every store: the outbox
 /// claims, failed logins, the job lead and start-up chores. The PostgreSQL tests open two stores on
 /// one database, as two instances would.
-@Suite("Instances on one database: outbox claims, failed logins, job lead, start-up", .timeLimit(.minutes(2)))
+@Suite("Instances on one database: outbox claims, failed logins, job lead, start-up", .timeLimit(.minutes(5)))
 struct InstanceCoordinationTests {
     @Test("failed logins are counted per key, read back, cleared by a success and forgotten when stale", arguments: StoreKind.available)
     func loginFailures(kind: StoreKind) async throws {

@@ -5,7 +5,7 @@ import TandemStore
 @testable import TandemPostgres
 import TandemTestSupport
 
-@Suite("Changes reach the sink in seq order per event", .timeLimit(.minutes(1)))
+@Suite("Changes reach the sink in seq order per event", .timeLimit(.minutes(5)))
 struct OrderedChangeSinkTests {
     func change(_ event: Int64?, _ seq: Int64?) -> Change {
         Change(eventID: event.map { Event.ID($0) }, seq: seq, data: .roomCreated(Room(id: .init(1), eventID: .init(1), name: "Room A")), actor: "o", at: Date(timeIntervalSince1970: 0))

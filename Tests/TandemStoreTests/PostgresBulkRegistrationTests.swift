@@ -7,7 +7,7 @@ import TandemTestSupport
 
 /// PostgreSQL's group commit writes a batch of new addresses in bulk (`PGRegistrationBulk`): its
 /// answers must be exactly what the rows say afterwards, and what the one-by-one path would give.
-@Suite("PostgreSQL: registrations written in bulk", .timeLimit(.minutes(1)),
+@Suite("PostgreSQL: registrations written in bulk", .timeLimit(.minutes(5)),
        .enabled(if: StoreKind.postgresServerURL != nil, "needs TANDEM_TEST_POSTGRES"))
 struct PostgresBulkRegistrationTests {
     @Test("a batch of new addresses is written in bulk; every answer is what reading the registration back gives")

@@ -8,7 +8,7 @@ import TandemStore
 import TandemTestSupport
 
 @Suite("PostgreSQL: bounded retries of serialization failures, deadlocks and lock timeouts",
-       .enabled(if: StoreKind.postgresServerURL != nil, "TANDEM_TEST_POSTGRES is unset"), .timeLimit(.minutes(1)))
+       .enabled(if: StoreKind.postgresServerURL != nil, "TANDEM_TEST_POSTGRES is unset"), .timeLimit(.minutes(5)))
 struct PostgresRetryTests {
     private let logger: Logger = {
         var logger = Logger(label: "tandem-test.retry")

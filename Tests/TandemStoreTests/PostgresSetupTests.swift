@@ -49,7 +49,7 @@ struct PostgresSetupTests {
         #expect(!text.contains("hunter2"))
     }
 
-    @Test("a server that is starting is tried again with back-off until it answers otherwise", .timeLimit(.minutes(1)))
+    @Test("a server that is starting is tried again with back-off until it answers otherwise")
     func serverStarting() async throws {
         // Starting up for three connections, then a refused login (told at once): the count of tries
         // does not depend on how fast a loaded machine answers.
@@ -68,7 +68,7 @@ struct PostgresSetupTests {
         #expect(connections == 1, "no second try once the next one would start after the patience")
     }
 
-    @Test("a server that takes no connection's start in time is tried again; then 'no answer within 5 s'", .timeLimit(.minutes(1)))
+    @Test("a server that takes no connection's start in time is tried again; then 'no answer within 5 s'")
     func serverSilent() async throws {
         let (error, connections, port) = try await probe(patience: .seconds(6)) { _ in .nothing }
         #expect(error.contains("cannot reach PostgreSQL at 127.0.0.1:\(port)"), "\(error)")

@@ -5,7 +5,7 @@ import TandemCore
 import TandemStore
 import TandemTestSupport
 
-@Suite("Group commit: late arrivals join the batch that waited for their event's lock", .timeLimit(.minutes(1)))
+@Suite("Group commit: late arrivals join the batch that waited for their event's lock", .timeLimit(.minutes(5)))
 struct RegistrationBatcherTests {
     /// Records the batches written, and holds the first one until told to go on.
     final class Writer: Sendable {

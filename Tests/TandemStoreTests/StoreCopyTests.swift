@@ -9,7 +9,7 @@ import TandemSQLite
 import TandemStore
 import TandemTestSupport
 
-@Suite("tandem copy: a SQLite programme into an empty PostgreSQL database", .timeLimit(.minutes(1)),
+@Suite("tandem copy: a SQLite programme into an empty PostgreSQL database", .timeLimit(.minutes(5)),
        .enabled(if: StoreKind.postgresServerURL != nil, "TANDEM_TEST_POSTGRES is unset: tandem copy needs a PostgreSQL server (.ci/run sets it)"))
 struct StoreCopyTests {
     static let logger: Logger = {

@@ -6,7 +6,7 @@ import TandemStore
 import TandemTestSupport
 
 /// Double opt-in (`verified` events): pending holds, confirmation, expiry, and the known address.
-@Suite("Registrations: verified mode", .timeLimit(.minutes(1)))
+@Suite("Registrations: verified mode", .timeLimit(.minutes(5)))
 struct VerifiedRegistrationStoreTests {
     /// An open `verified` event with `capacity` seats and one workshop.
     func verifiedEvent(_ f: AnyStoreFixture, capacity: Int, holdMinutes: Int = 30) async throws -> (event: Event, workshop: Session) {
