@@ -19,8 +19,8 @@ extension StormCommand {
                      + ", first message \(connect.firstMessageBytes.map(String.init) ?? "?") bytes | failed \(connect.failed), lost \(connect.lost)"
                      + cpu(result.connectCPUms, "peer CPU"))
         let fanOut = result.fanOut
-        Swift.print(String(format: "  fan-out  %d changes: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms | delivered %d, lost %d",
-                           fanOut.changes, fanOut.p50ms, fanOut.p90ms, fanOut.p99ms, fanOut.maxms, fanOut.delivered, fanOut.lost)
+        Swift.print(String(format: "  fan-out  %d changes: first %.2f ms  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms | delivered %d, lost %d",
+                           fanOut.changes, fanOut.firstms, fanOut.p50ms, fanOut.p90ms, fanOut.p99ms, fanOut.maxms, fanOut.delivered, fanOut.lost)
                      + cpu(result.fanOutCPUPerChangems, "peer CPU per change"))
         let resume = result.resume
         Swift.print(String(format: "  resume   %d in %.2f s to the last 101 (each: p50 %.1f ms, p99 %.1f ms) | failed %d, lost %d",
@@ -46,6 +46,7 @@ extension StormCommand {
             "".padding(toLength: 44, withPad: " ", startingAt: 0) + "Tandem".leftPadded(12) + "Nchan".leftPadded(12) + "Tandem/Nchan".leftPadded(14),
             row("all \(subscribers) connect, first message (s)", tandem.connect.seconds, nchan.connect.seconds, "%.2f"),
             row("all \(subscribers) resume, to the last 101 (s)", tandem.resume.seconds, nchan.resume.seconds, "%.2f"),
+            row("one change to its first subscriber (ms)", tandem.fanOut.firstms, nchan.fanOut.firstms, "%.1f"),
             row("one change to all: p50 (ms)", tandem.fanOut.p50ms, nchan.fanOut.p50ms, "%.1f"),
             row("one change to all: p99 (ms)", tandem.fanOut.p99ms, nchan.fanOut.p99ms, "%.1f"),
             "failed / lost".padding(toLength: 44, withPad: " ", startingAt: 0)

@@ -33,6 +33,8 @@ struct SubscriberStorm {
         var p90ms: Double
         var p99ms: Double
         var maxms: Double
+        /// Per change, the time to its first subscriber (the peer's work before its fan-out); the median over the changes.
+        var firstms: Double
         var delivered: Int
         /// Changes that did not reach an opened subscriber within 30 s of the last one.
         var lost: Int
@@ -103,16 +105,21 @@ struct SubscriberStorm {
         }
         var histogram = latencyHistogram()
         var delivered = 0
+        var first = [UInt64](repeating: .max, count: sent.count)
         for (box, base) in zip(listening, baselines) {
             let times = box.times.withLock { $0 }
             for (k, time) in times.dropFirst(base).prefix(sent.count).enumerated() {
-                _ = histogram.record(UInt64(max(0, (time - sent[k]).microseconds)))
+                let microseconds = UInt64(max(0, (time - sent[k]).microseconds))
+                _ = histogram.record(microseconds)
+                first[k] = min(first[k], microseconds)
                 delivered += 1
             }
         }
+        let firsts = first.filter { $0 != .max }.sorted()
         let lastChange = boxes.first?.milestones.withLock { $0.payloads.last?.count }
         return Delivery(changes: sent.count, p50ms: histogram.milliseconds(50), p90ms: histogram.milliseconds(90),
-                        p99ms: histogram.milliseconds(99), maxms: Double(histogram.max) / 1000, delivered: delivered,
+                        p99ms: histogram.milliseconds(99), maxms: Double(histogram.max) / 1000,
+                        firstms: firsts.isEmpty ? 0 : Double(firsts[firsts.count / 2]) / 1000, delivered: delivered,
                         lost: listening.count * sent.count - delivered, unexpected: baselines.reduce(0, +), changeBytes: lastChange ?? nil)
     }
 
