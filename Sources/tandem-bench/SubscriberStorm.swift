@@ -115,11 +115,12 @@ struct SubscriberStorm {
                 delivered += 1
             }
         }
-        let firsts = first.filter { $0 != .max }.sorted()
+        var firsts = latencyHistogram()
+        for microseconds in first where microseconds != .max { _ = firsts.record(microseconds) }
         let lastChange = boxes.first?.milestones.withLock { $0.payloads.last?.count }
         return Delivery(changes: sent.count, p50ms: histogram.milliseconds(50), p90ms: histogram.milliseconds(90),
                         p99ms: histogram.milliseconds(99), maxms: Double(histogram.max) / 1000,
-                        firstms: firsts.isEmpty ? 0 : Double(firsts[firsts.count / 2]) / 1000, delivered: delivered,
+                        firstms: firsts.milliseconds(50), delivered: delivered,
                         lost: listening.count * sent.count - delivered, unexpected: baselines.reduce(0, +), changeBytes: lastChange ?? nil)
     }
 
