@@ -124,8 +124,11 @@ struct IdleConnectionTests {
             let trickle = try RawSocket(port: port)
             let live = try RawSocket(port: port)
             let kept = try RawSocket(port: port)
-            defer { [silent, trickle, live, kept].forEach { $0.shutdown() } }
+            // A handshake's head held by the live fast path (`LiveFirstRequest`) until it is complete.
+            let trickleLive = try RawSocket(port: port)
+            defer { [silent, trickle, live, kept, trickleLive].forEach { $0.shutdown() } }
             trickle.send("GET /api/v1/events HTTP/1.1\r\nHo")
+            trickleLive.send("GET /api/v1/events/cbw-hamburg-2017/live HTTP/1.1\r\nHo")
             live.sendWebSocketHandshake(path: "/api/v1/events/cbw-hamburg-2017/live")
             kept.send("GET /api/v1/events HTTP/1.1\r\nHost: tandem.test\r\n\r\n")
 
@@ -134,6 +137,8 @@ struct IdleConnectionTests {
             #expect(ContinuousClock.now - started >= .milliseconds(900))
             let (trickled, trickleClosed) = await trickle.readUntilClosed(timeout: .seconds(10))
             #expect(trickleClosed && trickled.isEmpty)
+            let (trickledLive, trickleLiveClosed) = await trickleLive.readUntilClosed(timeout: .seconds(10))
+            #expect(trickleLiveClosed && trickledLive.isEmpty)
             // After a request, Hummingbird's idle timeout closes the kept-alive connection.
             let (answered, keptClosed) = await kept.readUntilClosed(timeout: .seconds(10))
             #expect(keptClosed && String(decoding: answered, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))

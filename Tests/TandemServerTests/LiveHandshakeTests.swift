@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 @testable import TandemServer
 import TandemTestSupport
@@ -34,6 +35,124 @@ struct LiveHandshakeTests {
         let cors = LiveHandshakes(trustedProxies: [], corsConfigured: true, metricsEnabled: false)
         #expect(cors.request(of: Self.head(live, [("Origin", "https://elsewhere.example")])) == nil, "CORS answers requests with an Origin")
         #expect(cors.request(of: Self.head(live)) != nil)
+    }
+
+    static func scan(_ text: String) -> HTTPRequestHead? {
+        HandshakeHead.parse(ByteBuffer(string: text).readableBytesView)
+    }
+
+    @Test("the fast path's scan takes only a plainly well-formed GET head; anything unusual is left to NIO's parser")
+    func headScan() throws {
+        let live = "GET /api/v1/events/hamburg-2017/live?since=3 HTTP/1.1\r\n"
+        let fields = "Host: tandem.test\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        let head = try #require(Self.scan(live + fields + "X-Forwarded-For:\t10.0.0.1 \r\n\r\n"))
+        #expect(head.method == .GET && head.uri == "/api/v1/events/hamburg-2017/live?since=3" && head.version == .http1_1)
+        #expect(head.headers["x-forwarded-for"] == ["10.0.0.1"], "optional whitespace around a value is not part of it")
+        #expect(HandshakeHead.webSocketKey(head) == "dGhlIHNhbXBsZSBub25jZQ==")
+        #expect(HandshakeHead.end(in: ByteBuffer(string: live + fields + "\r\nrest")) == (live + fields + "\r\n").utf8.count)
+        #expect(HandshakeHead.end(in: ByteBuffer(string: live + fields)) == nil)
+        // RFC 6455 §4.2.2's example: the key above gives this accept value.
+        #expect(LiveUpgradeChannel.webSocketAccept("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+
+        let unusual: [(String, String)] = [
+            ("HTTP/1.0", "GET /api/v1/events/hamburg-2017/live HTTP/1.0\r\n" + fields + "\r\n"),
+            ("another method", "POST /api/v1/events/hamburg-2017/live HTTP/1.1\r\n" + fields + "\r\n"),
+            ("a target not starting with /", "GET http://tandem.test/api/v1/events/hamburg-2017/live HTTP/1.1\r\n" + fields + "\r\n"),
+            ("two spaces", "GET  /api/v1/events/hamburg-2017/live HTTP/1.1\r\n" + fields + "\r\n"),
+            ("a bare LF", live + fields.replacingOccurrences(of: "Host: tandem.test\r\n", with: "Host: tandem.test\n") + "\r\n"),
+            ("a bare CR", live + "X-A: 1\r2\r\n" + fields + "\r\n"),
+            ("obs-fold", live + fields + "X-Folded: a\r\n b\r\n\r\n"),
+            ("a space before the colon", live + fields + "X-Spaced : a\r\n\r\n"),
+            ("a control byte", live + fields + "X-Control: a\u{01}b\r\n\r\n"),
+            ("a non-ASCII byte", live + fields + "X-Name: Zhōu\r\n\r\n"),
+            ("no Host", live + fields.replacingOccurrences(of: "Host: tandem.test\r\n", with: "") + "\r\n"),
+            ("two Hosts", live + fields + "Host: elsewhere.test\r\n\r\n"),
+            ("a Content-Length", live + fields + "Content-Length: 0\r\n\r\n"),
+            ("a Transfer-Encoding", live + fields + "Transfer-Encoding: chunked\r\n\r\n"),
+            ("bytes after the head", live + fields + "\r\nX"),
+        ]
+        for (what, text) in unusual {
+            #expect(Self.scan(text) == nil, "\(what)")
+        }
+        let handshakes: [(String, String)] = [
+            ("version 12", fields.replacingOccurrences(of: "Version: 13", with: "Version: 12")),
+            ("no key", fields.replacingOccurrences(of: "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", with: "")),
+            ("two keys", fields + "Sec-WebSocket-Key: b3RoZXIga2V5IGhlcmUhIQ==\r\n"),
+            ("another protocol", fields.replacingOccurrences(of: "Upgrade: websocket", with: "Upgrade: h2c")),
+            ("Connection without upgrade", fields.replacingOccurrences(of: "keep-alive, Upgrade", with: "keep-alive")),
+        ]
+        for (what, text) in handshakes {
+            let head = try #require(Self.scan(live + text + "\r\n"), "\(what)")
+            #expect(HandshakeHead.webSocketKey(head) == nil, "\(what)")
+        }
+    }
+
+    @Test("on the fast path: a head in pieces, a ping right behind the head, an odd head left to NIO; ordinary requests are untouched",
+          arguments: StoreKind.available)
+    func fastPathEdges(kind: StoreKind) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            let port = try #require(anonymous.port)
+            let handshakes = try #require(anonymous.handshakes)
+            let live = "/api/v1/events/hamburg-2017/live"
+            let first = try await Self.handshake(port, live)
+            #expect(first.head.hasPrefix("HTTP/1.1 101"))
+            defer { first.socket.shutdown() }
+
+            // A head that arrives in three writes is held until it is complete, then upgraded here.
+            let pieces = try RawSocket(port: port)
+            defer { pieces.shutdown() }
+            let request = "GET \(live) HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            let bytes = Array(request.utf8)
+            for range in [0..<7, 7..<60, 60..<bytes.count] {
+                pieces.send(bytes: Array(bytes[range]))
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let piecesText = try await pieces.read { $0.contains("\"type\":\"snapshot\"") }
+            #expect(piecesText.hasPrefix("HTTP/1.1 101") && piecesText.contains("\"type\":\"snapshot\""))
+            #expect(piecesText.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))
+            #expect(handshakes.count == 1)
+
+            // A masked, empty ping in the same write as the head: the WebSocket handlers get it and pong.
+            let pinged = try RawSocket(port: port)
+            defer { pinged.shutdown() }
+            pinged.send(bytes: bytes + [0x89, 0x80, 0x01, 0x02, 0x03, 0x04])
+            let pingAnswer = await pinged.readUntilClosed(timeout: .seconds(1))
+            #expect(handshakes.count == 2)
+            let pong: [UInt8] = [0x8A, 0x00]
+            #expect(String(decoding: pingAnswer.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
+            #expect(pingAnswer.bytes.indices.contains { pingAnswer.bytes[$0...].starts(with: pong) }, "a pong in the answer")
+            #expect(!pingAnswer.closed)
+
+            // Version 12 is not a handshake the fast path upgrades: NIO's upgrader and the router
+            // answer it as they did before the fast path existed.
+            let old = try RawSocket(port: port)
+            defer { old.shutdown() }
+            old.send(request.replacingOccurrences(of: "Version: 13", with: "Version: 12"))
+            let oldAnswer = try await old.read { $0.contains("\r\n\r\n") }
+            #expect(!oldAnswer.hasPrefix("HTTP/1.1 101"), "\(oldAnswer)")
+            #expect(handshakes.count == 2)
+            // Nor is a head the scan does not take (obs-fold): NIO's parser refuses it.
+            let folded = try RawSocket(port: port)
+            defer { folded.shutdown() }
+            folded.send(request.replacingOccurrences(of: "\r\n\r\n", with: "\r\nX-Folded: a\r\n b\r\n\r\n"))
+            let foldedAnswer = await folded.readUntilClosed(timeout: .seconds(2))
+            #expect(!String(decoding: foldedAnswer.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
+            #expect(handshakes.count == 2)
+
+            // An ordinary request whose path starts like a live one, twice on one kept-alive connection.
+            let reader = try RawSocket(port: port)
+            defer { reader.shutdown() }
+            for _ in 1...2 {
+                reader.send("GET /api/v1/events/hamburg-2017 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                let answer = try await reader.read { $0.contains("\"slug\":\"hamburg-2017\"") }
+                #expect(answer.hasPrefix("HTTP/1.1 200 OK"), "\(answer.prefix(200))")
+            }
+            #expect(handshakes.count == 2)
+        }
     }
 
     struct Opened {

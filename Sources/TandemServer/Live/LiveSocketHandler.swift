@@ -118,6 +118,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
             loop.execute { self.opened(opening) }
             return
         }
+        // A `101` written without a flush of its own (`LiveFirstRequest`) goes out now, not after the read.
+        context.flush()
         Task {
             do {
                 let opening = try await controller.opening(target)

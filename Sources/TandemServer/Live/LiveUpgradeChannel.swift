@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -17,7 +19,8 @@ import Synchronization
 /// writes each change to it directly.
 ///
 /// - An anonymous handshake of a public event's whole feed is admitted on the event loop from
-///   what the router admitted for the event before (`LiveHandshakes`), with the same checks.
+///   what the router admitted for the event before (`LiveHandshakes`), with the same checks, and
+///   upgraded by the connection's first handler before any HTTP handler exists (`LiveFirstRequest`).
 /// - Any other handshake request runs through the router with every middleware; the `/live` route
 ///   either admits it (`LiveUpgradeSlot`) or answers with a problem (404, 422, 429), which is sent
 ///   as an ordinary HTTP response instead of upgrading.
@@ -101,72 +104,139 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 }
             }
             channel.closeFuture.whenComplete { _ in deadline?.cancel() }
-            let handshake = Handshake()
-            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
-                maxFrameSize: maxFrameSize,
-                shouldUpgrade: { channel, head in
-                    deadline?.cancel()
-                    let eligible = handshakes?.request(of: head)
-                    if let eligible, let (admitted, recorded) = handshakes?.admit(eligible, head: head, remote: channel.remoteAddress) {
-                        let (admission, headers) = Self.negotiatingDeflate(head, admitted, recorded)
-                        handshake.admission.withLock { $0 = admission }
-                        // Answered on the next turn of the loop, not at once: NIO's upgrader would
-                        // start upgrading inside the HTTP decoder's read of the head, before the
-                        // request's end is decoded, and then wait for that end forever.
-                        let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
-                        channel.eventLoop.execute { promise.succeed(headers) }
-                        return promise.futureResult
-                    }
-                    let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
-                    promise.completeWithTask {
-                        try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake, eligible: eligible)
-                    }
-                    return promise.futureResult
-                },
-                upgradePipelineHandler: { channel, _ in
-                    channel.eventLoop.makeCompletedFuture {
-                        guard let admission = handshake.admission.withLock({ $0.take() }) else {
-                            throw ChannelError.inappropriateOperationForState
-                        }
-                        // NIO's upgrader put the frame encoder in; change frames, encoded once, skip it.
-                        let encoder = try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
-                        let handler = LiveSocketHandler(admission: admission, hub: hub, heartbeats: heartbeats, wire: encoder)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                        return UpgradeResult.live
-                    }
-                })
-            let upgrade = NIOTypedHTTPServerUpgradeConfiguration(
-                upgraders: [upgrader],
-                notUpgradingCompletionHandler: { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
-                        try channel.pipeline.syncOperations.addHandler(
-                            HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
-                        if let replay { try channel.pipeline.syncOperations.addHandler(SnapshotReplayHandler(replay: replay)) }
-                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                            wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-                        if let refusal = handshake.refusal.withLock({ $0.take() }) {
-                            var response = refusal.response
-                            // The answer to a HEAD has no body (RFC 9110 §9.3.2).
-                            if refusal.head { response.body = ResponseBody() }
-                            return UpgradeResult.refused(http, response)
-                        }
-                        return UpgradeResult.notUpgraded(http)
-                    }
-                })
-            var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: upgrade)
-            pipeline.enablePipelining = false  // HTTP is pipelined by NIOAsyncChannel
-            pipeline.enableErrorHandling = false  // Hummingbird handles these
-            pipeline.enableResponseHeaderValidation = false  // swift-http-types validates already
-            pipeline.decoderConfiguration.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
-            pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
-            pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
-            let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            let result: EventLoopFuture<UpgradeResult>
+            if handshakes != nil {
+                // The first bytes decide: an anonymous handshake of a public feed is upgraded at once,
+                // anything else gets the HTTP pipeline below (`LiveFirstRequest`).
+                let promise = channel.eventLoop.makePromise(of: UpgradeResult.self)
+                try channel.pipeline.syncOperations.addHandler(LiveFirstRequest(
+                    promise: promise,
+                    upgrade: { context, head, promise in
+                        deadline?.cancel()
+                        return self.upgradeAtOnce(context: context, head: head, promise: promise)
+                    },
+                    installHTTP: { channel in try self.installHTTP(channel, deadline: deadline, logger: logger) }))
+                result = promise.futureResult
+            } else {
+                result = try installHTTP(channel, deadline: deadline, logger: logger)
+            }
             // A request without an upgrade completes the upgrade step at once; a handshake, above.
             result.whenComplete { _ in deadline?.cancel() }
             return Value(upgradeResult: result, channel: channel)
         }
+    }
+
+    /// NIO's upgradable HTTP/1 pipeline with Hummingbird behind it: every request but the handshakes
+    /// `LiveFirstRequest` upgrades itself. A handshake here is admitted by `LiveHandshakes` when it
+    /// can be, else by the router's `/live` route.
+    private func installHTTP(_ channel: any Channel, deadline: Scheduled<Void>?, logger: Logger) throws -> EventLoopFuture<UpgradeResult> {
+        let handshake = Handshake()
+        let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+            maxFrameSize: maxFrameSize,
+            shouldUpgrade: { channel, head in
+                deadline?.cancel()
+                let eligible = handshakes?.request(of: head)
+                if let eligible, let (admitted, recorded) = handshakes?.admit(eligible, head: head, remote: channel.remoteAddress) {
+                    let (admission, headers) = Self.negotiatingDeflate(head, admitted, recorded)
+                    handshake.admission.withLock { $0 = admission }
+                    // Answered on the next turn of the loop, not at once: NIO's upgrader would
+                    // start upgrading inside the HTTP decoder's read of the head, before the
+                    // request's end is decoded, and then wait for that end forever.
+                    let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                    channel.eventLoop.execute { promise.succeed(headers) }
+                    return promise.futureResult
+                }
+                let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+                promise.completeWithTask {
+                    try await self.shouldUpgrade(head, channel: channel, logger: logger, handshake: handshake, eligible: eligible)
+                }
+                return promise.futureResult
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let admission = handshake.admission.withLock({ $0.take() }) else {
+                        throw ChannelError.inappropriateOperationForState
+                    }
+                    // NIO's upgrader put the frame encoder in; change frames, encoded once, skip it.
+                    let encoder = try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+                    let handler = LiveSocketHandler(admission: admission, hub: hub, heartbeats: heartbeats, wire: encoder)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    return UpgradeResult.live
+                }
+            })
+        let upgrade = NIOTypedHTTPServerUpgradeConfiguration(
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try channel.pipeline.syncOperations.addHandlers(configuration.additionalChannelHandlers())
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+                    if let replay { try channel.pipeline.syncOperations.addHandler(SnapshotReplayHandler(replay: replay)) }
+                    let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                    if let refusal = handshake.refusal.withLock({ $0.take() }) {
+                        var response = refusal.response
+                        // The answer to a HEAD has no body (RFC 9110 §9.3.2).
+                        if refusal.head { response.body = ResponseBody() }
+                        return UpgradeResult.refused(http, response)
+                    }
+                    return UpgradeResult.notUpgraded(http)
+                }
+            })
+        var pipeline = NIOUpgradableHTTPServerPipelineConfiguration<UpgradeResult>(upgradeConfiguration: upgrade)
+        pipeline.enablePipelining = false  // HTTP is pipelined by NIOAsyncChannel
+        pipeline.enableErrorHandling = false  // Hummingbird handles these
+        pipeline.enableResponseHeaderValidation = false  // swift-http-types validates already
+        pipeline.decoderConfiguration.maxHeaderFieldSize = configuration.httpDecoder.maxHeaderFieldSize
+        pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
+        pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+    }
+
+    /// Upgrades an anonymous handshake of a public event's whole feed without the HTTP pipeline, with
+    /// what NIO's WebSocket upgrader would do: the same checks of the handshake (`HandshakeHead`), the
+    /// same `101` (the recorded route's headers, `Upgrade`, `Sec-WebSocket-Accept`, `Connection`)
+    /// and the same WebSocket handlers. The `101` is not flushed here: the opening frames follow it
+    /// in the same write. False (nothing written) when the handshake is not eligible or not admitted.
+    private func upgradeAtOnce(context: ChannelHandlerContext, head: HTTPRequestHead, promise: EventLoopPromise<UpgradeResult>) -> Bool {
+        guard let handshakes, let key = HandshakeHead.webSocketKey(head), let eligible = handshakes.request(of: head),
+              let (admitted, recorded) = handshakes.admit(eligible, head: head, remote: context.channel.remoteAddress) else { return false }
+        var (admission, headers) = Self.negotiatingDeflate(head, admitted, recorded)
+        // A 1xx answer has no body, so no framing headers (NIO's response encoder drops them too).
+        headers.remove(name: "content-length")
+        headers.remove(name: "transfer-encoding")
+        headers.replaceOrAdd(name: "Upgrade", value: "websocket")
+        headers.add(name: "Sec-WebSocket-Accept", value: Self.webSocketAccept(key))
+        headers.replaceOrAdd(name: "Connection", value: "upgrade")
+        var answer = context.channel.allocator.buffer(capacity: 512)
+        answer.writeStaticString("HTTP/1.1 101 Switching Protocols\r\n")
+        for (name, value) in headers {
+            answer.writeString(name)
+            answer.writeStaticString(": ")
+            answer.writeString(value)
+            answer.writeStaticString("\r\n")
+        }
+        answer.writeStaticString("\r\n")
+        do {
+            let pipeline = context.pipeline.syncOperations
+            context.write(NIOAny(answer), promise: nil)
+            try pipeline.addHandler(WebSocketFrameEncoder())
+            let encoder = try pipeline.context(handlerType: WebSocketFrameEncoder.self)
+            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)))
+            try pipeline.addHandler(WebSocketProtocolErrorHandler())
+            try pipeline.addHandler(LiveSocketHandler(admission: admission, hub: hub, heartbeats: heartbeats, wire: encoder))
+            promise.succeed(.live)
+        } catch {
+            promise.fail(error)
+            context.close(promise: nil)
+        }
+        return true
+    }
+
+    /// RFC 6455 §4.2.2: base64 of the SHA-1 of the client's key and the protocol's GUID.
+    static func webSocketAccept(_ key: String) -> String {
+        Data(Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
     }
 
     /// Runs the handshake request through the router: upgrade headers when the `/live` route admits
