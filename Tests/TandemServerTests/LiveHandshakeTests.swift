@@ -37,6 +37,15 @@ struct LiveHandshakeTests {
         #expect(cors.request(of: Self.head(live)) != nil)
     }
 
+    /// A live server with the seeded event: the anonymous client, the organiser, the port and the fast path.
+    static func withSeededEvent(_ kind: StoreKind, _ body: @escaping @Sendable (API, API, Int, LiveHandshakes) async throws -> Void) async throws {
+        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
+            let admin = try await anonymous.login()
+            _ = try await admin.seedEvent()
+            try await body(anonymous, admin, try #require(anonymous.port), try #require(anonymous.handshakes))
+        }
+    }
+
     static func scan(_ text: String) -> HTTPRequestHead? {
         HandshakeHead.parse(ByteBuffer(string: text).readableBytesView)
     }
@@ -91,11 +100,7 @@ struct LiveHandshakeTests {
     @Test("on the fast path: a head in pieces, a ping right behind the head, an odd head left to NIO; ordinary requests are untouched",
           arguments: StoreKind.available)
     func fastPathEdges(kind: StoreKind) async throws {
-        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
-            let admin = try await anonymous.login()
-            _ = try await admin.seedEvent()
-            let port = try #require(anonymous.port)
-            let handshakes = try #require(anonymous.handshakes)
+        try await Self.withSeededEvent(kind) { anonymous, admin, port, handshakes in
             let live = "/api/v1/events/hamburg-2017/live"
             let first = try await Self.handshake(port, live)
             #expect(first.head.hasPrefix("HTTP/1.1 101"))
@@ -189,11 +194,7 @@ struct LiveHandshakeTests {
     @Test("the first handshake of an event is the router's, later ones are admitted from it with the same answer; a change or a draft sends them back to the router",
           arguments: StoreKind.available)
     func admittedFromTheRoutersRecording(kind: StoreKind) async throws {
-        try await withTandem(store: kind, mode: .live, config: liveConfig()) { anonymous in
-            let admin = try await anonymous.login()
-            _ = try await admin.seedEvent()
-            let port = try #require(anonymous.port)
-            let handshakes = try #require(anonymous.handshakes)
+        try await Self.withSeededEvent(kind) { anonymous, admin, port, handshakes in
             let live = "/api/v1/events/hamburg-2017/live"
 
             let first = try await Self.handshake(port, live)
