@@ -22,11 +22,16 @@ import WSCore
 enum LiveDeflate {
     /// The answer header for the client's offers, or nil to decline the extension.
     static func negotiate(_ headers: HTTPHeaders) -> String? {
+        negotiate(offers: headers[canonicalForm: "sec-websocket-extensions"].map(String.init))
+    }
+
+    /// The answer header for the values of the client's `Sec-WebSocket-Extensions` fields.
+    static func negotiate(offers: [String]) -> String? {
+        guard !offers.isEmpty else { return nil }
         var fields = HTTPFields()
-        for value in headers[canonicalForm: "sec-websocket-extensions"] {
-            fields.append(HTTPField(name: .secWebSocketExtensions, value: String(value)))
+        for value in offers {
+            fields.append(HTTPField(name: .secWebSocketExtensions, value: value))
         }
-        guard !fields.isEmpty else { return nil }
         let known: Set<String> = ["server_no_context_takeover", "client_no_context_takeover", "server_max_window_bits", "client_max_window_bits"]
         for offer in WebSocketExtensionHTTPParameters.parseHeaders(fields) where offer.name == "permessage-deflate" {
             guard offer.parameters.keys.allSatisfy(known.contains) else { continue }

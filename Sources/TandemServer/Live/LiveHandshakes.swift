@@ -42,7 +42,23 @@ final class LiveHandshakes: ChangeSink {
         var admission: LiveAdmission
         /// The route's answer headers, as the middlewares left them.
         var headers: HTTPFields
+        /// `HTTP/1.1 101 Switching Protocols` and `headers` but the framing ones (a 1xx answer has no
+        /// body; NIO's response encoder drops them too), rendered once.
+        var switchingProtocols: ByteBuffer
         var version: Int64 { admission.target.event.scheduleVersion }
+
+        init(admission: LiveAdmission, headers: HTTPFields) {
+            self.admission = admission
+            self.headers = headers
+            var head = ByteBuffer(string: "HTTP/1.1 101 Switching Protocols\r\n")
+            for field in headers where field.name != .contentLength && field.name != .transferEncoding {
+                head.writeString(field.name.rawName)
+                head.writeStaticString(": ")
+                head.writeString(field.value)
+                head.writeStaticString("\r\n")
+            }
+            switchingProtocols = head
+        }
     }
 
     private struct State {
@@ -77,9 +93,19 @@ final class LiveHandshakes: ChangeSink {
 
     /// The handshake `head` asks for, or nil when the router must answer it.
     func request(of head: HTTPRequestHead) -> Request? {
-        guard head.method == .GET, head.uri.utf8.count <= 160 else { return nil }
+        let headers = head.headers
+        guard head.method == .GET else { return nil }
+        return request(uri: head.uri,
+                       credentials: headers.contains(name: "authorization") || headers.contains(name: "cookie") || headers.contains(name: "last-event-id"),
+                       origin: headers.contains(name: "origin"))
+    }
+
+    /// What a `GET` of `uri` asks for, or nil when the router must answer it: `credentials` when it
+    /// carries `Authorization`, `Cookie` or `Last-Event-ID`, `origin` when it has an `Origin`.
+    func request(uri: String, credentials: Bool, origin: Bool) -> Request? {
+        guard uri.utf8.count <= 160, !credentials, !(corsConfigured && origin) else { return nil }
         let prefix = "/api/v1/events/", suffix = "/live"
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = parts[0]
         guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
         let slug = path.dropFirst(prefix.count).dropLast(suffix.count)
@@ -93,9 +119,6 @@ final class LiveHandshakes: ChangeSink {
                   query.utf8.allSatisfy({ $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: "+") }) else { return nil }
             since = value
         }
-        let headers = head.headers
-        guard !headers.contains(name: "authorization"), !headers.contains(name: "cookie"), !headers.contains(name: "last-event-id") else { return nil }
-        if corsConfigured, headers.contains(name: "origin") { return nil }
         return Request(slug: String(slug), since: since)
     }
 
@@ -103,9 +126,31 @@ final class LiveHandshakes: ChangeSink {
     /// Nil when there is no current recording or the address is at its limit (the router then
     /// answers, with its 429).
     func admit(_ request: Request, head: HTTPRequestHead, remote: SocketAddress?) -> (LiveAdmission, HTTPHeaders)? {
+        admit(request, forwardedFor: head.headers["x-forwarded-for"], remote: remote).map { admission, recording, requestID in
+            var headers = recording.headers
+            headers[.xRequestID] = requestID
+            return (admission, HTTPHeaders(headers))
+        }
+    }
+
+    /// As `admit(_:head:remote:)`, with the answer's head rendered up to its last field: the status
+    /// line, the route's headers as the middlewares left them (rendered once per recording), and
+    /// this request's `X-Request-Id`. The caller adds the upgrade's own fields and the empty line.
+    func admitRendered(_ request: Request, forwardedFor: [String], remote: SocketAddress?, allocator: ByteBufferAllocator) -> (LiveAdmission, ByteBuffer)? {
+        admit(request, forwardedFor: forwardedFor, remote: remote).map { admission, recording, requestID in
+            var answer = allocator.buffer(capacity: recording.switchingProtocols.readableBytes + 64)
+            answer.writeImmutableBuffer(recording.switchingProtocols)
+            answer.writeStaticString("X-Request-Id: ")
+            answer.writeString(requestID)
+            answer.writeStaticString("\r\n")
+            return (admission, answer)
+        }
+    }
+
+    private func admit(_ request: Request, forwardedFor: [String], remote: SocketAddress?) -> (LiveAdmission, Recording, String)? {
         let started = DispatchTime.now().uptimeNanoseconds
         guard let recording = state.withLock({ $0.recordings[request.slug] }) else { return nil }
-        let clientIP = ClientAddressMiddleware.clientIP(peer: remote?.ipAddress ?? "unknown", forwardedFor: head.headers["x-forwarded-for"], trusted: trusted)
+        let clientIP = ClientAddressMiddleware.clientIP(peer: remote?.ipAddress ?? "unknown", forwardedFor: forwardedFor, trusted: trusted)
         let controller = recording.admission.controller
         do {
             try controller.limits.admitLiveConnection(address: clientIP, count: false)
@@ -114,12 +159,10 @@ final class LiveHandshakes: ChangeSink {
         }
         var target = recording.admission.target
         target.since = request.since
-        var headers = recording.headers
-        headers[.xRequestID] = RequestID().description
         admitted.add(1, ordering: .relaxed)
         counter?.increment()
         timer?.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
-        return (LiveAdmission(controller: controller, target: target, clientIP: clientIP), HTTPHeaders(headers))
+        return (LiveAdmission(controller: controller, target: target, clientIP: clientIP), recording, RequestID().description)
     }
 
     /// Keeps what the router admitted for an eligible handshake of the whole feed.

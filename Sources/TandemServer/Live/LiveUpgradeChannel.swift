@@ -196,28 +196,24 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// Upgrades an anonymous handshake of a public event's whole feed without the HTTP pipeline, with
     /// what NIO's WebSocket upgrader would do: the same checks of the handshake (`HandshakeHead`), the
-    /// same `101` (the recorded route's headers, `Upgrade`, `Sec-WebSocket-Accept`, `Connection`)
-    /// and the same WebSocket handlers. The `101` is not flushed here: the opening frames follow it
-    /// in the same write. False (nothing written) when the handshake is not eligible or not admitted.
-    private func upgradeAtOnce(context: ChannelHandlerContext, head: HTTPRequestHead, promise: EventLoopPromise<UpgradeResult>) -> Bool {
-        guard let handshakes, let key = HandshakeHead.webSocketKey(head), let eligible = handshakes.request(of: head),
-              let (admitted, recorded) = handshakes.admit(eligible, head: head, remote: context.channel.remoteAddress) else { return false }
-        var (admission, headers) = Self.negotiatingDeflate(head, admitted, recorded)
-        // A 1xx answer has no body, so no framing headers (NIO's response encoder drops them too).
-        headers.remove(name: "content-length")
-        headers.remove(name: "transfer-encoding")
-        headers.replaceOrAdd(name: "Upgrade", value: "websocket")
-        headers.add(name: "Sec-WebSocket-Accept", value: Self.webSocketAccept(key))
-        headers.replaceOrAdd(name: "Connection", value: "upgrade")
-        var answer = context.channel.allocator.buffer(capacity: 512)
-        answer.writeStaticString("HTTP/1.1 101 Switching Protocols\r\n")
-        for (name, value) in headers {
-            answer.writeString(name)
-            answer.writeStaticString(": ")
-            answer.writeString(value)
+    /// same `101` (the recorded route's headers, `X-Request-Id`, `Sec-WebSocket-Extensions`, `Upgrade`,
+    /// `Sec-WebSocket-Accept`, `Connection`, in NIO's order) and the same WebSocket handlers. The
+    /// `101` is not flushed here: the opening frames follow it in the same write. False (nothing
+    /// written) when the handshake is not eligible or not admitted.
+    private func upgradeAtOnce(context: ChannelHandlerContext, head: HandshakeHead, promise: EventLoopPromise<UpgradeResult>) -> Bool {
+        guard let handshakes, let key = head.webSocketKey,
+              let eligible = handshakes.request(uri: head.uri, credentials: head.credentials, origin: head.origin),
+              var (admission, answer) = handshakes.admitRendered(eligible, forwardedFor: head.forwardedFor, remote: context.channel.remoteAddress,
+                                                                 allocator: context.channel.allocator) else { return false }
+        if let accepted = LiveDeflate.negotiate(offers: head.extensions) {
+            admission.deflate = true
+            answer.writeStaticString("Sec-WebSocket-Extensions: ")
+            answer.writeString(accepted)
             answer.writeStaticString("\r\n")
         }
-        answer.writeStaticString("\r\n")
+        answer.writeStaticString("Upgrade: websocket\r\nSec-WebSocket-Accept: ")
+        answer.writeString(Self.webSocketAccept(key))
+        answer.writeStaticString("\r\nConnection: upgrade\r\n\r\n")
         do {
             let pipeline = context.pipeline.syncOperations
             context.write(NIOAny(answer), promise: nil)
