@@ -19,11 +19,12 @@ struct LiveHandshakeTests {
         #expect(handshakes.request(of: Self.head(live)) == .init(slug: "hamburg-2017", since: nil))
         #expect(handshakes.request(of: Self.head(live + "?since=12")) == .init(slug: "hamburg-2017", since: 12))
         #expect(handshakes.request(of: Self.head(live + "?since=0")) == .init(slug: "hamburg-2017", since: 0))
+        #expect(handshakes.request(of: Self.head(live + "?since=9223372036854775807")) == .init(slug: "hamburg-2017", since: .max))
         // A browser's handshake carries its Origin; without configured CORS it changes nothing.
         #expect(handshakes.request(of: Self.head(live, [("Origin", "https://elsewhere.example")])) != nil)
         // Everything else is the router's, which answers with its problems or its own checks.
         for uri in [live + "?since=-1", live + "?since=abc", live + "?since=", live + "?since=+5", live + "?since=1%32",
-                    live + "?since=1&room=2", live + "?room=2", live + "?", live + "?since=99999999999999999999",
+                    live + "?since=1&room=2", live + "?room=2", live + "?", live + "?since=99999999999999999999", live + "?since=9223372036854775808", live + "?since=-0", live + "?since=3?",
                     "/api/v1/events/Hamburg-2017/live", "/api/v1/events/a%2Fb/live", "/api/v1/events//live", "/api/v1/events/live",
                     live + "/", "/api/v1/events/hamburg-2017/live/stream", "/api/v1/events/hamburg-2017/../x/live", "//api/v1/events/x/live"] {
             #expect(handshakes.request(of: Self.head(uri)) == nil, "\(uri)")
