@@ -122,14 +122,7 @@ final class LiveHandshakes: ChangeSink {
             let name = "since=".utf8
             guard value.starts(with: name) else { return nil }
             let digits = value.dropFirst(name.count)
-            guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ (48...57).contains($0) }) else { return nil }
-            var number: Int64 = 0
-            for digit in digits {
-                let (times10, overflow) = number.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = times10.addingReportingOverflow(Int64(digit - 48))
-                guard !overflow, !overflow2 else { return nil }
-                number = sum
-            }
+            guard digits.allSatisfy({ (48...57).contains($0) }), let number = Int64(String(decoding: digits, as: UTF8.self)) else { return nil }
             since = number
         }
         return Request(slug: String(decoding: slug, as: UTF8.self), since: since)

@@ -111,10 +111,7 @@ struct LiveUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 let promise = channel.eventLoop.makePromise(of: UpgradeResult.self)
                 try channel.pipeline.syncOperations.addHandler(LiveFirstRequest(
                     promise: promise,
-                    upgrade: { context, head, promise in
-                        deadline?.cancel()
-                        return self.upgradeAtOnce(context: context, head: head, promise: promise)
-                    },
+                    upgrade: { context, head, promise in self.upgradeAtOnce(context: context, head: head, promise: promise) },
                     installHTTP: { channel in try self.installHTTP(channel, deadline: deadline, logger: logger) }))
                 result = promise.futureResult
             } else {
